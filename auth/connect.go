@@ -1,0 +1,277 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pkg/browser"
+	"golang.org/x/oauth2"
+)
+
+// DefaultConnectTimeout is how long Connect waits for the browser.
+const DefaultConnectTimeout = 5 * time.Minute
+
+// ConnectOptions configures Connect. The zero value is usable.
+type ConnectOptions struct {
+	// Open shows the authorization URL to the user; default: the system
+	// browser (github.com/pkg/browser, its output discarded). Tests pass a
+	// headless visitor.
+	Open func(authURL string) error
+	// HTTPClient makes the token and identity calls; default: a client with
+	// a 30-second timeout.
+	HTTPClient *http.Client
+	// Timeout bounds the wait for the browser; default
+	// DefaultConnectTimeout.
+	Timeout time.Duration
+	// LoginHint (reconnect to an OIDC provider) asks the provider to sign in
+	// this account rather than silently reuse another signed-in one.
+	LoginHint string
+	// SelectAccount adds prompt=select_account (OIDC providers).
+	SelectAccount bool
+	// Approval carries what the user pasted, or what the window-title
+	// watcher read, for RedirectApproval providers: the approval page's
+	// title or URL, or the bare code. Inputs that do not parse are logged
+	// and skipped (check them with ParseApproval first to tell the user).
+	Approval <-chan string
+	// Logger receives progress; default: slog.Default(). It never receives
+	// a token or a code.
+	Logger *slog.Logger
+}
+
+// Connection is the result of a successful Connect.
+type Connection struct {
+	// Provider is the provider used, with endpoints found by discovery.
+	Provider Provider
+	Token    *oauth2.Token
+	// Identity names the account; empty when the provider has no identity
+	// endpoint or it failed (the grant is still good: see IdentityErr).
+	Identity    Identity
+	IdentityErr error
+}
+
+// Connect runs the authorization-code flow with PKCE S256 and state (RFC
+// 6749 §4.1, RFC 7636, RFC 8252): it opens the browser at the provider,
+// waits for the code on the loopback listener (or from opts.Approval for
+// Clio's desktop redirect), exchanges it, and asks who the account is.
+//
+// It returns when the flow ends, ctx is cancelled (KindCanceled) or the
+// timeout passes (KindTimeout); all its goroutines and listeners are gone by
+// then. Every error is an *Error; show Message(err) to the user.
+func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if p.ClientID == "" {
+		return nil, &Error{Kind: KindMisconfigured, Op: "connect", Err: errors.New("no client ID is set for " + p.Name)}
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
+	client := httpClient(opts.HTTPClient)
+	p = p.completed(ctx, client)
+
+	state := randomToken()
+	verifier := oauth2.GenerateVerifier()
+
+	var (
+		lb          *loopback
+		redirectURL string
+	)
+	switch p.redirectMode() {
+	case RedirectLoopback:
+		var err error
+		if lb, err = listenLoopback(p); err != nil {
+			return nil, err
+		}
+		redirectURL = lb.redirectURL
+	case RedirectApproval:
+		if p.ApprovalURL == "" {
+			return nil, &Error{Kind: KindMisconfigured, Op: "connect", Err: errors.New("no approval URL")}
+		}
+		redirectURL = p.ApprovalURL
+	default:
+		return nil, &Error{Kind: KindMisconfigured, Op: "connect", Err: errors.New(p.Name + " has no browser sign-in; import its credentials instead")}
+	}
+
+	authURL := p.oauth2Config(redirectURL).AuthCodeURL(state, p.authOptions(verifier, opts)...)
+	wctx, cancel := context.WithTimeoutCause(ctx, timeout, errConnectTimeout)
+	defer cancel()
+
+	open := opts.Open
+	if open == nil {
+		open = openBrowser
+	}
+	log.Info("opening the browser for sign-in", "provider", p.ID, "redirect", redirectURL)
+	if err := open(authURL); err != nil {
+		if lb != nil {
+			lb.close()
+		}
+		return nil, &Error{Kind: KindUnknown, Op: "connect", Err: fmt.Errorf("open browser: %w", err)}
+	}
+
+	var (
+		code string
+		err  error
+	)
+	if lb != nil {
+		code, err = lb.wait(wctx, state, log)
+	} else {
+		code, err = waitApproval(wctx, opts.Approval, state, log)
+	}
+	if err != nil {
+		return nil, waitError(wctx, err)
+	}
+	log.Info("authorization code received; exchanging it", "provider", p.ID)
+
+	tok, err := Exchange(ctx, client, p, redirectURL, code, verifier)
+	if err != nil {
+		return nil, err
+	}
+	conn := &Connection{Provider: p, Token: tok}
+	conn.Identity, conn.IdentityErr = FetchIdentity(ctx, client, p, tok)
+	if conn.IdentityErr != nil {
+		log.Warn("could not name the account", "provider", p.ID, "kind", KindOf(conn.IdentityErr))
+	}
+	return conn, nil
+}
+
+var errConnectTimeout = errors.New("timed out waiting for the browser")
+
+func waitError(ctx context.Context, err error) error {
+	if errors.Is(context.Cause(ctx), errConnectTimeout) {
+		return &Error{Kind: KindTimeout, Op: "connect", Err: errConnectTimeout}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Kind: KindCanceled, Op: "connect", Err: err}
+	}
+	return classify("connect", err)
+}
+
+func (p Provider) authOptions(verifier string, opts ConnectOptions) []oauth2.AuthCodeOption {
+	o := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	for k, v := range p.AuthParams {
+		o = append(o, oauth2.SetAuthURLParam(k, v))
+	}
+	if p.OIDC && opts.LoginHint != "" {
+		o = append(o, oauth2.SetAuthURLParam("login_hint", opts.LoginHint))
+	}
+	if p.OIDC && opts.SelectAccount {
+		o = append(o, oauth2.SetAuthURLParam("prompt", "select_account"))
+	}
+	return o
+}
+
+func (lb *loopback) close() {
+	for _, l := range lb.listeners {
+		l.Close()
+	}
+}
+
+// waitApproval takes inputs from the paste box or title watcher until one
+// parses.
+func waitApproval(ctx context.Context, inputs <-chan string, state string, log *slog.Logger) (string, error) {
+	for {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case in, ok := <-inputs:
+			if !ok {
+				return "", context.Canceled
+			}
+			code, err := ParseApproval(in, state)
+			if err == nil {
+				return code, nil
+			}
+			if KindOf(err) == KindDeclined {
+				return "", err
+			}
+			log.Info("skipping approval input that does not parse")
+		}
+	}
+}
+
+// ErrNotApproval is returned by ParseApproval for text that is neither an
+// approval title, an approval URL nor a code.
+var ErrNotApproval = errors.New("not an approval title, URL or code")
+
+// ParseApproval reads the authorization code from what Clio's desktop
+// approval page shows: its title ("Success code=…", maybe followed by the
+// browser's name), its URL (…/oauth/approval?code=…&state=…), or the bare
+// code. "Failure error=access_denied" (or ?error=…) is a KindDeclined
+// *Error. When a URL carries state, it must equal state.
+func ParseApproval(input, state string) (string, error) {
+	s := strings.TrimSpace(input)
+	if rest, ok := strings.CutPrefix(s, "Success code="); ok {
+		code, _, _ := strings.Cut(rest, " ")
+		if validCode(code) {
+			return code, nil
+		}
+		return "", ErrNotApproval
+	}
+	if rest, ok := strings.CutPrefix(s, "Failure error="); ok {
+		code, _, _ := strings.Cut(rest, " ")
+		return "", &Error{Kind: authorizeErrorKind(code), Op: "connect", Code: code}
+	}
+	if u, err := url.Parse(s); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		q := u.Query()
+		if st := q.Get("state"); st != "" && subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1 {
+			return "", &Error{Kind: KindUnknown, Op: "connect", Err: errors.New("the approval URL is from another sign-in attempt")}
+		}
+		if e := q.Get("error"); e != "" {
+			return "", &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
+		}
+		if code := q.Get("code"); validCode(code) {
+			return code, nil
+		}
+		return "", ErrNotApproval
+	}
+	if validCode(s) {
+		return s, nil
+	}
+	return "", ErrNotApproval
+}
+
+// validCode accepts an authorization code: printable ASCII without spaces
+// or separators (RFC 6749 Appendix A.11 allows VSCHAR), of sane length.
+func validCode(s string) bool {
+	if len(s) < 4 || len(s) > 2048 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c <= ' ' || c > '~' || c == '&' || c == '=' || c == '?' || c == '/' || c == '#' {
+			return false
+		}
+	}
+	return true
+}
+
+// randomToken returns 32 random bytes, base64url: for state.
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var quietBrowser sync.Once
+
+// openBrowser opens u in the system browser, keeping xdg-open's chatter
+// (which may echo the URL) out of Tokentray's output.
+func openBrowser(u string) error {
+	quietBrowser.Do(func() { browser.Stdout, browser.Stderr = io.Discard, io.Discard })
+	return browser.OpenURL(u)
+}

@@ -1,0 +1,216 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// loopback is the redirect listener of RFC 8252 §7.3: one or two listeners
+// on loopback addresses only, one port, one path.
+type loopback struct {
+	listeners   []net.Listener
+	redirectURL string
+	path        string
+}
+
+// listenLoopback binds the provider's redirect address. "localhost" binds
+// both 127.0.0.1 and [::1] (browsers resolve it either way); a zero port
+// takes any free port, the same one on both addresses.
+func listenLoopback(p Provider) (*loopback, error) {
+	host := p.RedirectHost
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	path := p.RedirectPath
+	if path == "" {
+		path = "/callback"
+	}
+	var addrs []string
+	switch host {
+	case "localhost":
+		addrs = []string{"127.0.0.1", "::1"}
+	case "[::1]", "::1":
+		host, addrs = "[::1]", []string{"::1"}
+	default:
+		ip := net.ParseIP(host)
+		if ip == nil || !ip.IsLoopback() {
+			return nil, &Error{Kind: KindMisconfigured, Op: "connect",
+				Err: errors.New("redirect host " + strconv.Quote(host) + " is not a loopback address")}
+		}
+		addrs = []string{host}
+	}
+	const attempts = 5 // a random port free on 127.0.0.1 may be taken on ::1
+	var lastErr error
+	for range attempts {
+		lns, err := listenAll(addrs, p.RedirectPort)
+		if err == nil {
+			port := lns[0].Addr().(*net.TCPAddr).Port
+			return &loopback{
+				listeners:   lns,
+				redirectURL: "http://" + net.JoinHostPort(trimBrackets(host), strconv.Itoa(port)) + path,
+				path:        path,
+			}, nil
+		}
+		lastErr = err
+		if p.RedirectPort != 0 {
+			break
+		}
+	}
+	if errors.Is(lastErr, syscall.EADDRINUSE) {
+		e := &Error{Kind: KindPortBusy, Op: "connect", Port: p.RedirectPort, Err: lastErr}
+		if p.RedirectPort != 0 {
+			e.Holder = portHolder(p.RedirectPort)
+		}
+		return nil, e
+	}
+	return nil, &Error{Kind: KindUnknown, Op: "connect", Err: lastErr}
+}
+
+func trimBrackets(h string) string {
+	if len(h) > 1 && h[0] == '[' && h[len(h)-1] == ']' {
+		return h[1 : len(h)-1]
+	}
+	return h
+}
+
+// listenAll listens on each address with one port. An IPv6 address that
+// this machine does not have (no IPv6 at all) is skipped when another
+// address is bound.
+func listenAll(addrs []string, port int) ([]net.Listener, error) {
+	var lns []net.Listener
+	closeAll := func() {
+		for _, l := range lns {
+			l.Close()
+		}
+	}
+	for i, a := range addrs {
+		ln, err := net.Listen("tcp", net.JoinHostPort(a, strconv.Itoa(port)))
+		if err != nil {
+			if i > 0 && !errors.Is(err, syscall.EADDRINUSE) {
+				continue // e.g. EADDRNOTAVAIL: no ::1 here
+			}
+			closeAll()
+			return nil, err
+		}
+		lns = append(lns, ln)
+		if port == 0 {
+			port = ln.Addr().(*net.TCPAddr).Port
+		}
+	}
+	return lns, nil
+}
+
+// wait serves the redirect until one request carries the right state, then
+// returns its code, or a declined/error result, or the context's end. A
+// request with the wrong state answers 400 and the wait goes on (RFC 6749
+// §10.12). It owns its goroutines: all have stopped when it returns.
+func (lb *loopback) wait(ctx context.Context, state string, log *slog.Logger) (string, error) {
+	type result struct {
+		code string
+		err  error
+	}
+	results := make(chan result, 1)
+	var once sync.Once
+	deliver := func(r result) { once.Do(func() { results <- r }) }
+
+	mux := http.NewServeMux()
+	mux.HandleFunc(lb.path, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
+			log.Warn("loopback callback with a wrong state", "remote", r.RemoteAddr)
+			writePage(w, http.StatusBadRequest, pageWrongState)
+			return
+		}
+		if code := q.Get("error"); code != "" {
+			kind := authorizeErrorKind(code)
+			writePage(w, http.StatusOK, pageFailed(kind))
+			deliver(result{err: &Error{Kind: kind, Op: "connect", Code: code}})
+			return
+		}
+		code := q.Get("code")
+		if code == "" {
+			writePage(w, http.StatusBadRequest, pageWrongState)
+			return
+		}
+		writePage(w, http.StatusOK, pageApproved)
+		deliver(result{code: code})
+	})
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+
+	var res result
+	g, gctx := errgroup.WithContext(ctx)
+	for _, ln := range lb.listeners {
+		g.Go(func() error {
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		select {
+		case res = <-results:
+		case <-gctx.Done():
+			res.err = gctx.Err()
+		}
+		// Let the browser receive its page, but do not hang on it.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			srv.Close()
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil && res.err == nil {
+		res.err = err
+	}
+	return res.code, res.err
+}
+
+// The browser pages reflect no input: their text is fixed.
+var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}} – Tokentray</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;max-width:32em;margin:4em auto;padding:0 1em;color:#222}
+h1{font-size:1.4em}</style></head>
+<body><h1>{{.Title}}</h1><p>{{.Body}}</p></body></html>
+`))
+
+type page struct{ Title, Body string }
+
+var (
+	pageApproved   = page{"Approved", "Tokentray received your approval. You can close this tab and go back to Tokentray."}
+	pageWrongState = page{"This link is not for Tokentray's current sign-in",
+		"It may be from an older attempt. Go back to Tokentray and choose Connect again if it is still waiting."}
+)
+
+func pageFailed(k Kind) page {
+	if k == KindDeclined {
+		return page{"Not connected", "You declined access, so nothing was connected. You can close this tab."}
+	}
+	return page{"Not connected", "The provider reported a problem. You can close this tab; Tokentray explains what to do next."}
+}
+
+func writePage(w http.ResponseWriter, status int, p page) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(status)
+	pageTemplate.Execute(w, p) //nolint:errcheck // the browser went away
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package auth
+
+// portHolder names the program holding a port where the OS tells; this OS
+// does not tell without extra permissions.
+func portHolder(int) string { return "" }

@@ -1,0 +1,139 @@
+package auth
+
+import (
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Clio regional hosts (design.md; Clio's "Authorization" documentation).
+const (
+	ClioHostUS = "https://app.clio.com"
+	ClioHostCA = "https://ca.app.clio.com"
+	ClioHostEU = "https://eu.app.clio.com"
+	ClioHostAU = "https://au.app.clio.com"
+)
+
+// Clio returns the Clio preset for a base URL such as ClioHostUS. It uses the
+// desktop approval redirect; set Redirect to RedirectLoopback (and
+// RedirectPort, if registered) for organisations that registered a loopback
+// URI.
+//
+// Clio: authorize /oauth/authorize with redirect_on_decline=true; token
+// /oauth/token, form-encoded with client_id, client_secret and redirect_uri
+// in the body; access tokens last 7 days; a refresh returns no refresh token
+// (the old one never expires); who_am_i names the user; /oauth/deauthorize
+// revokes.
+func Clio(id, name, base string) Provider {
+	base = strings.TrimRight(base, "/")
+	return Provider{
+		ID:   id,
+		Name: name,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   base + "/oauth/authorize",
+			TokenURL:  base + "/oauth/token",
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+		Redirect:     RedirectApproval,
+		ApprovalURL:  base + "/oauth/approval",
+		RedirectHost: "127.0.0.1",
+		AuthParams:   map[string]string{"redirect_on_decline": "true"},
+		Dialect:      DialectForm,
+		Rotation:     RotationNever,
+		Identity:     IdentityClio,
+		IdentityURL:  base + "/api/v4/users/who_am_i",
+		Revoke:       RevokeClio,
+		RevokeURL:    base + "/oauth/deauthorize",
+	}
+}
+
+// ClientCasa returns the ClientCasa preset for a base URL (normally
+// https://www.clientcasa.com): PKCE S256 + state, the redirect registered as
+// exactly http://localhost:53111/callback, 1-hour access tokens, 30-day
+// refresh tokens that rotate on every use. Its userinfo and revocation
+// endpoints are found by discovery from Issuer when the server offers them.
+func ClientCasa(base string) Provider {
+	base = strings.TrimRight(base, "/")
+	return Provider{
+		ID:   "clientcasa",
+		Name: "ClientCasa",
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   base + "/api/auth/oauth2/authorize",
+			TokenURL:  base + "/api/auth/oauth2/token",
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+		Issuer:               base + "/api/auth",
+		Redirect:             RedirectLoopback,
+		RedirectHost:         "localhost",
+		RedirectPort:         53111,
+		RedirectPath:         "/callback",
+		Scopes:               []string{"openid", "profile", "email", "offline_access", "read:clients"},
+		OIDC:                 true,
+		Dialect:              DialectForm,
+		Rotation:             RotationAlways,
+		RefreshTokenLifetime: 30 * 24 * time.Hour,
+		Identity:             IdentityUserinfo,
+		Revoke:               RevokeRFC7009,
+	}
+}
+
+// Anthropic returns the Anthropic (Claude OAuth) preset for a token URL
+// (normally AnthropicTokenURL). There is no browser flow: credentials are
+// imported, then refreshed with a JSON body; both tokens rotate; refresh 5
+// minutes early; a refresh token dies after about 90 days unused.
+func Anthropic(tokenURL string) Provider {
+	return Provider{
+		ID:                   "anthropic",
+		Name:                 "Anthropic (Claude)",
+		Endpoint:             oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams},
+		Redirect:             RedirectNone,
+		Dialect:              DialectJSON,
+		Rotation:             RotationAlways,
+		RefreshTokenLifetime: 90 * 24 * time.Hour,
+		RefreshMargin:        5 * time.Minute,
+	}
+}
+
+// AnthropicTokenURL is Anthropic's OAuth token endpoint.
+const AnthropicTokenURL = "https://api.claude.ai/api/auth/oauth/token"
+
+// Generic returns a provider with endpoints typed in; use Discover to fill
+// one from an issuer URL instead.
+func Generic(authURL, tokenURL string) Provider {
+	return Provider{
+		ID:   "generic",
+		Name: "Other OAuth provider",
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   authURL,
+			TokenURL:  tokenURL,
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+		Redirect:     RedirectLoopback,
+		RedirectHost: "127.0.0.1",
+		Dialect:      DialectForm,
+		Rotation:     RotationMaybe,
+	}
+}
+
+// Presets returns the built-in providers, without client credentials.
+func Presets() []Provider {
+	return []Provider{
+		Clio("clio-us", "Clio (United States)", ClioHostUS),
+		Clio("clio-ca", "Clio (Canada)", ClioHostCA),
+		Clio("clio-eu", "Clio (Europe)", ClioHostEU),
+		Clio("clio-au", "Clio (Australia)", ClioHostAU),
+		ClientCasa("https://www.clientcasa.com"),
+		Anthropic(AnthropicTokenURL),
+	}
+}
+
+// Preset returns the built-in provider with that ID.
+func Preset(id string) (Provider, bool) {
+	for _, p := range Presets() {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Provider{}, false
+}

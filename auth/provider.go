@@ -1,0 +1,161 @@
+// Package auth is Tokentray's OAuth domain, with no GUI: providers as data,
+// the authorization-code + PKCE connect flow with its loopback listener, the
+// token dialects (form and JSON), identity and revocation calls, and typed
+// errors the UI words plainly.
+package auth
+
+import (
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// RedirectMode says how the authorization code comes back to Tokentray.
+type RedirectMode string
+
+const (
+	// RedirectLoopback: the browser is sent to http://HOST:PORT/callback on
+	// this machine (RFC 8252 §7.3), where a listener waits.
+	RedirectLoopback RedirectMode = "loopback"
+	// RedirectApproval: Clio's desktop redirect https://HOST/oauth/approval,
+	// whose page title reads "Success code=…"; the code is read from the
+	// browser window's title or pasted by the user.
+	RedirectApproval RedirectMode = "approval"
+	// RedirectNone: there is no browser flow (Anthropic): credentials are
+	// imported.
+	RedirectNone RedirectMode = "none"
+)
+
+// Dialect is the shape of token requests.
+type Dialect string
+
+const (
+	// DialectForm is RFC 6749 §4.1.3/§6: application/x-www-form-urlencoded,
+	// through golang.org/x/oauth2.
+	DialectForm Dialect = "form"
+	// DialectJSON is Anthropic's refresh: a JSON body {grant_type,
+	// refresh_token}, and expires_at in milliseconds in the answer.
+	DialectJSON Dialect = "json"
+)
+
+// Rotation says what the provider does with the refresh token on refresh.
+type Rotation string
+
+const (
+	// RotationMaybe: replace the refresh token when one is returned, keep
+	// the old one when none is (RFC 6749 §6).
+	RotationMaybe Rotation = "maybe"
+	// RotationNever: the answer has no refresh token; the old one stays good
+	// (Clio).
+	RotationNever Rotation = "never"
+	// RotationAlways: every refresh returns a new refresh token and the old
+	// one stops working (ClientCasa, Anthropic).
+	RotationAlways Rotation = "always"
+)
+
+// IdentityStyle says how the account is named after connecting.
+type IdentityStyle string
+
+const (
+	IdentityNone     IdentityStyle = ""         // name from the token response, or none
+	IdentityUserinfo IdentityStyle = "userinfo" // OIDC userinfo: name / email / sub
+	IdentityClio     IdentityStyle = "clio"     // GET who_am_i → data.name
+)
+
+// RevokeStyle says how Disconnect tells the provider.
+type RevokeStyle string
+
+const (
+	RevokeNone    RevokeStyle = ""        // forget locally only
+	RevokeRFC7009 RevokeStyle = "rfc7009" // POST token=… to the revocation endpoint
+	RevokeClio    RevokeStyle = "clio"    // POST /oauth/deauthorize, Bearer + token
+)
+
+// Provider describes one OAuth provider as plain data: presets are values of
+// this type, and every field can be overridden (tests point the endpoints at
+// 127.0.0.1; companies run sandboxes). The zero value of each optional field
+// is a sensible default, named in its comment.
+type Provider struct {
+	// ID is a stable identifier ("clio-us", "clientcasa", "generic"), used
+	// in account metadata.
+	ID string `json:"id"`
+	// Name is what the user sees ("Clio (US)").
+	Name string `json:"name"`
+
+	// Endpoint holds the authorize and token URLs and the client
+	// authentication style. AuthStyle must be set explicitly
+	// (oauth2.AuthStyleInParams or InHeader): AutoDetect would retry a
+	// failed request with the other style, spending a rotating refresh
+	// token twice.
+	Endpoint oauth2.Endpoint `json:"endpoint"`
+	// Issuer, when set, is the OIDC / RFC 8414 issuer used by Discover.
+	Issuer string `json:"issuer,omitempty"`
+
+	// ClientID and ClientSecret are the registered client's credentials;
+	// ClientSecret is empty for public clients. They are configuration, set
+	// by whoever installs Tokentray.
+	ClientID     string `json:"client_id,omitempty"`
+	ClientSecret string `json:"-"`
+
+	// Redirect says how the code comes back (default RedirectLoopback).
+	Redirect RedirectMode `json:"redirect,omitempty"`
+	// RedirectHost is the loopback host: "127.0.0.1" (default), "[::1]" or
+	// "localhost" (then both 127.0.0.1 and [::1] are listened on).
+	RedirectHost string `json:"redirect_host,omitempty"`
+	// RedirectPort is the registered loopback port; 0 means any free port.
+	RedirectPort int `json:"redirect_port,omitempty"`
+	// RedirectPath defaults to "/callback".
+	RedirectPath string `json:"redirect_path,omitempty"`
+	// ApprovalURL is the desktop redirect page for RedirectApproval.
+	ApprovalURL string `json:"approval_url,omitempty"`
+
+	// Scopes are requested on connect.
+	Scopes []string `json:"scopes,omitempty"`
+	// AuthParams are extra authorize-URL parameters (Clio:
+	// redirect_on_decline=true).
+	AuthParams map[string]string `json:"auth_params,omitempty"`
+	// OIDC providers accept login_hint and prompt=select_account.
+	OIDC bool `json:"oidc,omitempty"`
+
+	// Dialect of token requests (default DialectForm).
+	Dialect Dialect `json:"dialect,omitempty"`
+	// Rotation of refresh tokens (default RotationMaybe).
+	Rotation Rotation `json:"rotation,omitempty"`
+	// RefreshTokenLifetime is how long a refresh token lives (ClientCasa
+	// 30 days) or lives unused (Anthropic about 90 days); 0 = unknown or
+	// never expires.
+	RefreshTokenLifetime time.Duration `json:"refresh_token_lifetime,omitempty"`
+	// RefreshMargin is how long before expiry to refresh; 0 means the
+	// default (5 minutes, or 10 % of the lifetime for short tokens).
+	RefreshMargin time.Duration `json:"refresh_margin,omitempty"`
+
+	// Identity and IdentityURL name the account after connecting.
+	Identity    IdentityStyle `json:"identity,omitempty"`
+	IdentityURL string        `json:"identity_url,omitempty"`
+	// Revoke and RevokeURL tell the provider on Disconnect.
+	Revoke    RevokeStyle `json:"revoke,omitempty"`
+	RevokeURL string      `json:"revoke_url,omitempty"`
+}
+
+func (p Provider) redirectMode() RedirectMode {
+	if p.Redirect == "" {
+		return RedirectLoopback
+	}
+	return p.Redirect
+}
+
+func (p Provider) oauth2Config(redirectURL string) *oauth2.Config {
+	ep := p.Endpoint
+	if p.ClientSecret == "" || ep.AuthStyle == oauth2.AuthStyleAutoDetect {
+		// Public clients authenticate with client_id in the body; and never
+		// auto-detect (see Endpoint).
+		ep.AuthStyle = oauth2.AuthStyleInParams
+	}
+	return &oauth2.Config{
+		ClientID:     p.ClientID,
+		ClientSecret: p.ClientSecret,
+		Endpoint:     ep,
+		RedirectURL:  redirectURL,
+		Scopes:       p.Scopes,
+	}
+}
