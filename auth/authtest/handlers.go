@@ -3,6 +3,7 @@ package authtest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"io"
 	"mime"
@@ -125,6 +126,12 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := s.provider.NewAccessResponse(ctx, ar)
 	if err != nil {
+		if errors.Is(err, fosite.ErrTokenExpired) {
+			// fosite v0.49.0 reports a code that expired between request
+			// and response as invalid_request; RFC 6749 §5.2 says
+			// invalid_grant, as real providers answer.
+			err = fosite.ErrInvalidGrant.WithHint("The authorization code has expired.")
+		}
 		s.provider.WriteAccessError(ctx, w, ar, err)
 		return
 	}

@@ -269,16 +269,6 @@ func (s *Server) GrantCount(grantType string) int {
 	return s.tokenCalls[grantType]
 }
 
-// ExpireCodes makes every authorization code issued so far expired.
-func (s *Server) ExpireCodes() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	past := time.Now().Add(-time.Hour).UTC()
-	for _, c := range s.store.AuthorizeCodes {
-		c.GetSession().SetExpiresAt(fosite.AuthorizeCode, past)
-	}
-}
-
 // FailNext makes the next n token-endpoint requests (any dialect) answer
 // with h instead of the server, after the request has been read. Use it for
 // error paths no spec-compliant server produces on its own.

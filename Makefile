@@ -1,0 +1,71 @@
+# Tokentray — the two set-up commands are `make run` and `make test`.
+# Both install the Debian packages they need when they are missing.
+
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/tokentray
+
+# Fyne needs a C compiler and the X11/OpenGL headers to build.
+BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+              libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# The tests need a virtual display, a private D-Bus session and a real
+# Secret Service (gnome-keyring).
+TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring
+
+.PHONY: run build test deps test-deps vet fmt-check check-deps clean
+
+run: build
+	./$(BIN)
+
+build: deps
+	$(GO) build -o $(BIN) .
+
+# ensure_pkgs installs the named Debian packages that are not installed yet,
+# saying which, with apt-get (sudo when not root).
+define ensure_pkgs
+	@if ! command -v dpkg-query >/dev/null; then \
+	  echo "Not a Debian-like system: make sure these are installed: $(1)"; exit 0; fi; \
+	missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "Installing missing system packages:$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+deps:
+	$(call ensure_pkgs,$(BUILD_PKGS))
+
+test-deps: deps
+	$(call ensure_pkgs,$(TEST_PKGS))
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet: deps
+	$(GO) vet ./...
+
+# The architecture's rules (design.md): auth, store and ui/cli never import
+# Fyne; authtest never imports auth; fosite stays out of the release binary;
+# auth and store build without cgo for Windows and macOS.
+check-deps:
+	@if $(GO) list -deps ./auth/... ./store/... ./ui/cli/... | grep -q '^fyne.io/'; then \
+	  echo "check-deps: auth, store and ui/cli must not import Fyne"; exit 1; fi
+	@if $(GO) list -deps ./auth/authtest | grep -qx 'github.com/tokentray/tokentray/auth'; then \
+	  echo "check-deps: auth/authtest must not import auth"; exit 1; fi
+	@if $(GO) list -deps . | grep -q '^github.com/ory/fosite'; then \
+	  echo "check-deps: fosite must not be linked into the default binary"; exit 1; fi
+	@for os in linux windows darwin; do \
+	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... || { echo "check-deps: auth/store do not build for $$os without cgo"; exit 1; }; \
+	done
+	@echo "check-deps: ok"
+
+test: test-deps fmt-check vet check-deps
+	./testdata/session.sh $(GO) test -race -count=1 ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,131 @@
+package authtest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Page is what the headless browser stand-in ended on.
+type Page struct {
+	URL    string // after redirects
+	Status int
+	Title  string // the <title>, unescaped
+}
+
+var titleRE = regexp.MustCompile(`(?is)<title>(.*?)</title>`)
+
+// Visit is a headless stand-in for the user's browser: it GETs u and
+// follows redirects (to the loopback listener too), as a browser would
+// after the user approved, and returns the final page.
+func Visit(ctx context.Context, u string) (Page, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return Page{}, err
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return Page{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{URL: resp.Request.URL.String(), Status: resp.StatusCode}
+	if m := titleRE.FindSubmatch(body); m != nil {
+		p.Title = strings.TrimSpace(html.UnescapeString(string(m[1])))
+	}
+	return p, nil
+}
+
+// Authorize runs the consent step for clientID without following the
+// redirect and returns the code it carries. challenge is the RFC 7636 S256
+// code challenge; use Challenge to make one.
+func (s *Server) Authorize(ctx context.Context, clientID, redirectURI, challenge string, scopes ...string) (string, error) {
+	q := url.Values{
+		"response_type":         {"code"},
+		"client_id":             {clientID},
+		"redirect_uri":          {redirectURI},
+		"scope":                 {strings.Join(scopes, " ")},
+		"state":                 {"authtest-state-0123456789"},
+		"code_challenge":        {challenge},
+		"code_challenge_method": {"S256"},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+PathAuthorize+"?"+q.Encode(), nil)
+	if err != nil {
+		return "", err
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || loc.Query().Get("code") == "" {
+		return "", fmt.Errorf("authtest: authorize answered %d without a code", resp.StatusCode)
+	}
+	return loc.Query().Get("code"), nil
+}
+
+// Challenge returns the S256 code challenge of verifier (RFC 7636 §4.2).
+func Challenge(verifier string) string {
+	sum := sha256.Sum256([]byte(verifier))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// Tokens is a token response.
+type Tokens struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresIn    int64  `json:"expires_in"`
+	Scope        string `json:"scope"`
+}
+
+// IssueTokens runs a whole authorization-code flow for the public client and
+// returns its tokens: the credentials a user would import (Anthropic).
+func (s *Server) IssueTokens(ctx context.Context, scopes ...string) (Tokens, error) {
+	verifier := randomString(32)
+	const redirect = "http://127.0.0.1:9/callback"
+	code, err := s.Authorize(ctx, PublicClientID, redirect, Challenge(verifier), scopes...)
+	if err != nil {
+		return Tokens{}, err
+	}
+	form := url.Values{
+		"grant_type":    {"authorization_code"},
+		"code":          {code},
+		"redirect_uri":  {redirect},
+		"client_id":     {PublicClientID},
+		"code_verifier": {verifier},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+PathToken, strings.NewReader(form.Encode()))
+	if err != nil {
+		return Tokens{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return Tokens{}, err
+	}
+	defer resp.Body.Close()
+	var t Tokens
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&t); err != nil {
+		return Tokens{}, fmt.Errorf("authtest: token response: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK || t.AccessToken == "" {
+		return Tokens{}, errors.New("authtest: token request failed: " + resp.Status)
+	}
+	return t, nil
+}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// DefaultKeyringTimeout bounds every keyring call. A locked keyring may wait
+// for the user to type a password in a system prompt, so it is generous.
+const DefaultKeyringTimeout = 20 * time.Second
+
+// ErrKeyringUnavailable matches (errors.Is) every *KeyringError.
+var ErrKeyringUnavailable = errors.New("keyring unavailable")
+
+// KeyringError is a failure of the OS keyring: no Secret Service, a locked
+// collection, a call that did not return in time. Tokentray never falls back
+// to plaintext: the user must fix the keyring.
+type KeyringError struct {
+	Op      string // "read key", "store key"
+	Timeout bool   // the call did not return within the timeout
+	Err     error
+}
+
+func (e *KeyringError) Error() string {
+	if e.Timeout {
+		return fmt.Sprintf("keyring %s: no answer within the timeout", e.Op)
+	}
+	return fmt.Sprintf("keyring %s: %v", e.Op, e.Err)
+}
+
+func (e *KeyringError) Unwrap() error { return e.Err }
+
+func (e *KeyringError) Is(target error) bool { return target == ErrKeyringUnavailable }
+
+// Message says in plain words what is wrong and how to fix it.
+func (e *KeyringError) Message() string {
+	if e.Timeout {
+		return "The system keyring did not answer. It may be locked and waiting for your password: " +
+			"unlock it (look for a password prompt), then try again."
+	}
+	return "Tokentray keeps your tokens protected by the system keyring, and could not use it. " +
+		"Make sure a keyring is installed, running and unlocked — GNOME Keyring (package gnome-keyring), " +
+		"KWallet, or KeePassXC with its Secret Service enabled — then try again."
+}
+
+// keyringAPI is the part of go-keyring the store uses; tests of error paths
+// a real keyring cannot produce may swap it.
+type keyringAPI interface {
+	Get(service, user string) (string, error)
+	Set(service, user, secret string) error
+	Delete(service, user string) error
+}
+
+type osKeyring struct{}
+
+func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (osKeyring) Set(service, user, secret string) error   { return keyring.Set(service, user, secret) }
+func (osKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
+
+// errNotFound is go-keyring's ErrNotFound translated at the boundary.
+var errNotFound = errors.New("not found in keyring")
+
+// withTimeout runs a keyring call in a goroutine and gives up after d: a
+// locked keyring can block forever. The goroutine ends when the call does;
+// its buffered channel lets it finish without a reader.
+func withTimeout[T any](ctx context.Context, d time.Duration, op string, call func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := call()
+		ch <- result{v, err}
+	}()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	var zero T
+	select {
+	case r := <-ch:
+		if errors.Is(r.err, keyring.ErrNotFound) {
+			return zero, errNotFound
+		}
+		if r.err != nil {
+			return zero, &KeyringError{Op: op, Err: r.err}
+		}
+		return r.v, nil
+	case <-timer.C:
+		return zero, &KeyringError{Op: op, Timeout: true}
+	case <-ctx.Done():
+		return zero, fmt.Errorf("keyring %s: %w", op, ctx.Err())
+	}
+}

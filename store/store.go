@@ -1,0 +1,372 @@
+// Package store keeps Tokentray's accounts: metadata in a JSON file (mode
+// 0600, written atomically, no secrets) and secrets sealed with AES-256-GCM
+// under a key held in the OS keyring (github.com/zalando/go-keyring). A file
+// lock serialises writers across processes, so the tray and any number of
+// CLI processes never spend the same rotating refresh token twice.
+//
+// Sealing with a keyring-held key, rather than putting tokens in the keyring
+// itself, avoids backend size limits (Windows 2,560 bytes, macOS about
+// 3,000; JWTs exceed both) and costs one keyring read per process.
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// Account is one connected account's metadata. It holds no secret.
+type Account struct {
+	// ID is stable and random; it names the account's sealed secret.
+	ID string `json:"id"`
+	// Provider is the provider's ID ("clio-us", "clientcasa", …).
+	Provider string `json:"provider"`
+	// Name is what the user sees; Login is the email or user name used as
+	// login_hint on reconnect; Subject is the provider's user ID.
+	Name    string `json:"name"`
+	Login   string `json:"login,omitempty"`
+	Subject string `json:"subject,omitempty"`
+	// Scopes granted.
+	Scopes []string `json:"scopes,omitempty"`
+	// Expiry of the access token; zero when the provider did not say.
+	Expiry time.Time `json:"expiry,omitzero"`
+	// RefreshExpiry is when the refresh token stops working, where known.
+	RefreshExpiry time.Time `json:"refresh_expiry,omitzero"`
+	// Connected and LastRefresh are when the account was connected and
+	// last refreshed.
+	Connected   time.Time `json:"connected,omitzero"`
+	LastRefresh time.Time `json:"last_refresh,omitzero"`
+	// Status is a short state word ("ok", "reconnect", "failing"); LastError
+	// is a plain-words sentence, never a token.
+	Status    string `json:"status,omitempty"`
+	LastError string `json:"last_error,omitempty"`
+	// Extra holds non-secret provider data (Anthropic subscription_type).
+	Extra map[string]string `json:"extra,omitempty"`
+}
+
+// ErrNotFound is returned for an unknown account or secret.
+var ErrNotFound = errors.New("not found")
+
+// ErrCorrupt matches (errors.Is) every *CorruptError.
+var ErrCorrupt = errors.New("metadata file is corrupt")
+
+// CorruptError reports a metadata file that does not parse. The store keeps
+// a copy at Backup and refuses to overwrite the file until it is reopened
+// with Options.ResetCorrupt.
+type CorruptError struct {
+	Path, Backup string
+	Err          error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("metadata file %s is corrupt (copy kept at %s): %v", e.Path, e.Backup, e.Err)
+}
+func (e *CorruptError) Unwrap() error        { return e.Err }
+func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
+func (e *CorruptError) Message() string {
+	return "Tokentray's list of accounts is damaged and could not be read. A copy was kept at " + e.Backup +
+		". Your tokens are still protected. Start with an empty list to reconnect your accounts."
+}
+
+const (
+	metadataFile    = "accounts.json"
+	metadataVersion = 1
+	lockFile        = "lock"
+	secretsDir      = "secrets"
+)
+
+type metadata struct {
+	Version  int       `json:"version"`
+	Accounts []Account `json:"accounts"`
+}
+
+// Options configures Open. The zero value is usable.
+type Options struct {
+	// Dir holds the files; default DefaultDir().
+	Dir string
+	// Service is the keyring service name; default "tokentray".
+	Service string
+	// KeyringTimeout bounds each keyring call; default
+	// DefaultKeyringTimeout.
+	KeyringTimeout time.Duration
+	// ResetCorrupt starts with an empty account list when the metadata file
+	// is corrupt (a copy is kept aside first).
+	ResetCorrupt bool
+
+	keyring keyringAPI // tests only
+}
+
+// Store is safe for concurrent use by goroutines and processes.
+type Store struct {
+	dir     string
+	service string
+	timeout time.Duration
+	keyring keyringAPI
+
+	mu    chan struct{} // in-process lock; flock does not exclude goroutines
+	flock *flock.Flock
+	key   sealKey
+}
+
+// DefaultDir is $TOKENTRAY_CONFIG_DIR, else os.UserConfigDir()/tokentray.
+func DefaultDir() (string, error) {
+	if d := os.Getenv("TOKENTRAY_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find config dir: %w", err)
+	}
+	return filepath.Join(d, "tokentray"), nil
+}
+
+// Open opens (creating, mode 0700) the store's directory and checks the
+// metadata file. It does not touch the keyring: that happens on the first
+// secret read or write. A corrupt metadata file is a *CorruptError unless
+// opts.ResetCorrupt.
+func Open(opts Options) (*Store, error) {
+	dir := opts.Dir
+	if dir == "" {
+		var err error
+		if dir, err = DefaultDir(); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, secretsDir), 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	for _, d := range []string{dir, filepath.Join(dir, secretsDir)} {
+		if err := os.Chmod(d, 0o700); err != nil {
+			return nil, fmt.Errorf("restrict %s: %w", d, err)
+		}
+	}
+	s := &Store{
+		dir:     dir,
+		service: opts.Service,
+		timeout: opts.KeyringTimeout,
+		keyring: opts.keyring,
+		mu:      make(chan struct{}, 1),
+		flock:   flock.New(filepath.Join(dir, lockFile), flock.SetPermissions(0o600)),
+	}
+	if s.service == "" {
+		s.service = "tokentray"
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultKeyringTimeout
+	}
+	if s.keyring == nil {
+		s.keyring = osKeyring{}
+	}
+	if _, err := s.read(); err != nil {
+		if !opts.ResetCorrupt || !errors.Is(err, ErrCorrupt) {
+			return nil, err
+		}
+		if err := s.write(&metadata{Version: metadataVersion}); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Dir returns the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Accounts returns every account, in the order they were added. It reads
+// the file without the lock: writes are atomic renames.
+func (s *Store) Accounts() ([]Account, error) {
+	md, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	return md.Accounts, nil
+}
+
+// Account returns one account, or ErrNotFound.
+func (s *Store) Account(id string) (Account, error) {
+	md, err := s.read()
+	if err != nil {
+		return Account{}, err
+	}
+	for _, a := range md.Accounts {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return Account{}, fmt.Errorf("account %q: %w", id, ErrNotFound)
+}
+
+func (s *Store) read() (*metadata, error) {
+	path := filepath.Join(s.dir, metadataFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &metadata{Version: metadataVersion}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	var md metadata
+	if err := json.Unmarshal(data, &md); err != nil {
+		return nil, s.corrupt(path, data, err)
+	}
+	if md.Version != metadataVersion {
+		return nil, s.corrupt(path, data, fmt.Errorf("unknown version %d", md.Version))
+	}
+	return &md, nil
+}
+
+// corrupt keeps a copy of a bad metadata file aside, named by its content
+// hash so that repeated reads keep one copy.
+func (s *Store) corrupt(path string, data []byte, cause error) error {
+	sum := sha256.Sum256(data)
+	backup := path + ".corrupt-" + hex.EncodeToString(sum[:6])
+	if _, err := os.Stat(backup); errors.Is(err, fs.ErrNotExist) {
+		if err := writeAtomic(backup, data); err != nil {
+			return fmt.Errorf("keep a copy of corrupt %s: %w", path, err)
+		}
+	}
+	return &CorruptError{Path: path, Backup: backup, Err: cause}
+}
+
+func (s *Store) write(md *metadata) error {
+	data, err := json.MarshalIndent(md, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode metadata: %w", err)
+	}
+	return writeAtomic(filepath.Join(s.dir, metadataFile), append(data, '\n'))
+}
+
+// writeAtomic writes data to path with mode 0600: temp file in the same
+// directory, fsync, rename, fsync of the directory.
+func writeAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync() //nolint:errcheck // best effort: not every OS syncs directories
+		d.Close()
+	}
+	return nil
+}
+
+// Tx is the store while its lock is held: reads see the latest state of
+// every process, writes are safe to read-modify-write. A Tx is valid only
+// inside the function given to Update.
+type Tx struct {
+	ctx context.Context
+	s   *Store
+}
+
+// Update runs fn with the store locked against every other goroutine and
+// process. Use it for read-refresh-write: re-read the stored token inside
+// fn; if another process already refreshed it, adopt it.
+func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	select {
+	case s.mu <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("wait for store lock: %w", ctx.Err())
+	}
+	defer func() { <-s.mu }()
+	ok, err := s.flock.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", s.flock.Path(), err)
+	}
+	if !ok {
+		return fmt.Errorf("lock %s: not acquired", s.flock.Path())
+	}
+	defer s.flock.Unlock() //nolint:errcheck // closing the file releases it too
+	return fn(&Tx{ctx: ctx, s: s})
+}
+
+// Accounts returns every account.
+func (tx *Tx) Accounts() ([]Account, error) { return tx.s.Accounts() }
+
+// Account returns one account, or ErrNotFound.
+func (tx *Tx) Account(id string) (Account, error) { return tx.s.Account(id) }
+
+// PutAccount adds a, or replaces the account with a's ID.
+func (tx *Tx) PutAccount(a Account) error {
+	if !validName(a.ID) {
+		return fmt.Errorf("account ID %q: want letters, digits, '-', '_' or '.'", a.ID)
+	}
+	md, err := tx.s.read()
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(md.Accounts, func(x Account) bool { return x.ID == a.ID })
+	if i >= 0 {
+		md.Accounts[i] = a
+	} else {
+		md.Accounts = append(md.Accounts, a)
+	}
+	return tx.s.write(md)
+}
+
+// DeleteAccount removes the account and its sealed secret. Deleting an
+// unknown account is not an error.
+func (tx *Tx) DeleteAccount(id string) error {
+	md, err := tx.s.read()
+	if err != nil {
+		return err
+	}
+	md.Accounts = slices.DeleteFunc(md.Accounts, func(x Account) bool { return x.ID == id })
+	if err := tx.s.write(md); err != nil {
+		return err
+	}
+	return tx.DeleteSecret(accountSecret(id))
+}
+
+// PutAccount is Update with Tx.PutAccount.
+func (s *Store) PutAccount(ctx context.Context, a Account) error {
+	return s.Update(ctx, func(tx *Tx) error { return tx.PutAccount(a) })
+}
+
+// DeleteAccount is Update with Tx.DeleteAccount.
+func (s *Store) DeleteAccount(ctx context.Context, id string) error {
+	return s.Update(ctx, func(tx *Tx) error { return tx.DeleteAccount(id) })
+}
+
+// validName accepts names safe as file names on every OS.
+func validName(s string) bool {
+	if s == "" || len(s) > 128 || s[0] == '.' {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
