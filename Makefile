@@ -64,8 +64,22 @@ check-deps:
 	done
 	@echo "check-deps: ok"
 
+# Tests run inside testdata/session.sh (private D-Bus, unlocked
+# gnome-keyring, Xvfb, temporary HOME). Every token a test handles is written
+# to a list (storetest.Secret); afterwards the whole test output is searched
+# for each of them: none may appear.
 test: test-deps fmt-check vet check-deps
-	./testdata/session.sh $(GO) test -race -count=1 ./...
+	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	TOKENTRAY_TEST_SECRETS="$$work/secrets" ./testdata/session.sh \
+	  $(GO) test -race -count=1 -timeout 20m -v ./... >"$$work/out" 2>&1; rc=$$?; \
+	grep -E '^(--- FAIL|FAIL|ok|PASS|panic:|\s+\S+_test\.go:[0-9]+:)' "$$work/out" || true; \
+	if [ $$rc -ne 0 ]; then tail -n 80 "$$work/out"; fi; \
+	n=$$(grep -c . "$$work/secrets" 2>/dev/null || echo 0); \
+	if [ "$$n" -gt 0 ] && grep -qF -f "$$work/secrets" "$$work/out"; then \
+	  echo "FAIL: a token handled by the tests appears in the test output"; rc=1; \
+	else echo "secret scan: none of $$n tokens appears in the test output"; fi; \
+	printf '%s passed, %s failed\n' "$$(grep -c '^--- PASS' "$$work/out")" "$$(grep -c '^--- FAIL' "$$work/out")"; \
+	exit $$rc
 
 clean:
 	rm -rf bin

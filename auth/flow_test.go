@@ -388,6 +388,11 @@ func TestRotation(t *testing.T) {
 		}
 		_, err = auth.Refresh(e.ctx, nil, p, conn.Token)
 		wantKind(t, err, auth.KindReconnect)
+		// Reuse detection: spending the old token revoked the whole grant,
+		// so the stored one is dead too. This is why a rotated token must
+		// be stored before anything else and never refreshed twice.
+		_, err = auth.Refresh(e.ctx, nil, p, stored)
+		wantKind(t, err, auth.KindReconnect)
 		storetest.Secret(t, conn.Token.AccessToken, conn.Token.RefreshToken, fresh.AccessToken, fresh.RefreshToken)
 	})
 	t.Run("clio", func(t *testing.T) {
