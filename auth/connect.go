@@ -22,6 +22,10 @@ import (
 // DefaultConnectTimeout is how long Connect waits for the browser.
 const DefaultConnectTimeout = 5 * time.Minute
 
+// discoveryTimeout bounds the optional discovery before the browser opens:
+// offline, the user should not wait 30 seconds for it.
+const discoveryTimeout = 5 * time.Second
+
 // ConnectOptions configures Connect. The zero value is usable.
 type ConnectOptions struct {
 	// Open shows the authorization URL to the user; default: the system
@@ -81,7 +85,9 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 		timeout = DefaultConnectTimeout
 	}
 	client := httpClient(opts.HTTPClient)
-	p = p.completed(ctx, client)
+	dctx, dcancel := context.WithTimeout(ctx, discoveryTimeout)
+	p = p.completed(dctx, client)
+	dcancel()
 
 	state := randomToken()
 	verifier := oauth2.GenerateVerifier()

@@ -176,8 +176,8 @@ func (lb *loopback) wait(ctx context.Context, state string, log *slog.Logger) (s
 		}
 		return nil
 	})
-	if err := g.Wait(); err != nil && res.err == nil {
-		res.err = err
+	if err := g.Wait(); err != nil {
+		res.err = err // a listener failed: that, not the cancellation it caused
 	}
 	return res.code, res.err
 }

@@ -171,7 +171,11 @@ func Open(opts Options) (*Store, error) {
 		if !opts.ResetCorrupt || !errors.Is(err, ErrCorrupt) {
 			return nil, err
 		}
-		if err := s.write(&metadata{Version: metadataVersion}); err != nil {
+		// The copy is kept aside (read made it); start an empty list.
+		err := s.Update(context.Background(), func(*Tx) error {
+			return s.write(&metadata{Version: metadataVersion})
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
