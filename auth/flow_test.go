@@ -97,6 +97,27 @@ func (e *env) connectOptions() auth.ConnectOptions {
 	return auth.ConnectOptions{Open: e.visit, Logger: e.logger(), Timeout: 30 * time.Second}
 }
 
+// approvalOptions drives Clio's desktop path: the browser ends on the
+// approval page, and its title, with a browser's suffix as a window title
+// has, is fed to Connect as the title watcher will.
+func (e *env) approvalOptions() auth.ConnectOptions {
+	titles := make(chan string, 1)
+	opts := e.connectOptions()
+	opts.Approval = titles
+	opts.Open = func(authURL string) error {
+		e.browse(func() {
+			page, err := authtest.Visit(e.ctx, authURL)
+			if err != nil {
+				e.t.Errorf("browser: %v", err)
+				return
+			}
+			titles <- page.Title + " - Chromium"
+		})
+		return nil
+	}
+	return opts
+}
+
 // noSecretsIn fails if any token value appears in the logs or in the
 // store's metadata file.
 func (e *env) noSecretsIn(st *store.Store, toks ...*oauth2.Token) {
@@ -184,9 +205,7 @@ func TestConnectRefreshRevoke(t *testing.T) {
 	cases := []struct {
 		name     string
 		provider func(e *env) auth.Provider
-		// approval drives Clio's desktop path: the browser ends on the
-		// approval page, whose title is fed to Connect.
-		approval bool
+		approval bool // Clio's desktop path (approvalOptions)
 		wantName string
 		rotates  bool
 	}{
@@ -248,19 +267,7 @@ func TestConnectRefreshRevoke(t *testing.T) {
 			p := tc.provider(e)
 			opts := e.connectOptions()
 			if tc.approval {
-				titles := make(chan string, 1)
-				opts.Approval = titles
-				opts.Open = func(authURL string) error {
-					e.browse(func() {
-						page, err := authtest.Visit(e.ctx, authURL)
-						if err != nil {
-							t.Errorf("browser: %v", err)
-							return
-						}
-						titles <- page.Title + " - Chromium"
-					})
-					return nil
-				}
+				opts = e.approvalOptions()
 			}
 			conn, err := auth.Connect(e.ctx, p, opts)
 			if err != nil {
@@ -486,20 +493,7 @@ func TestClioApprovalDeclined(t *testing.T) {
 	e := newEnv(t, authtest.Config{})
 	e.srv.SetDecision(authtest.Deny)
 	p := withClient(auth.Clio("clio-test", "Clio", e.srv.URL), authtest.ClientID, authtest.ClientSecret)
-	titles := make(chan string, 1)
-	opts := e.connectOptions()
-	opts.Approval = titles
-	opts.Open = func(authURL string) error {
-		e.browse(func() {
-			page, err := authtest.Visit(e.ctx, authURL)
-			if err != nil {
-				t.Errorf("browser: %v", err)
-			}
-			titles <- page.Title
-		})
-		return nil
-	}
-	_, err := auth.Connect(e.ctx, p, opts)
+	_, err := auth.Connect(e.ctx, p, e.approvalOptions())
 	wantKind(t, err, auth.KindDeclined)
 }
 
