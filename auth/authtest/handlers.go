@@ -93,6 +93,7 @@ func (s *Server) session() *fosite.DefaultSession {
 // takeFault pops an injected failure, if any, and serves it.
 func (s *Server) takeFault(w http.ResponseWriter, r *http.Request) bool {
 	s.mu.Lock()
+	s.requests++
 	var h http.HandlerFunc
 	if len(s.failNext) > 0 {
 		h, s.failNext = s.failNext[0], s.failNext[1:]

@@ -118,6 +118,7 @@ type Server struct {
 	decision      Decision
 	lastAuthorize url.Values
 	tokenCalls    map[string]int    // grant_type → count of successful grants
+	requests      int               // token-endpoint requests, any outcome
 	clioAliases   map[string]string // stable Clio refresh token → current fosite one
 	failNext      []http.HandlerFunc
 }
@@ -267,6 +268,14 @@ func (s *Server) GrantCount(grantType string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.tokenCalls[grantType]
+}
+
+// TokenRequests returns how many requests reached a token endpoint (any
+// dialect, any outcome, injected faults included).
+func (s *Server) TokenRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
 }
 
 // FailNext makes the next n token-endpoint requests (any dialect) answer

@@ -1,0 +1,472 @@
+// Package keeper keeps every account's token fresh: one scheduler refreshes
+// each token before it expires, and EnsureFresh is the one path by which any
+// token is handed out (clipboard, CLI). It has no GUI.
+//
+// Refreshes are safe against concurrency and crashes: callers in one process
+// share one refresh (singleflight); across processes the store's file lock is
+// held from re-reading the stored token to storing the new one, so a token
+// another process already refreshed is adopted, not refreshed again; and a
+// rotated refresh token is sealed into the store before the new access token
+// is returned or announced.
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/store"
+)
+
+// Account statuses kept in store.Account.Status.
+const (
+	StatusOK        = "ok"
+	StatusFailing   = "failing"   // the last refresh failed; retrying
+	StatusReconnect = "reconnect" // the grant is gone; only reconnecting helps
+)
+
+// Defaults.
+const (
+	DefaultCheckInterval = 30 * time.Second
+	DefaultMargin        = 5 * time.Minute
+	// UnknownLifetime is how long a token whose expiry the provider did not
+	// give is taken to be good, counted from when it was obtained.
+	UnknownLifetime = time.Hour
+	// RefreshTokenWarning is how early "refresh token expiring" is said.
+	RefreshTokenWarning = 3 * 24 * time.Hour
+	// refreshTimeout bounds one refresh: lock, HTTP call, store.
+	refreshTimeout = 2 * time.Minute
+)
+
+// TokenStore is the storage the keeper needs; *store.Store satisfies it.
+type TokenStore interface {
+	Accounts() ([]store.Account, error)
+	Account(id string) (store.Account, error)
+	LoadToken(ctx context.Context, id string) (*oauth2.Token, error)
+	Update(ctx context.Context, fn func(tx *store.Tx) error) error
+}
+
+// Config configures a Keeper. Store and Provider are required.
+type Config struct {
+	Store TokenStore
+	// Provider returns an account's provider, with client credentials.
+	Provider func(store.Account) (auth.Provider, error)
+	// HTTPClient makes the refresh calls; default: 30-second timeout.
+	HTTPClient *http.Client
+	// Now is the wall clock; default time.Now. Tests move it.
+	Now func() time.Time
+	// CheckInterval is the longest the scheduler sleeps between looks at
+	// the wall clock (Go timers stop while a laptop sleeps); default 30 s.
+	CheckInterval time.Duration
+	// Margin is how long before expiry to refresh when the provider sets no
+	// RefreshMargin; default 5 minutes, capped at 10 % of the lifetime.
+	Margin time.Duration
+	// Backoff makes the retry schedule after a transient failure; default:
+	// 5 s doubling to 10 minutes, with jitter.
+	Backoff func() *backoff.ExponentialBackOff
+	// Logger gets progress; never a token. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Keeper refreshes tokens. Its methods are safe for concurrent use.
+type Keeper struct {
+	cfg Config
+	sf  singleflight.Group
+
+	ctx    context.Context // ends at Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // the scheduler and in-flight refreshes
+	wake   chan struct{}
+	start  sync.Once
+
+	mu      sync.Mutex
+	closed  bool
+	subs    map[chan Event]struct{}
+	retries map[string]*retry
+	said    map[string]map[EventKind]bool // conditions already announced
+	unsaved map[string]*oauth2.Token      // rotated tokens the store refused
+
+	onTick func() // tests: called after each scheduler pass
+}
+
+type retry struct {
+	b    *backoff.ExponentialBackOff
+	next time.Time
+}
+
+// New makes a Keeper. Call Start for background refreshing (the tray), or
+// only EnsureFresh (the CLI); Close it when done.
+func New(cfg Config) *Keeper {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.CheckInterval <= 0 {
+		cfg.CheckInterval = DefaultCheckInterval
+	}
+	if cfg.Margin <= 0 {
+		cfg.Margin = DefaultMargin
+	}
+	if cfg.Backoff == nil {
+		cfg.Backoff = func() *backoff.ExponentialBackOff {
+			b := backoff.NewExponentialBackOff()
+			b.InitialInterval, b.MaxInterval = 5*time.Second, 10*time.Minute
+			return b
+		}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Keeper{
+		cfg: cfg, ctx: ctx, cancel: cancel,
+		wake:    make(chan struct{}, 1),
+		subs:    map[chan Event]struct{}{},
+		retries: map[string]*retry{},
+		said:    map[string]map[EventKind]bool{},
+		unsaved: map[string]*oauth2.Token{},
+	}
+}
+
+// Start starts the scheduler. Calling it again does nothing.
+func (k *Keeper) Start() {
+	k.start.Do(func() {
+		if !k.track() {
+			return
+		}
+		go func() {
+			defer k.wg.Done()
+			k.run()
+		}()
+	})
+}
+
+// track counts a goroutine or refresh that Close must wait for; false once
+// closed.
+func (k *Keeper) track() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.closed {
+		return false
+	}
+	k.wg.Add(1)
+	return true
+}
+
+// ErrClosed is returned by EnsureFresh after Close.
+var ErrClosed = errors.New("keeper closed")
+
+// Close stops the scheduler and waits for it and for every refresh in
+// flight: a refresh the server may already have answered is stored, not
+// cut. Subscriptions' channels are closed.
+func (k *Keeper) Close() error {
+	k.mu.Lock()
+	k.closed = true
+	k.mu.Unlock()
+	k.cancel()
+	k.wg.Wait()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for ch := range k.subs {
+		close(ch)
+		delete(k.subs, ch)
+	}
+	return nil
+}
+
+// Wake makes the scheduler look at the accounts now: call it after an
+// account was connected, reconnected or removed.
+func (k *Keeper) Wake() {
+	select {
+	case k.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Connected announces a newly connected (or reconnected) account and
+// schedules it.
+func (k *Keeper) Connected(id string) {
+	k.mu.Lock()
+	delete(k.said, id)
+	delete(k.retries, id)
+	k.mu.Unlock()
+	k.emit(Event{Account: id, Kind: EventConnected, At: k.cfg.Now()})
+	k.Wake()
+}
+
+// margin is how long before expiry the account is refreshed: the
+// provider's RefreshMargin (at most half the lifetime), else the configured
+// margin (at most 10 % of the lifetime, for short tokens).
+func (k *Keeper) margin(p auth.Provider, a store.Account) time.Duration {
+	m, frac := k.cfg.Margin, time.Duration(10)
+	if p.RefreshMargin > 0 {
+		m, frac = p.RefreshMargin, 2
+	}
+	if life := lifetime(a); life > 0 && life/frac < m {
+		m = life / frac
+	}
+	return m
+}
+
+// lifetime is how long the account's current access token lasts, as far as
+// the metadata tells.
+func lifetime(a store.Account) time.Duration {
+	from := obtained(a)
+	if a.Expiry.IsZero() || from.IsZero() || !a.Expiry.After(from) {
+		return 0
+	}
+	return a.Expiry.Sub(from)
+}
+
+func obtained(a store.Account) time.Time {
+	if a.LastRefresh.After(a.Connected) {
+		return a.LastRefresh
+	}
+	return a.Connected
+}
+
+// expiry is when tok stops being good: its own expiry, or for a token the
+// provider gave no expiry, UnknownLifetime after it was obtained.
+func expiry(tok *oauth2.Token, a store.Account) time.Time {
+	if auth.ExpiryKnown(tok) {
+		return tok.Expiry
+	}
+	if o := obtained(a); !o.IsZero() {
+		return o.Add(UnknownLifetime)
+	}
+	return time.Time{} // never obtained as far as we know: refresh
+}
+
+func (k *Keeper) validFor(tok *oauth2.Token, a store.Account, min time.Duration) bool {
+	return tok != nil && tok.AccessToken != "" && expiry(tok, a).After(k.cfg.Now().Add(min))
+}
+
+// EnsureFresh returns the account's access token, valid for at least
+// minValid, refreshing it first when needed. A token whose whole lifetime is
+// shorter than minValid is returned fresh from the provider.
+//
+// It never hands out a token that the scheduler is about to replace: some
+// providers revoke the old access token on refresh, so a token is handed out
+// only while it has minValid left before its own refresh is due (expiry −
+// margin). Concurrent callers share one refresh; a caller that gives up
+// (ctx) does not cut the refresh short. Errors: *auth.Error (KindReconnect
+// when only reconnecting helps), store errors (keyring, unreadable),
+// ErrClosed.
+func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error) {
+	acct, err := k.cfg.Store.Account(id)
+	if err != nil {
+		return nil, err
+	}
+	if acct.Status == StatusReconnect {
+		return nil, &auth.Error{Kind: auth.KindReconnect, Op: "refresh", Err: errors.New("account needs reconnecting")}
+	}
+	p, err := k.cfg.Provider(acct)
+	if err != nil {
+		return nil, fmt.Errorf("provider of %s: %w", id, err)
+	}
+	need := minValid + k.margin(p, acct)
+	tok, err := k.cfg.Store.LoadToken(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if k.validFor(tok, acct, need) {
+		return tok, nil
+	}
+	return k.refreshShared(ctx, id, need)
+}
+
+// refreshShared runs one refresh per account at a time in this process; the
+// callers wait for it or for their ctx.
+func (k *Keeper) refreshShared(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error) {
+	ch := k.sf.DoChan(id, func() (any, error) { return k.refresh(id, minValid) })
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*oauth2.Token), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// refresh re-reads the stored token under the store's lock and refreshes it
+// unless it is (now) valid for minValid. It runs on the keeper's context,
+// not the caller's, so that an answered refresh is always stored.
+func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, error) {
+	if !k.track() {
+		return nil, ErrClosed
+	}
+	defer k.wg.Done()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(k.ctx), refreshTimeout)
+	defer cancel()
+
+	var (
+		out    *oauth2.Token
+		events []Event
+	)
+	err := k.cfg.Store.Update(ctx, func(tx *store.Tx) error {
+		acct, err := tx.Account(id)
+		if err != nil {
+			return err
+		}
+		tok, err := k.loadUnsaved(tx, id)
+		if err != nil {
+			return err
+		}
+		if acct.Status == StatusReconnect {
+			return &auth.Error{Kind: auth.KindReconnect, Op: "refresh", Err: errors.New("account needs reconnecting")}
+		}
+		if k.validFor(tok, acct, minValid) {
+			out = tok // another process (or goroutine) refreshed it: adopt
+			return nil
+		}
+		p, err := k.cfg.Provider(acct)
+		if err != nil {
+			return fmt.Errorf("provider of %s: %w", id, err)
+		}
+		nt, rerr := auth.Refresh(ctx, k.cfg.HTTPClient, p, tok)
+		now := k.cfg.Now()
+		if rerr != nil {
+			events = append(events, k.failed(tx, acct, tok, p, rerr, now)...)
+			return rerr
+		}
+		// Persist first: the old refresh token may be dead already.
+		if err := tx.SaveToken(id, nt); err != nil {
+			k.mu.Lock()
+			k.unsaved[id] = nt
+			k.mu.Unlock()
+			k.cfg.Logger.Error("could not store a refreshed token; keeping it in memory", "account", id, "err", err)
+			return err
+		}
+		k.mu.Lock()
+		delete(k.unsaved, id)
+		k.mu.Unlock()
+		acct = refreshed(acct, p, tok, nt, now)
+		if err := tx.PutAccount(acct); err != nil {
+			// The token is safe; only the displayed metadata is stale.
+			k.cfg.Logger.Warn("could not update account metadata", "account", id, "err", err)
+		}
+		out = nt
+		events = append(events, Event{Account: id, Kind: EventRefreshed, Expiry: acct.Expiry, At: now})
+		return nil
+	})
+	for _, e := range events {
+		k.emit(e)
+	}
+	if err != nil {
+		return nil, err
+	}
+	k.succeeded(id)
+	return out, nil
+}
+
+// loadUnsaved returns a refreshed token that the store refused earlier
+// (saving it now), else the stored one.
+func (k *Keeper) loadUnsaved(tx *store.Tx, id string) (*oauth2.Token, error) {
+	k.mu.Lock()
+	u := k.unsaved[id]
+	k.mu.Unlock()
+	if u == nil {
+		return tx.LoadToken(id)
+	}
+	if err := tx.SaveToken(id, u); err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	delete(k.unsaved, id)
+	k.mu.Unlock()
+	return u, nil
+}
+
+// refreshed is acct after a successful refresh.
+func refreshed(a store.Account, p auth.Provider, old, nt *oauth2.Token, now time.Time) store.Account {
+	a.Expiry = nt.Expiry
+	a.LastRefresh = now
+	a.Status = StatusOK
+	a.LastError = ""
+	if s := auth.Scopes(nt); len(s) > 0 {
+		a.Scopes = s
+	}
+	if st, ok := nt.Extra("subscription_type").(string); ok && st != "" {
+		if a.Extra == nil {
+			a.Extra = map[string]string{}
+		}
+		a.Extra["subscription_type"] = st
+	}
+	if p.RefreshTokenLifetime > 0 && (auth.Rotated(old, nt) || p.Rotation == auth.RotationAlways) {
+		a.RefreshExpiry = now.Add(p.RefreshTokenLifetime)
+	}
+	return a
+}
+
+// failed records a failed refresh in the metadata and returns the events to
+// announce once the lock is released.
+func (k *Keeper) failed(tx *store.Tx, a store.Account, tok *oauth2.Token, p auth.Provider, err error, now time.Time) []Event {
+	var events []Event
+	a.LastError = auth.Message(err)
+	if auth.KindOf(err) == auth.KindReconnect {
+		if a.Status != StatusReconnect {
+			events = append(events, Event{Account: a.ID, Kind: EventReconnectNeeded, Err: err, At: now})
+		}
+		a.Status = StatusReconnect
+		k.mu.Lock()
+		delete(k.retries, a.ID)
+		k.mu.Unlock()
+	} else {
+		a.Status = StatusFailing
+		next := k.scheduleRetry(a.ID, err, now)
+		events = append(events, Event{Account: a.ID, Kind: EventRefreshFailed, Err: err, NextRetry: next, At: now})
+		if !k.validFor(tok, a, k.margin(p, a)) {
+			events = append(events, Event{Account: a.ID, Kind: EventExpiringSoon, Expiry: expiry(tok, a), Err: err, At: now})
+		}
+	}
+	if perr := tx.PutAccount(a); perr != nil {
+		k.cfg.Logger.Warn("could not record a failed refresh", "account", a.ID, "err", perr)
+	}
+	return events
+}
+
+// scheduleRetry sets the next attempt after a transient failure: the
+// backoff's next interval, or the server's Retry-After if longer.
+func (k *Keeper) scheduleRetry(id string, err error, now time.Time) time.Time {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	r := k.retries[id]
+	if r == nil {
+		r = &retry{b: k.cfg.Backoff()}
+		k.retries[id] = r
+	}
+	wait := r.b.NextBackOff()
+	var ae *auth.Error
+	if errors.As(err, &ae) && ae.RetryAfter > wait {
+		wait = ae.RetryAfter
+	}
+	r.next = now.Add(wait)
+	return r.next
+}
+
+func (k *Keeper) succeeded(id string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.retries, id)
+	delete(k.said[id], EventExpiringSoon)
+}
+
+// retryAt is when a failing account may be tried again (zero: any time).
+func (k *Keeper) retryAt(id string) time.Time {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if r := k.retries[id]; r != nil {
+		return r.next
+	}
+	return time.Time{}
+}
