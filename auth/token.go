@@ -155,7 +155,7 @@ func refreshJSON(ctx context.Context, client *http.Client, p Provider, refreshTo
 	if tr.AccessToken == "" {
 		return nil, errors.New("token response has no access_token")
 	}
-	tok := &oauth2.Token{AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, TokenType: tr.TokenType}
+	tok := &oauth2.Token{AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, TokenType: tr.TokenType, ExpiresIn: tr.ExpiresIn}
 	switch {
 	case tr.ExpiresAt > 0:
 		tok.Expiry = time.UnixMilli(tr.ExpiresAt)

@@ -16,10 +16,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -116,6 +119,17 @@ type Store struct {
 	mu    chan struct{} // in-process lock; flock does not exclude goroutines
 	flock *flock.Flock
 	key   sealKey
+
+	cacheMu sync.Mutex
+	cache   *cachedMetadata // the last file parsed
+}
+
+// cachedMetadata is a parsed metadata file and the file it came from: every
+// write is a rename of a new file, so the same file (os.SameFile), size and
+// modification time mean the same content, whichever process wrote it.
+type cachedMetadata struct {
+	fi os.FileInfo
+	md metadata
 }
 
 // DefaultDir is $TOKENTRAY_CONFIG_DIR, else os.UserConfigDir()/tokentray.
@@ -209,12 +223,29 @@ func (s *Store) Account(id string) (Account, error) {
 	return Account{}, fmt.Errorf("account %q: %w", id, ErrNotFound)
 }
 
+// read returns the metadata file's content, a copy the caller may change.
+// An unchanged file is parsed once.
 func (s *Store) read() (*metadata, error) {
 	path := filepath.Join(s.dir, metadataFile)
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &metadata{Version: metadataVersion}, nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	s.cacheMu.Lock()
+	c := s.cache
+	s.cacheMu.Unlock()
+	if c != nil && os.SameFile(c.fi, fi) && c.fi.Size() == fi.Size() && c.fi.ModTime().Equal(fi.ModTime()) {
+		return c.md.clone(), nil
+	}
+	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -225,7 +256,22 @@ func (s *Store) read() (*metadata, error) {
 	if md.Version != metadataVersion {
 		return nil, s.corrupt(path, data, fmt.Errorf("unknown version %d", md.Version))
 	}
-	return &md, nil
+	s.cacheMu.Lock()
+	s.cache = &cachedMetadata{fi: fi, md: md}
+	s.cacheMu.Unlock()
+	return md.clone(), nil
+}
+
+// clone copies md deeply enough that changing the copy's accounts, their
+// scopes or extras leaves md alone.
+func (md *metadata) clone() *metadata {
+	out := &metadata{Version: md.Version, Accounts: make([]Account, len(md.Accounts))}
+	for i, a := range md.Accounts {
+		a.Scopes = slices.Clone(a.Scopes)
+		a.Extra = maps.Clone(a.Extra)
+		out.Accounts[i] = a
+	}
+	return out
 }
 
 // corrupt keeps a copy of a bad metadata file aside, named by its content
@@ -241,12 +287,23 @@ func (s *Store) corrupt(path string, data []byte, cause error) error {
 	return &CorruptError{Path: path, Backup: backup, Err: cause}
 }
 
+// write replaces the metadata file. The caller holds the store lock, so the
+// file it just renamed into place is still its own when it stats it.
 func (s *Store) write(md *metadata) error {
 	data, err := json.MarshalIndent(md, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode metadata: %w", err)
 	}
-	return writeAtomic(filepath.Join(s.dir, metadataFile), append(data, '\n'))
+	path := filepath.Join(s.dir, metadataFile)
+	if err := writeAtomic(path, append(data, '\n')); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(path); err == nil {
+		s.cacheMu.Lock()
+		s.cache = &cachedMetadata{fi: fi, md: *md.clone()}
+		s.cacheMu.Unlock()
+	}
+	return nil
 }
 
 // writeAtomic writes data to path with mode 0600: temp file in the same

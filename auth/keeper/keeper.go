@@ -333,8 +333,14 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 		if err != nil {
 			return fmt.Errorf("provider of %s: %w", id, err)
 		}
+		asked := k.cfg.Now()
 		nt, rerr := auth.Refresh(ctx, k.cfg.HTTPClient, p, tok)
 		now := k.cfg.Now()
+		if nt != nil && nt.ExpiresIn > 0 {
+			// Count the lifetime on the keeper's clock from when we asked,
+			// as x/oauth2 would on time.Now from when the answer came.
+			nt.Expiry = asked.Add(time.Duration(nt.ExpiresIn) * time.Second)
+		}
 		if rerr != nil {
 			events = append(events, k.failed(tx, acct, tok, p, rerr, now)...)
 			return rerr

@@ -35,7 +35,8 @@ type fixture struct {
 	srv    *authtest.Server
 	st     *store.Store
 	p      auth.Provider
-	offset atomic.Int64 // added to time.Now by the keeper's clock
+	offset atomic.Int64 // added to the keeper's clock
+	frozen atomic.Int64 // when set (UnixNano), the clock stands still there
 }
 
 func newFixture(t testing.TB, cfg authtest.Config) *fixture {
@@ -50,7 +51,16 @@ func newFixture(t testing.TB, cfg authtest.Config) *fixture {
 	return f
 }
 
-func (f *fixture) now() time.Time { return time.Now().Add(time.Duration(f.offset.Load())) }
+func (f *fixture) now() time.Time {
+	base := time.Now()
+	if fr := f.frozen.Load(); fr != 0 {
+		base = time.Unix(0, fr)
+	}
+	return base.Add(time.Duration(f.offset.Load()))
+}
+
+// freeze stops the keeper's clock: from now on only offset moves it.
+func (f *fixture) freeze() { f.frozen.Store(time.Now().UnixNano()) }
 
 // seed stores a freshly issued grant as account id, its access token taken
 // to expire at expiry (on the keeper's clock).
@@ -379,7 +389,8 @@ func TestClockJump(t *testing.T) {
 func TestTransientFailures(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, authtest.Config{})
-	old := f.seed("a", time.Now().Add(-time.Second))
+	f.freeze()
+	old := f.seed("a", f.now().Add(-time.Second))
 	k := f.keeper(nil)
 	w := f.watch(k)
 	f.srv.FailNext(1, func(w http.ResponseWriter, r *http.Request) {
@@ -388,7 +399,6 @@ func TestTransientFailures(t *testing.T) {
 	})
 	f.srv.FailNext(2, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "busy", http.StatusServiceUnavailable) })
 
-	var retries []time.Time
 	for i := range 3 {
 		k.tick()
 		e := w.next(EventRefreshFailed, EventRefreshed)
@@ -410,8 +420,7 @@ func TestTransientFailures(t *testing.T) {
 		if f.srv.TokenRequests() != before {
 			t.Fatalf("attempt %d: retried before the backoff ran out", i)
 		}
-		retries = append(retries, e.NextRetry)
-		f.offset.Store(int64(time.Until(e.NextRetry)) + int64(time.Millisecond))
+		f.offset.Add(int64(e.NextRetry.Sub(f.now()) + time.Millisecond))
 	}
 	k.tick()
 	e := w.next(EventRefreshed, EventRefreshFailed)
@@ -441,7 +450,8 @@ func TestTransientFailures(t *testing.T) {
 func TestRevokedGrant(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, authtest.Config{})
-	tok := f.seed("a", time.Now().Add(-time.Second))
+	f.freeze()
+	tok := f.seed("a", f.now().Add(-time.Second))
 	if err := f.srv.Revoke(f.ctx, tok.RefreshToken); err != nil {
 		t.Fatal(err)
 	}
