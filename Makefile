@@ -12,7 +12,7 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 # Secret Service (gnome-keyring).
 TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring
 
-.PHONY: run build test deps test-deps vet fmt-check check-deps clean
+.PHONY: run build test bench deps test-deps vet fmt-check check-deps clean
 
 run: build
 	./$(BIN)
@@ -78,8 +78,13 @@ test: test-deps fmt-check vet check-deps
 	if [ "$$n" -gt 0 ] && grep -qF -f "$$work/secrets" "$$work/out"; then \
 	  echo "FAIL: a token handled by the tests appears in the test output"; rc=1; \
 	else echo "secret scan: none of $$n tokens appears in the test output"; fi; \
-	printf '%s passed, %s failed\n' "$$(grep -c '^--- PASS' "$$work/out")" "$$(grep -c '^--- FAIL' "$$work/out")"; \
+	printf '%s passed, %s failed\n' "$$(grep -cE '^ *--- PASS' "$$work/out")" "$$(grep -cE '^ *--- FAIL' "$$work/out")"; \
 	exit $$rc
+
+# Benchmarks are not tests: they run apart, once each, in the same private
+# session (real keyring, local authorization server).
+bench: test-deps
+	./testdata/session.sh $(GO) test -run '^$$' -bench . -benchtime=1x -timeout 30m ./...
 
 clean:
 	rm -rf bin

@@ -280,7 +280,14 @@ func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Durat
 	if k.validFor(tok, acct, need) {
 		return tok, nil
 	}
-	return k.refreshShared(ctx, id, need)
+	// A refresh already in flight may have been started for a smaller need
+	// and adopt a token too short for this one: then one more round.
+	for round := 0; ; round++ {
+		tok, err = k.refreshShared(ctx, id, need)
+		if err != nil || round == 1 || k.validFor(tok, acct, need) {
+			return tok, err
+		}
+	}
 }
 
 // refreshShared runs one refresh per account at a time in this process; the
