@@ -7,16 +7,17 @@ import (
 
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/cli"
+	"github.com/tokentray/tokentray/ui/core"
 	"github.com/tokentray/tokentray/ui/tray"
 )
 
 func main() {
-	open := func() (*store.Store, error) { return store.Open(store.Options{}) }
 	if cli.IsCommand(os.Args[1:]) {
-		os.Exit(cli.Run(os.Args[1:], cli.IO{Out: os.Stdout, ErrOut: os.Stderr}, open))
+		open := func() (*core.App, error) { return core.Open(core.Options{}) }
+		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
 	}
 	tray.Run(func() ([]store.Account, error) {
-		st, err := open()
+		st, err := store.Open(store.Options{})
 		if err != nil {
 			return nil, err
 		}

@@ -84,10 +84,15 @@ func FetchIdentity(ctx context.Context, client *http.Client, p Provider, tok *oa
 // token. A provider without a revocation endpoint is a no-op: the caller
 // forgets the tokens locally either way.
 func Revoke(ctx context.Context, client *http.Client, p Provider, tok *oauth2.Token) error {
+	client = httpClient(client)
+	if p.RevokeURL == "" && p.Issuer != "" {
+		dctx, cancel := context.WithTimeout(ctx, discoveryTimeout)
+		p = p.completed(dctx, client)
+		cancel()
+	}
 	if p.RevokeURL == "" || p.Revoke == RevokeNone || tok == nil {
 		return nil
 	}
-	client = httpClient(client)
 	switch p.Revoke {
 	case RevokeClio:
 		if tok.AccessToken == "" {

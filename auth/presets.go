@@ -128,6 +128,26 @@ func Presets() []Provider {
 	}
 }
 
+// PresetAt returns the built-in provider with that ID rebased on another
+// base URL (a sandbox, or a test server): Clio's and ClientCasa's hosts, or
+// the host serving Anthropic's token path.
+func PresetAt(id, base string) (Provider, bool) {
+	p, ok := Preset(id)
+	if !ok {
+		return Provider{}, false
+	}
+	base = strings.TrimRight(base, "/")
+	switch {
+	case strings.HasPrefix(id, "clio-"):
+		return Clio(p.ID, p.Name, base), true
+	case id == "clientcasa":
+		return ClientCasa(base), true
+	case id == "anthropic":
+		return Anthropic(base + "/api/auth/oauth/token"), true
+	}
+	return Provider{}, false
+}
+
 // Preset returns the built-in provider with that ID.
 func Preset(id string) (Provider, bool) {
 	for _, p := range Presets() {

@@ -95,3 +95,16 @@ func withTimeout[T any](ctx context.Context, d time.Duration, op string, call fu
 		return zero, fmt.Errorf("keyring %s: %w", op, ctx.Err())
 	}
 }
+
+// CheckKeyring asks the OS keyring for Tokentray's sealing key, as the first
+// secret read of a process would: nil when the keyring answers (whether or
+// not the key exists yet), else a *KeyringError.
+func CheckKeyring(ctx context.Context) error {
+	_, err := withTimeout(ctx, DefaultKeyringTimeout, "read key", func() (string, error) {
+		return osKeyring{}.Get("tokentray", keyringUser)
+	})
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	return err
+}

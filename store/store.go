@@ -91,6 +91,10 @@ const (
 type metadata struct {
 	Version  int       `json:"version"`
 	Accounts []Account `json:"accounts"`
+	// Providers holds provider settings (custom providers, client IDs,
+	// endpoint overrides) by provider ID, in a shape the store does not
+	// read. No secrets: client secrets are sealed like tokens.
+	Providers map[string]json.RawMessage `json:"providers,omitempty"`
 }
 
 // Options configures Open. The zero value is usable.
@@ -265,7 +269,7 @@ func (s *Store) read() (*metadata, error) {
 // clone copies md deeply enough that changing the copy's accounts, their
 // scopes or extras leaves md alone.
 func (md *metadata) clone() *metadata {
-	out := &metadata{Version: md.Version, Accounts: make([]Account, len(md.Accounts))}
+	out := &metadata{Version: md.Version, Accounts: make([]Account, len(md.Accounts)), Providers: maps.Clone(md.Providers)}
 	for i, a := range md.Accounts {
 		a.Scopes = slices.Clone(a.Scopes)
 		a.Extra = maps.Clone(a.Extra)
@@ -407,6 +411,35 @@ func (tx *Tx) DeleteAccount(id string) error {
 		return err
 	}
 	return tx.DeleteSecret(accountSecret(id))
+}
+
+// Providers returns the stored provider settings by provider ID.
+func (s *Store) Providers() (map[string]json.RawMessage, error) {
+	md, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	return md.Providers, nil
+}
+
+// PutProvider stores settings for a provider ID (nil deletes them).
+func (tx *Tx) PutProvider(id string, settings json.RawMessage) error {
+	if !validName(id) {
+		return fmt.Errorf("provider ID %q: want letters, digits, '-', '_' or '.'", id)
+	}
+	md, err := tx.s.read()
+	if err != nil {
+		return err
+	}
+	if settings == nil {
+		delete(md.Providers, id)
+	} else {
+		if md.Providers == nil {
+			md.Providers = map[string]json.RawMessage{}
+		}
+		md.Providers[id] = settings
+	}
+	return tx.s.write(md)
 }
 
 // PutAccount is Update with Tx.PutAccount.

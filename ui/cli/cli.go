@@ -1,17 +1,25 @@
 // Package cli is Tokentray's command line: the same binary as the tray app,
-// given a subcommand. It never imports Fyne.
+// given a subcommand. It works with or without the tray running, on the same
+// store, and never spends a rotating refresh token twice (the keeper's
+// lock). It never imports Fyne.
+//
+// Conventions: data on stdout, messages on stderr, --json where it lists,
+// secrets only through stdin, exit codes below.
 package cli
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"text/tabwriter"
-	"time"
+	"os"
+	"os/signal"
+	"strings"
 
+	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/core"
 )
 
 // Version is set at build time (-ldflags "-X …/ui/cli.Version=…").
@@ -19,119 +27,181 @@ var Version = "dev"
 
 // Exit codes.
 const (
-	ExitOK      = 0
-	ExitError   = 1
-	ExitUsage   = 2
-	ExitKeyring = 4
+	ExitOK        = 0
+	ExitError     = 1
+	ExitUsage     = 2
+	ExitReconnect = 3
+	ExitKeyring   = 4
 )
 
-// IO is where a command reads and writes: stdout for data, stderr for
-// messages.
+// IO is where a command reads and writes.
 type IO struct {
+	In          io.Reader
 	Out, ErrOut io.Writer
 }
 
 const usage = `Tokentray keeps OAuth tokens fresh. Without arguments it starts the desktop app.
 
 Usage:
-  tokentray list [--json]    list the connected accounts
-  tokentray --version        print the version
+  tokentray token NAME [--min-valid 5m] [--format raw|header|json|wrapper]
+  tokentray list [--json]
+  tokentray status [--json]
+  tokentray connect PROVIDER [--name NAME] [--region us|ca|eu|au] [--no-browser]
+  tokentray disconnect NAME [--keep-remote]
+  tokentray import anthropic [--file PATH | -] [--name NAME]
+  tokentray provider list [--json]
+  tokentray provider add ID (--issuer URL | --auth-url URL --token-url URL) --client-id ID
+                         [--client-secret-stdin] [--scopes "a b"] [--redirect-port N] [--name NAME]
+  tokentray provider set PRESET [--client-id ID] [--client-secret-stdin] [--base-url URL]
+  tokentray doctor
+  tokentray exec NAME [--env VAR] -- COMMAND [ARGS...]
+  tokentray --version
+
+NAME is an account's name or ID (see tokentray list). PROVIDER is a provider
+ID (see tokentray provider list), or "clio" with --region.
 
 Examples:
-  tokentray list
-  tokentray list --json | jq '.[].name'
+  curl -H "$(tokentray token "Demo User" --format header)" https://app.clio.com/api/v4/users/who_am_i
+  tokentray exec clio -- ./sync-matters.sh
+  tokentray provider set clientcasa --client-id abc123 --client-secret-stdin < secret.txt
+  tokentray connect clio --region eu
+  tokentray import anthropic --file ~/.claude/.credentials.json
 
-Exit codes: 0 ok, 1 error, 2 usage, 4 keyring unavailable.
+Environment:
+  TOKENTRAY_CONFIG_DIR   where accounts are kept (default: your config folder)
+  TOKENTRAY_BROWSER      program that opens the sign-in page (default: the system browser)
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 reconnect needed, 4 keyring unavailable.
 `
 
 // IsCommand reports whether args (os.Args[1:]) ask for the CLI rather than
 // the desktop app.
 func IsCommand(args []string) bool { return len(args) > 0 }
 
-// Run runs the command in args and returns the exit code. open opens the
-// store.
-func Run(args []string, stdio IO, open func() (*store.Store, error)) int {
-	switch args[0] {
+// Opener opens the shared application core (store and keeper).
+type Opener func() (*core.App, error)
+
+// Run runs the command in args and returns the exit code.
+func Run(args []string, stdio IO, open Opener) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	cmd, rest := args[0], args[1:]
+	switch cmd {
 	case "--version", "version":
 		fmt.Fprintln(stdio.Out, "tokentray", Version)
 		return ExitOK
 	case "-h", "--help", "help":
 		fmt.Fprint(stdio.Out, usage)
 		return ExitOK
-	case "list":
-		return list(args[1:], stdio, open)
 	}
-	fmt.Fprintf(stdio.ErrOut, "tokentray: unknown command %q\n\n%s", args[0], usage)
-	return ExitUsage
-}
-
-func list(args []string, stdio IO, open func() (*store.Store, error)) int {
-	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	fs.SetOutput(stdio.ErrOut)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+	commands := map[string]func(context.Context, *env, []string) error{
+		"token": cmdToken, "list": cmdList, "status": cmdStatus, "connect": cmdConnect,
+		"disconnect": cmdDisconnect, "import": cmdImport, "provider": cmdProvider,
+		"doctor": cmdDoctor, "exec": cmdExec,
+	}
+	run, ok := commands[cmd]
+	if !ok {
+		fmt.Fprintf(stdio.ErrOut, "tokentray: unknown command %q\n\n%s", cmd, usage)
 		return ExitUsage
 	}
-	st, err := open()
-	if err != nil {
-		return fail(stdio, err)
-	}
-	accts, err := st.Accounts()
-	if err != nil {
-		return fail(stdio, err)
-	}
-	if *asJSON {
-		type row struct {
-			ID       string    `json:"id"`
-			Provider string    `json:"provider"`
-			Name     string    `json:"name"`
-			Status   string    `json:"status,omitempty"`
-			Expiry   time.Time `json:"expiry,omitzero"`
+	e := &env{IO: stdio, open: open}
+	defer e.close()
+	err := run(ctx, e, rest)
+	return e.fail(err)
+}
+
+// env is one command's run: its IO and the lazily opened core.
+type env struct {
+	IO
+	open Opener
+	app  *core.App
+	exit int // set by exec: the child's exit code
+}
+
+func (e *env) core() (*core.App, error) {
+	if e.app == nil {
+		a, err := e.open()
+		if err != nil {
+			return nil, err
 		}
-		rows := make([]row, 0, len(accts))
-		for _, a := range accts {
-			rows = append(rows, row{a.ID, a.Provider, a.Name, a.Status, a.Expiry})
-		}
-		enc := json.NewEncoder(stdio.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rows); err != nil {
-			return fail(stdio, err)
-		}
-		return ExitOK
+		e.app = a
 	}
-	if len(accts) == 0 {
-		fmt.Fprintln(stdio.ErrOut, "No accounts are connected yet.")
-		return ExitOK
+	return e.app, nil
+}
+
+func (e *env) close() {
+	if e.app != nil {
+		e.app.Close()
 	}
-	tw := tabwriter.NewWriter(stdio.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATUS\tEXPIRES")
-	for _, a := range accts {
-		exp := "unknown"
-		if !a.Expiry.IsZero() {
-			exp = a.Expiry.Local().Format(time.DateTime)
+}
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// flags makes a flag set whose errors are usage errors.
+func (e *env) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.ErrOut)
+	return fs
+}
+
+// parse parses args, allowing flags after the positional arguments
+// ("token NAME --format json"), and returns the positional ones. Everything
+// from a "--" on is returned as it is, "--" included.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i:]
+			break
 		}
-		status := a.Status
-		if status == "" {
-			status = "ok"
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{err.Error()}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Name, a.Provider, status, exp)
+		if args = fs.Args(); len(args) == 0 {
+			return append(pos, tail...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
 	}
-	if err := tw.Flush(); err != nil {
-		return fail(stdio, err)
-	}
-	return ExitOK
 }
 
 // fail words err for a person on stderr and picks the exit code.
-func fail(stdio IO, err error) int {
-	var m interface{ Message() string }
-	if errors.As(err, &m) {
-		fmt.Fprintln(stdio.ErrOut, "tokentray:", m.Message())
-	} else {
-		fmt.Fprintln(stdio.ErrOut, "tokentray:", err)
+func (e *env) fail(err error) int {
+	if err == nil {
+		return e.exit
 	}
-	if errors.Is(err, store.ErrKeyringUnavailable) {
+	var u usageError
+	if errors.As(err, &u) {
+		if u.msg != "flag: help requested" {
+			fmt.Fprintln(e.ErrOut, "tokentray:", u.msg)
+		}
+		fmt.Fprintln(e.ErrOut, "Run 'tokentray help' for usage.")
+		return ExitUsage
+	}
+	fmt.Fprintln(e.ErrOut, "tokentray:", message(err))
+	switch {
+	case errors.Is(err, auth.ErrReconnectNeeded):
+		return ExitReconnect
+	case errors.Is(err, store.ErrKeyringUnavailable):
 		return ExitKeyring
 	}
 	return ExitError
+}
+
+// message is the plain sentence for err: the Message of a typed error, else
+// the error itself (which names what failed; it never carries a token).
+func message(err error) string {
+	var m interface{ Message() string }
+	if errors.As(err, &m) {
+		return m.Message()
+	}
+	return strings.TrimPrefix(err.Error(), "tokentray: ")
 }

@@ -1,61 +1,321 @@
-package cli
+package cli_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
-	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/cli"
+	"github.com/tokentray/tokentray/ui/core"
 )
 
-func run(t *testing.T, dir string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code := Run(args, IO{Out: &out, ErrOut: &errOut}, func() (*store.Store, error) {
-		return store.Open(store.Options{Dir: dir})
-	})
-	return code, out.String(), errOut.String()
+// The test binary plays two more roles, chosen by TOKENTRAY_ROLE: the
+// tokentray command line itself (cli.Run behind the same 10-line main), and
+// the user's browser (a headless visitor that approves and follows the
+// redirect back to the loopback listener).
+func TestMain(m *testing.M) {
+	switch os.Getenv("TOKENTRAY_ROLE") {
+	case "cli":
+		open := func() (*core.App, error) { return core.Open(core.Options{}) }
+		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
+	case "browser":
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := authtest.Visit(ctx, os.Args[1]); err != nil {
+			fmt.Fprintln(os.Stderr, "browser:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
 }
 
-func TestList(t *testing.T) {
+// cliEnv runs the command line as separate processes on one config dir.
+type cliEnv struct {
+	t       *testing.T
+	dir     string
+	browser string
+	srv     *authtest.Server
+}
+
+func newCLI(t *testing.T, cfg authtest.Config) *cliEnv {
+	t.Helper()
+	storetest.RequireSession(t)
 	dir := t.TempDir()
-	code, out, errOut := run(t, dir, "list")
-	if code != ExitOK || out != "" || !strings.Contains(errOut, "No accounts") {
-		t.Errorf("empty list: %d %q %q", code, out, errOut)
-	}
-	st, _ := store.Open(store.Options{Dir: dir})
-	if err := st.PutAccount(context.Background(), store.Account{ID: "a1", Provider: "clio-us", Name: "Demo User"}); err != nil {
+	browser := filepath.Join(dir, "browser")
+	script := fmt.Sprintf("#!/bin/sh\nTOKENTRAY_ROLE=browser exec %q \"$1\"\n", os.Args[0])
+	if err := os.WriteFile(browser, []byte(script), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ = run(t, dir, "list")
-	if code != ExitOK || !strings.Contains(out, "Demo User") || !strings.Contains(out, "clio-us") {
-		t.Errorf("list: %d %q", code, out)
+	return &cliEnv{t: t, dir: filepath.Join(dir, "config"), browser: browser, srv: authtest.NewServer(t, cfg)}
+}
+
+type result struct {
+	code        int
+	out, errOut string
+}
+
+func (c *cliEnv) run(stdin string, args ...string) result {
+	c.t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "TOKENTRAY_ROLE=cli", "TOKENTRAY_CONFIG_DIR="+c.dir, "TOKENTRAY_BROWSER="+c.browser)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		c.t.Fatalf("run %v: %v", args, err)
 	}
-	code, out, _ = run(t, dir, "list", "--json")
-	var rows []map[string]any
-	if code != ExitOK || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 1 || rows[0]["name"] != "Demo User" {
-		t.Errorf("list --json: %d %q", code, out)
+	return result{code, out.String(), errOut.String()}
+}
+
+// ok runs a command that must succeed and returns its stdout.
+func (c *cliEnv) ok(stdin string, args ...string) string {
+	c.t.Helper()
+	r := c.run(stdin, args...)
+	if r.code != 0 {
+		c.t.Fatalf("tokentray %s: exit %d\n%s", strings.Join(args, " "), r.code, r.errOut)
+	}
+	return r.out
+}
+
+func (c *cliEnv) userinfoOK(token string) bool {
+	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+authtest.PathUserinfo, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// TestConnectTokenDisconnect: a custom provider by issuer URL, connect with
+// the browser played by a headless visitor, a token in every format, list
+// and status, and disconnect revoking at the provider.
+func TestConnectTokenDisconnect(t *testing.T) {
+	c := newCLI(t, authtest.Config{})
+	c.ok(authtest.ClientSecret+"\n", "provider", "add", "demo", "--issuer", c.srv.URL,
+		"--client-id", authtest.ClientID, "--client-secret-stdin", "--scopes", "openid profile email offline_access")
+
+	var providers []map[string]any
+	json.Unmarshal([]byte(c.ok("", "provider", "list", "--json")), &providers)
+	found := false
+	for _, p := range providers {
+		if p["id"] == "demo" {
+			found = p["has_client_secret"] == true && p["client_id"] == authtest.ClientID
+		}
+	}
+	if !found {
+		t.Errorf("provider list lacks demo with its sealed secret: %v", providers)
+	}
+	meta, _ := os.ReadFile(filepath.Join(c.dir, "accounts.json"))
+	if bytes.Contains(meta, []byte(authtest.ClientSecret)) {
+		t.Error("the client secret is in the metadata file")
+	}
+
+	id := strings.TrimSpace(c.ok("", "connect", "demo", "--name", "Work"))
+	if id == "" {
+		t.Fatal("connect printed no account ID")
+	}
+
+	r := c.run("", "token", "Work")
+	tok := strings.TrimSpace(r.out)
+	storetest.Secret(t, tok)
+	if r.code != 0 || r.out != tok+"\n" || tok == "" {
+		t.Fatalf("token: exit %d, stdout %d bytes: want the token and a newline only", r.code, len(r.out))
+	}
+	if strings.Contains(r.errOut, tok) {
+		t.Error("the token was written to stderr")
+	}
+	if !c.userinfoOK(tok) {
+		t.Error("the server rejects the printed token")
+	}
+	if h := c.ok("", "token", "work", "--format", "header"); h != "Authorization: Bearer "+tok+"\n" {
+		t.Errorf("header format: %q", strings.ReplaceAll(h, tok, "TOKEN"))
+	}
+	var j struct {
+		AccessToken string   `json:"access_token"`
+		ExpiresAt   string   `json:"expires_at"`
+		Scopes      []string `json:"scopes"`
+	}
+	if err := json.Unmarshal([]byte(c.ok("", "token", id, "--format", "json")), &j); err != nil || j.AccessToken != tok {
+		t.Errorf("json format: %v", err)
+	}
+	if exp, err := time.Parse(time.RFC3339, j.ExpiresAt); err != nil || time.Until(exp) < 50*time.Minute {
+		t.Errorf("json expires_at %q", j.ExpiresAt)
+	}
+	var w map[string]any
+	json.Unmarshal([]byte(c.ok("", "token", "Work", "--format", "wrapper")), &w)
+	for _, k := range []string{"access_token", "refresh_token", "expires_at", "scopes"} {
+		if _, ok := w[k]; !ok {
+			t.Errorf("wrapper format lacks %s", k)
+		}
+	}
+	if rt, _ := w["refresh_token"].(string); rt != "" {
+		storetest.Secret(t, rt)
+	}
+
+	var list []map[string]any
+	json.Unmarshal([]byte(c.ok("", "list", "--json")), &list)
+	if len(list) != 1 || list[0]["name"] != "Work" || list[0]["provider"] != "demo" || list[0]["state"] != "ok" || list[0]["expires_at"] == nil {
+		t.Errorf("list --json: %v", list)
+	}
+	var status []map[string]any
+	json.Unmarshal([]byte(c.ok("", "status", "--json")), &status)
+	if len(status) != 1 || status[0]["id"] != id {
+		t.Errorf("status --json: %v", status)
+	}
+
+	c.ok("", "disconnect", "Work")
+	if c.userinfoOK(tok) {
+		t.Error("the token still works after disconnect: it was not revoked at the provider")
+	}
+	if out := c.ok("", "list", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Errorf("list after disconnect: %s", out)
+	}
+	if r := c.run("", "token", "Work"); r.code != cli.ExitError || r.out != "" {
+		t.Errorf("token of a removed account: exit %d, stdout %q", r.code, r.out)
 	}
 }
 
-func TestUsageAndErrors(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errOut := run(t, dir, "frobnicate"); code != ExitUsage || !strings.Contains(errOut, "Usage:") {
-		t.Errorf("unknown command: %d %q", code, errOut)
+// TestImportAnthropic: both credential shapes import, and the next token
+// refreshes with the JSON body, rotating both tokens.
+func TestImportAnthropic(t *testing.T) {
+	c := newCLI(t, authtest.Config{AccessTokenLifespan: 8 * time.Hour})
+	c.ok("", "provider", "set", "anthropic", "--base-url", c.srv.URL)
+	ctx := context.Background()
+	expired := time.Now().Add(-time.Minute).UnixMilli()
+
+	for i, shape := range []string{
+		`{"claudeAiOauth":{"accessToken":%q,"refreshToken":%q,"expiresAt":%d,"scopes":["user:inference","user:profile"],"subscriptionType":"max"}}`,
+		`{"access_token":%q,"refresh_token":%q,"expires_at":%d,"scopes":["user:inference"],"subscription_type":"pro"}`,
+	} {
+		issued, err := c.srv.IssueTokens(ctx, "user:inference", "user:profile")
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.Secret(t, issued.AccessToken, issued.RefreshToken)
+		creds := fmt.Sprintf(shape, issued.AccessToken, issued.RefreshToken, expired)
+		name := fmt.Sprintf("claude-%d", i)
+		if i == 0 {
+			c.ok(creds, "import", "anthropic", "--name", name)
+		} else {
+			file := filepath.Join(t.TempDir(), "creds.json")
+			os.WriteFile(file, []byte(creds), 0o600)
+			c.ok("", "import", "anthropic", "--file", file, "--name", name)
+		}
+		var w struct {
+			AccessToken      string `json:"access_token"`
+			RefreshToken     string `json:"refresh_token"`
+			ExpiresAt        int64  `json:"expires_at"`
+			SubscriptionType string `json:"subscription_type"`
+		}
+		if err := json.Unmarshal([]byte(c.ok("", "token", name, "--format", "wrapper")), &w); err != nil {
+			t.Fatal(err)
+		}
+		storetest.Secret(t, w.AccessToken, w.RefreshToken)
+		if w.AccessToken == issued.AccessToken || w.RefreshToken == issued.RefreshToken {
+			t.Errorf("shape %d: the expired credentials were not refreshed with both tokens rotated", i)
+		}
+		if d := time.Until(time.UnixMilli(w.ExpiresAt)); d < 7*time.Hour {
+			t.Errorf("shape %d: expires in %v", i, d)
+		}
+		if w.SubscriptionType == "" {
+			t.Errorf("shape %d: subscription type lost", i)
+		}
 	}
-	if code, _, _ := run(t, dir, "list", "--bogus"); code != ExitUsage {
-		t.Errorf("bad flag: %d", code)
+	if got := c.srv.GrantCount("refresh_token"); got != 2 {
+		t.Errorf("%d refreshes, want 2", got)
 	}
-	if code, out, _ := run(t, dir, "--version"); code != ExitOK || !strings.HasPrefix(out, "tokentray ") {
-		t.Errorf("--version: %d %q", code, out)
+	r := c.run(`{"nothing": true}`, "import", "anthropic")
+	if r.code != cli.ExitError || !strings.Contains(r.errOut, "not Anthropic OAuth credentials") {
+		t.Errorf("bad credentials: exit %d %q", r.code, r.errOut)
 	}
-	os.WriteFile(filepath.Join(dir, "accounts.json"), []byte("{"), 0o600)
-	code, out, errOut := run(t, dir, "list")
-	if code != ExitError || out != "" || !strings.Contains(errOut, "copy was kept") {
-		t.Errorf("corrupt metadata: %d %q %q", code, out, errOut)
+}
+
+// TestReconnectExitCode: after the provider revoked the grant, token exits
+// with 3 and says to reconnect; stdout stays empty.
+func TestReconnectExitCode(t *testing.T) {
+	c := newCLI(t, authtest.Config{})
+	c.ok("", "provider", "set", "anthropic", "--base-url", c.srv.URL)
+	issued, err := c.srv.IssueTokens(context.Background(), "user:inference")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Secret(t, issued.AccessToken, issued.RefreshToken)
+	creds := fmt.Sprintf(`{"access_token":%q,"refresh_token":%q,"expires_at":%d}`, issued.AccessToken, issued.RefreshToken, time.Now().Add(-time.Minute).UnixMilli())
+	c.ok(creds, "import", "anthropic", "--name", "claude")
+	if err := c.srv.Revoke(context.Background(), issued.RefreshToken); err != nil {
+		t.Fatal(err)
+	}
+	var requests int
+	for i := range 2 { // and it stays so, without asking the server again
+		r := c.run("", "token", "claude")
+		if r.code != cli.ExitReconnect || r.out != "" || !strings.Contains(r.errOut, "reconnect") {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 3 and advice", r.code, r.out, r.errOut)
+		}
+		if i == 1 && c.srv.TokenRequests() != requests {
+			t.Error("a second token request reached the server after reconnect-needed")
+		}
+		requests = c.srv.TokenRequests()
+	}
+	if r := c.run("", "token"); r.code != cli.ExitUsage {
+		t.Errorf("token without a name: exit %d, want 2", r.code)
+	}
+}
+
+// TestConcurrentTokenProcesses: 8 token processes at once on one rotating
+// account with 2-second tokens, 20 rounds: no failure, and each refresh is
+// one rotation (a double spend would revoke the grant and fail them all).
+func TestConcurrentTokenProcesses(t *testing.T) {
+	c := newCLI(t, authtest.Config{AccessTokenLifespan: 2500 * time.Millisecond})
+	c.ok(authtest.ClientSecret+"\n", "provider", "add", "demo", "--issuer", c.srv.URL,
+		"--client-id", authtest.ClientID, "--client-secret-stdin")
+	c.ok("", "connect", "demo", "--name", "rot")
+	const procs, rounds = 8, 20
+	start := time.Now()
+	tokens := map[string]bool{}
+	for round := range rounds {
+		var wg sync.WaitGroup
+		results := make([]result, procs)
+		for i := range procs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = c.run("", "token", "rot", "--min-valid", "500ms")
+			}()
+		}
+		wg.Wait()
+		for i, r := range results {
+			if r.code != 0 {
+				t.Fatalf("round %d process %d: exit %d: %s", round, i, r.code, r.errOut)
+			}
+			tok := strings.TrimSpace(r.out)
+			storetest.Secret(t, tok)
+			tokens[tok] = true
+			if !c.userinfoOK(tok) {
+				t.Errorf("round %d: the server rejects a printed token", round)
+			}
+		}
+	}
+	refreshes := c.srv.GrantCount("refresh_token")
+	t.Logf("%d rounds of %d processes in %v: %d refreshes, %d distinct tokens", rounds, procs, time.Since(start).Round(time.Millisecond), refreshes, len(tokens))
+	if refreshes == 0 || refreshes != len(tokens)-1 {
+		t.Errorf("%d refreshes for %d distinct tokens: want one refresh per new token", refreshes, len(tokens))
 	}
 }

@@ -1,0 +1,334 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/store"
+)
+
+func cmdToken(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("token")
+	minValid := fs.Duration("min-valid", 5*time.Minute, "the token stays valid at least this long")
+	format := fs.String("format", "raw", "raw, header, json or wrapper")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("token takes one account name")
+	}
+	switch *format {
+	case "raw", "header", "json", "wrapper":
+	default:
+		return usagef("unknown --format %q: want raw, header, json or wrapper", *format)
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	acct, err := app.Find(pos[0])
+	if err != nil {
+		return err
+	}
+	tok, err := app.Keeper.EnsureFresh(ctx, acct.ID, *minValid)
+	if err != nil {
+		return err
+	}
+	if acct, err = app.Store.Account(acct.ID); err != nil { // scopes, extras after a refresh
+		return err
+	}
+	return writeToken(e.Out, *format, tok, acct)
+}
+
+// writeToken prints exactly the token in the asked format, and a newline.
+func writeToken(w io.Writer, format string, tok *oauth2.Token, acct store.Account) error {
+	var err error
+	switch format {
+	case "raw":
+		_, err = fmt.Fprintln(w, tok.AccessToken)
+	case "header":
+		_, err = fmt.Fprintln(w, "Authorization: Bearer "+tok.AccessToken)
+	case "json":
+		v := struct {
+			AccessToken string   `json:"access_token"`
+			ExpiresAt   string   `json:"expires_at,omitempty"`
+			Scopes      []string `json:"scopes"`
+		}{AccessToken: tok.AccessToken, Scopes: nonNil(acct.Scopes)}
+		if auth.ExpiryKnown(tok) {
+			v.ExpiresAt = tok.Expiry.UTC().Format(time.RFC3339)
+		}
+		err = json.NewEncoder(w).Encode(v)
+	case "wrapper":
+		// The oauth_credentials object of the Claude wrapper API.
+		err = json.NewEncoder(w).Encode(wrapperCredentials{
+			AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken,
+			ExpiresAt: tok.Expiry.UnixMilli(), Scopes: nonNil(acct.Scopes),
+			SubscriptionType: acct.Extra["subscription_type"],
+		})
+	}
+	return err
+}
+
+type wrapperCredentials struct {
+	AccessToken      string   `json:"access_token"`
+	RefreshToken     string   `json:"refresh_token"`
+	ExpiresAt        int64    `json:"expires_at"`
+	Scopes           []string `json:"scopes"`
+	SubscriptionType string   `json:"subscription_type,omitempty"`
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// accountJSON is an account in list and status output.
+type accountJSON struct {
+	ID          string     `json:"id"`
+	Provider    string     `json:"provider"`
+	Name        string     `json:"name"`
+	State       string     `json:"state"`
+	Expiry      *time.Time `json:"expires_at,omitempty"`
+	LastRefresh *time.Time `json:"last_refresh,omitempty"`
+	NextRetry   *time.Time `json:"next_retry,omitempty"`
+	LastError   string     `json:"last_error,omitempty"`
+	Scopes      []string   `json:"scopes,omitempty"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func state(a store.Account) string {
+	if a.Status == "" {
+		return "ok"
+	}
+	return a.Status
+}
+
+func cmdList(ctx context.Context, e *env, args []string) error { return listAccounts(e, args, false) }
+
+func cmdStatus(ctx context.Context, e *env, args []string) error { return listAccounts(e, args, true) }
+
+func listAccounts(e *env, args []string, detail bool) error {
+	fs := e.flags("list")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	sts, err := app.Keeper.Statuses()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		rows := make([]accountJSON, 0, len(sts))
+		for _, s := range sts {
+			r := accountJSON{ID: s.ID, Provider: s.Provider, Name: s.Name, State: state(s.Account), Expiry: timePtr(s.Expiry)}
+			if detail {
+				r.LastRefresh, r.NextRetry = timePtr(s.LastRefresh), timePtr(s.NextRetry)
+				r.LastError, r.Scopes = s.LastError, s.Scopes
+			}
+			rows = append(rows, r)
+		}
+		enc := json.NewEncoder(e.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	if len(sts) == 0 {
+		fmt.Fprintln(e.ErrOut, "No accounts are connected yet. Connect one with: tokentray connect PROVIDER")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.Out, 0, 4, 2, ' ', 0)
+	if detail {
+		fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tEXPIRES\tLAST REFRESH\tLAST ERROR")
+	} else {
+		fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tEXPIRES")
+	}
+	for _, s := range sts {
+		line := fmt.Sprintf("%s\t%s\t%s\t%s", s.Name, s.Provider, state(s.Account), when(s.Expiry, "unknown"))
+		if detail {
+			line += fmt.Sprintf("\t%s\t%s", when(s.LastRefresh, "never"), s.LastError)
+		}
+		fmt.Fprintln(tw, line)
+	}
+	return tw.Flush()
+}
+
+func when(t time.Time, zero string) string {
+	if t.IsZero() {
+		return zero
+	}
+	return t.Local().Format(time.DateTime)
+}
+
+func cmdConnect(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("connect")
+	name := fs.String("name", "", "name for the account (default: from the provider)")
+	region := fs.String("region", "", "Clio region: us, ca, eu or au")
+	noBrowser := fs.Bool("no-browser", false, "print the address to open instead of opening a browser")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("connect takes one provider ID")
+	}
+	id := pos[0]
+	if id == "clio" {
+		if *region == "" {
+			*region = "us"
+		}
+		id = "clio-" + *region
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	p, err := app.Provider(ctx, id)
+	if err != nil {
+		return err
+	}
+	opts := auth.ConnectOptions{Open: e.opener(*noBrowser)}
+	if p.Redirect == auth.RedirectApproval {
+		// Clio's desktop page: the user pastes its address, title or code.
+		fmt.Fprintln(e.ErrOut, "After approving, paste the address of the page you land on (or its code) here and press Enter:")
+		opts.Approval = e.lines()
+	}
+	if p.Redirect != auth.RedirectApproval {
+		fmt.Fprintln(e.ErrOut, "Waiting for you to approve in the browser… (Ctrl+C to cancel)")
+	}
+	acct, err := app.Connect(ctx, id, *name, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.ErrOut, "Connected %s (%s).\n", acct.Name, p.Name)
+	fmt.Fprintln(e.Out, acct.ID)
+	return nil
+}
+
+// opener opens the sign-in page: $TOKENTRAY_BROWSER, else the system
+// browser; with noBrowser, it prints the address for the user to open.
+func (e *env) opener(noBrowser bool) func(string) error {
+	if noBrowser {
+		return func(u string) error {
+			fmt.Fprintf(e.ErrOut, "Open this address in your browser:\n\n  %s\n\n", u)
+			return nil
+		}
+	}
+	if prog := os.Getenv("TOKENTRAY_BROWSER"); prog != "" {
+		return func(u string) error {
+			c := exec.Command(prog, u)
+			c.Stdout, c.Stderr = io.Discard, io.Discard
+			if err := c.Start(); err != nil {
+				return err
+			}
+			go c.Wait() //nolint:errcheck // reaps the browser launcher; it ends on its own
+			return nil
+		}
+	}
+	return nil // auth's default: the system browser
+}
+
+// lines delivers stdin's lines; the goroutine ends with stdin.
+func (e *env) lines() <-chan string {
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(e.In)
+		for sc.Scan() {
+			if line := strings.TrimSpace(sc.Text()); line != "" {
+				ch <- line
+			}
+		}
+	}()
+	return ch
+}
+
+func cmdDisconnect(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("disconnect")
+	keepRemote := fs.Bool("keep-remote", false, "forget the account here without revoking it at the provider")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("disconnect takes one account name")
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	acct, err := app.Find(pos[0])
+	if err != nil {
+		return err
+	}
+	if err := app.Disconnect(ctx, acct.ID, *keepRemote); err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			fmt.Fprintf(e.ErrOut, "Removed %s here, but the provider could not be told: %s\n", acct.Name, ae.Message())
+			return nil
+		}
+		return err
+	}
+	fmt.Fprintf(e.ErrOut, "Disconnected %s.\n", acct.Name)
+	return nil
+}
+
+func cmdExec(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("exec")
+	envName := fs.String("env", "TOKENTRAY_ACCESS_TOKEN", "environment variable that carries the token")
+	minValid := fs.Duration("min-valid", 5*time.Minute, "the token stays valid at least this long")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 3 || pos[1] != "--" {
+		return usagef("exec takes an account name, then -- and a command")
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	acct, err := app.Find(pos[0])
+	if err != nil {
+		return err
+	}
+	tok, err := app.Keeper.EnsureFresh(ctx, acct.ID, *minValid)
+	if err != nil {
+		return err
+	}
+	c := exec.CommandContext(ctx, pos[2], pos[3:]...)
+	c.Stdin, c.Stdout, c.Stderr = e.In, e.Out, e.ErrOut
+	c.Env = append(os.Environ(), *envName+"="+tok.AccessToken)
+	err = c.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		e.exit = exit.ExitCode()
+		return nil
+	}
+	return err
+}

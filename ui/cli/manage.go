@@ -1,0 +1,358 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+	"golang.org/x/oauth2"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/store"
+)
+
+func cmdImport(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("import")
+	file := fs.String("file", "", `credentials file ("-" or none: standard input)`)
+	name := fs.String("name", "", "name for the account")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "anthropic" {
+		return usagef("import takes one kind of credentials: anthropic")
+	}
+	var r io.Reader = e.In
+	if *file != "" && *file != "-" {
+		f, err := os.Open(*file)
+		if err != nil {
+			return fmt.Errorf("open credentials: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return fmt.Errorf("read credentials: %w", err)
+	}
+	tok, err := ParseAnthropicCredentials(data)
+	if err != nil {
+		return err
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	if *name == "" {
+		*name = "Claude"
+		if st, _ := tok.Extra("subscription_type").(string); st != "" {
+			*name = "Claude (" + st + ")"
+		}
+	}
+	acct, err := app.Import(ctx, "anthropic", *name, tok)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.ErrOut, "Imported %s; Tokentray keeps it fresh from now on.\n", acct.Name)
+	fmt.Fprintln(e.Out, acct.ID)
+	return nil
+}
+
+// ErrBadCredentials: the imported text is not Anthropic OAuth credentials.
+var ErrBadCredentials = errors.New("not Anthropic OAuth credentials: expected a Claude credentials file " +
+	`({"claudeAiOauth": {...}}) or {"access_token", "refresh_token", "expires_at", ...}`)
+
+// ParseAnthropicCredentials reads a Claude credentials file
+// ({"claudeAiOauth": {accessToken, refreshToken, expiresAt (ms), scopes,
+// subscriptionType}}) or the wrapper's snake_case shape (access_token,
+// refresh_token, expires_at (ms), scopes, subscription_type), bare or under
+// "oauth_credentials".
+func ParseAnthropicCredentials(data []byte) (*oauth2.Token, error) {
+	type camel struct {
+		AccessToken      string   `json:"accessToken"`
+		RefreshToken     string   `json:"refreshToken"`
+		ExpiresAt        int64    `json:"expiresAt"`
+		Scopes           []string `json:"scopes"`
+		SubscriptionType string   `json:"subscriptionType"`
+	}
+	var doc struct {
+		Claude *camel              `json:"claudeAiOauth"`
+		Nested *wrapperCredentials `json:"oauth_credentials"`
+		wrapperCredentials
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%w (%v)", ErrBadCredentials, err)
+	}
+	w := doc.wrapperCredentials
+	switch {
+	case doc.Claude != nil:
+		c := doc.Claude
+		w = wrapperCredentials{AccessToken: c.AccessToken, RefreshToken: c.RefreshToken, ExpiresAt: c.ExpiresAt,
+			Scopes: c.Scopes, SubscriptionType: c.SubscriptionType}
+	case doc.Nested != nil:
+		w = *doc.Nested
+	}
+	if w.AccessToken == "" || w.RefreshToken == "" {
+		return nil, ErrBadCredentials
+	}
+	if w.ExpiresAt < 1e11 { // seconds, or missing: milliseconds are required
+		return nil, fmt.Errorf("%w: expires_at must be milliseconds since 1970", ErrBadCredentials)
+	}
+	tok := &oauth2.Token{AccessToken: w.AccessToken, RefreshToken: w.RefreshToken, TokenType: "Bearer",
+		Expiry: time.UnixMilli(w.ExpiresAt)}
+	extra := map[string]any{}
+	if w.Scopes != nil {
+		extra["scopes"] = w.Scopes
+	}
+	if w.SubscriptionType != "" {
+		extra["subscription_type"] = w.SubscriptionType
+	}
+	return tok.WithExtra(extra), nil
+}
+
+func cmdProvider(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("provider takes list, add or set")
+	}
+	switch args[0] {
+	case "list":
+		return providerList(ctx, e, args[1:])
+	case "add":
+		return providerAdd(ctx, e, args[1:])
+	case "set":
+		return providerSet(ctx, e, args[1:])
+	}
+	return usagef("unknown provider command %q: want list, add or set", args[0])
+}
+
+func providerList(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("provider list")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	ps, err := app.Providers(ctx)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		ID         string `json:"id"`
+		Name       string `json:"name"`
+		ClientID   string `json:"client_id,omitempty"`
+		HasSecret  bool   `json:"has_client_secret"`
+		TokenURL   string `json:"token_url"`
+		Configured bool   `json:"configured"`
+	}
+	rows := make([]row, 0, len(ps))
+	for _, p := range ps {
+		rows = append(rows, row{p.ID, p.Name, p.ClientID, p.ClientSecret != "", p.Endpoint.TokenURL,
+			p.ClientID != "" || p.Redirect == auth.RedirectNone})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	tw := tabwriter.NewWriter(e.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tCLIENT ID\tSECRET\tTOKEN URL")
+	for _, r := range rows {
+		secret := "-"
+		if r.HasSecret {
+			secret = "sealed"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.ClientID, secret, r.TokenURL)
+	}
+	return tw.Flush()
+}
+
+// readSecret reads a client secret from stdin: the first line.
+func (e *env) readSecret() (string, error) {
+	data, err := io.ReadAll(io.LimitReader(e.In, 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("read the client secret: %w", err)
+	}
+	secret, _, _ := strings.Cut(string(data), "\n")
+	if secret = strings.TrimSpace(secret); secret == "" {
+		return "", usagef("--client-secret-stdin: standard input was empty")
+	}
+	return secret, nil
+}
+
+func providerAdd(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("provider add")
+	issuer := fs.String("issuer", "", "issuer URL (OIDC or RFC 8414 discovery)")
+	authURL := fs.String("auth-url", "", "authorization endpoint")
+	tokenURL := fs.String("token-url", "", "token endpoint")
+	clientID := fs.String("client-id", "", "the registered client ID")
+	secretStdin := fs.Bool("client-secret-stdin", false, "read the client secret from standard input")
+	scopes := fs.String("scopes", "", "scopes to request, space separated")
+	port := fs.Int("redirect-port", 0, "registered loopback redirect port (default: any)")
+	display := fs.String("name", "", "name shown for the provider")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("provider add takes one provider ID")
+	}
+	if *clientID == "" {
+		return usagef("provider add needs --client-id")
+	}
+	if (*issuer == "") == (*authURL == "" || *tokenURL == "") {
+		return usagef("provider add needs --issuer, or both --auth-url and --token-url")
+	}
+	if _, preset := auth.Preset(pos[0]); preset {
+		return usagef("%q is a built-in provider: use provider set", pos[0])
+	}
+	var p auth.Provider
+	if *issuer != "" {
+		if p, err = auth.Discover(ctx, nil, *issuer); err != nil {
+			return err
+		}
+	} else {
+		p = auth.Generic(*authURL, *tokenURL)
+	}
+	p.ID, p.Name, p.ClientID, p.RedirectPort = pos[0], pos[0], *clientID, *port
+	if *display != "" {
+		p.Name = *display
+	}
+	if *scopes != "" {
+		p.Scopes = strings.Fields(*scopes)
+	}
+	if *secretStdin {
+		if p.ClientSecret, err = e.readSecret(); err != nil {
+			return err
+		}
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	if err := app.SaveProvider(ctx, p); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.ErrOut, "Added provider %s. Connect with: tokentray connect %s\n", p.ID, p.ID)
+	return nil
+}
+
+func providerSet(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("provider set")
+	clientID := fs.String("client-id", "", "the registered client ID")
+	secretStdin := fs.Bool("client-secret-stdin", false, "read the client secret from standard input")
+	baseURL := fs.String("base-url", "", "another host for the preset (a sandbox)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("provider set takes one provider ID")
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	p, err := app.Provider(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if *baseURL != "" {
+		rebased, ok := auth.PresetAt(p.ID, *baseURL)
+		if !ok {
+			return usagef("--base-url applies to built-in providers only")
+		}
+		rebased.ClientID, rebased.ClientSecret = p.ClientID, p.ClientSecret
+		p = rebased
+	}
+	if *clientID != "" {
+		p.ClientID = *clientID
+	}
+	p.ClientSecret = ""
+	if *secretStdin {
+		if p.ClientSecret, err = e.readSecret(); err != nil {
+			return err
+		}
+	}
+	if err := app.SaveProvider(ctx, p); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.ErrOut, "Saved settings for %s.\n", p.ID)
+	return nil
+}
+
+func cmdDoctor(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("doctor takes no arguments")
+	}
+	ok := true
+	check := func(good bool, what, fix string) {
+		mark := "ok  "
+		if !good {
+			mark, ok = "FAIL", false
+		}
+		fmt.Fprintf(e.Out, "%s  %s\n", mark, what)
+		if !good && fix != "" {
+			fmt.Fprintf(e.Out, "      %s\n", fix)
+		}
+	}
+	dir, err := store.DefaultDir()
+	if err == nil {
+		fi, serr := os.Stat(dir)
+		switch {
+		case serr != nil:
+			check(true, "config folder "+dir+" (not created yet)", "")
+		default:
+			check(fi.Mode().Perm()&0o077 == 0, fmt.Sprintf("config folder %s is private (%v)", dir, fi.Mode().Perm()),
+				"run: chmod 700 "+dir)
+			if mf, err := os.Stat(filepath.Join(dir, "accounts.json")); err == nil {
+				check(mf.Mode().Perm()&0o077 == 0, "account list is private", "run: chmod 600 "+filepath.Join(dir, "accounts.json"))
+			}
+		}
+	}
+	kctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	kerr := store.CheckKeyring(kctx)
+	cancel()
+	fix := ""
+	if kerr != nil {
+		fix = message(kerr)
+	}
+	check(kerr == nil, "system keyring reachable and unlocked", fix)
+
+	display := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+	switch {
+	case os.Getenv("WAYLAND_DISPLAY") != "":
+		check(true, "display: Wayland (reading the browser's window title needs XWayland; pasting always works)", "")
+	case os.Getenv("DISPLAY") != "":
+		check(true, "display: X11 "+os.Getenv("DISPLAY"), "")
+	default:
+		check(display, "a display for the desktop app", "the command line works without one")
+	}
+	if conn, err := dbus.SessionBus(); err != nil {
+		check(false, "desktop session bus (D-Bus)", "start a desktop session; the tray and notifications need it")
+	} else {
+		has := func(name string) bool {
+			var owned bool
+			return conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, name).Store(&owned) == nil && owned
+		}
+		check(has("org.kde.StatusNotifierWatcher"), "tray host (StatusNotifierItem)",
+			"on GNOME install the AppIndicator extension (gnome-shell-extension-appindicator); Tokentray's window works without it")
+		check(has("org.freedesktop.Notifications"), "notification service", "install a notification daemon (e.g. dunst) for alerts")
+	}
+	if !ok {
+		return errDoctor
+	}
+	return nil
+}
+
+var errDoctor = errors.New("some checks failed (see above)")

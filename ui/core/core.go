@@ -1,0 +1,296 @@
+// Package core is what the tray and the command line share: it opens the
+// store, resolves providers (presets, overrides and custom ones, with their
+// client credentials), runs the keeper, and connects, imports and
+// disconnects accounts. It has no GUI and never imports Fyne.
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/store"
+)
+
+// Options configures Open. The zero value is usable.
+type Options struct {
+	// Dir is the store's directory; default store.DefaultDir().
+	Dir        string
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+}
+
+// App is an open store with its keeper. Close it when done.
+type App struct {
+	Store  *store.Store
+	Keeper *keeper.Keeper
+	http   *http.Client
+	log    *slog.Logger
+}
+
+// Open opens the store and makes a keeper (not started: the tray starts
+// it, the CLI only asks it for tokens).
+func Open(opts Options) (*App, error) {
+	st, err := store.Open(store.Options{Dir: opts.Dir})
+	if err != nil {
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	a := &App{Store: st, http: opts.HTTPClient, log: opts.Logger}
+	a.Keeper = keeper.New(keeper.Config{
+		Store: st,
+		Provider: func(acct store.Account) (auth.Provider, error) {
+			return a.Provider(context.Background(), acct.Provider)
+		},
+		HTTPClient: opts.HTTPClient,
+		Logger:     opts.Logger,
+	})
+	return a, nil
+}
+
+// Close stops the keeper.
+func (a *App) Close() error { return a.Keeper.Close() }
+
+// ErrUnknownProvider: no preset or stored provider has that ID.
+var ErrUnknownProvider = errors.New("unknown provider")
+
+func clientSecretName(id string) string { return "client-" + id }
+
+// Provider returns the provider with that ID: its stored settings if any,
+// else the preset; with the client secret from the sealed store.
+func (a *App) Provider(ctx context.Context, id string) (auth.Provider, error) {
+	recs, err := a.Store.Providers()
+	if err != nil {
+		return auth.Provider{}, err
+	}
+	var p auth.Provider
+	if raw, ok := recs[id]; ok {
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return auth.Provider{}, fmt.Errorf("provider %s settings: %w", id, err)
+		}
+	} else if p, ok = auth.Preset(id); !ok {
+		return auth.Provider{}, fmt.Errorf("%w %q", ErrUnknownProvider, id)
+	}
+	secret, err := a.Store.LoadSecret(ctx, clientSecretName(id))
+	switch {
+	case err == nil:
+		p.ClientSecret = string(secret)
+	case !errors.Is(err, store.ErrNotFound):
+		return auth.Provider{}, err
+	}
+	return p, nil
+}
+
+// Providers returns every preset and stored provider, by ID.
+func (a *App) Providers(ctx context.Context) ([]auth.Provider, error) {
+	recs, err := a.Store.Providers()
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, p := range auth.Presets() {
+		ids[p.ID] = true
+	}
+	for id := range recs {
+		ids[id] = true
+	}
+	var out []auth.Provider
+	for id := range ids {
+		p, err := a.Provider(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// SaveProvider stores p's settings under p.ID; p.ClientSecret, when set, is
+// sealed, never written in the settings.
+func (a *App) SaveProvider(ctx context.Context, p auth.Provider) error {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("encode provider: %w", err)
+	}
+	return a.Store.Update(ctx, func(tx *store.Tx) error {
+		if p.ClientSecret != "" {
+			if err := tx.SaveSecret(clientSecretName(p.ID), []byte(p.ClientSecret)); err != nil {
+				return err
+			}
+		}
+		return tx.PutProvider(p.ID, raw)
+	})
+}
+
+// ErrNoAccount and ErrAmbiguous are Find's failures.
+var (
+	ErrNoAccount = errors.New("no such account")
+	ErrAmbiguous = errors.New("more than one account has that name")
+)
+
+// Find returns the account whose ID or name (any case) is name.
+func (a *App) Find(name string) (store.Account, error) {
+	accts, err := a.Store.Accounts()
+	if err != nil {
+		return store.Account{}, err
+	}
+	var found []store.Account
+	for _, acct := range accts {
+		if acct.ID == name {
+			return acct, nil
+		}
+		if strings.EqualFold(acct.Name, name) {
+			found = append(found, acct)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return store.Account{}, fmt.Errorf("%w %q", ErrNoAccount, name)
+	case 1:
+		return found[0], nil
+	}
+	return store.Account{}, fmt.Errorf("%w: %q (use its ID)", ErrAmbiguous, name)
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
+
+// Connect runs the browser flow for a provider and stores the new account
+// under name (default: who the provider says the user is).
+func (a *App) Connect(ctx context.Context, providerID, name string, opts auth.ConnectOptions) (store.Account, error) {
+	p, err := a.Provider(ctx, providerID)
+	if err != nil {
+		return store.Account{}, err
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = a.http
+	}
+	if opts.Logger == nil {
+		opts.Logger = a.log
+	}
+	conn, err := auth.Connect(ctx, p, opts)
+	if err != nil {
+		return store.Account{}, err
+	}
+	if name == "" {
+		name = conn.Identity.Label()
+	}
+	acct := store.Account{
+		Provider: p.ID, Name: name, Login: conn.Identity.Email, Subject: conn.Identity.Subject,
+	}
+	return a.add(ctx, acct, conn.Provider, conn.Token)
+}
+
+// Import stores credentials obtained elsewhere (Anthropic) as a new account.
+func (a *App) Import(ctx context.Context, providerID, name string, tok *oauth2.Token) (store.Account, error) {
+	p, err := a.Provider(ctx, providerID)
+	if err != nil {
+		return store.Account{}, err
+	}
+	if tok.AccessToken == "" || tok.RefreshToken == "" {
+		return store.Account{}, errors.New("the credentials lack an access or refresh token")
+	}
+	return a.add(ctx, store.Account{Provider: p.ID, Name: name}, p, tok)
+}
+
+// add names, stores and announces a new account.
+func (a *App) add(ctx context.Context, acct store.Account, p auth.Provider, tok *oauth2.Token) (store.Account, error) {
+	now := time.Now()
+	acct.ID = newID()
+	acct.Scopes = auth.Scopes(tok)
+	acct.Expiry = tok.Expiry
+	acct.Connected = now
+	acct.Status = keeper.StatusOK
+	if p.RefreshTokenLifetime > 0 {
+		acct.RefreshExpiry = now.Add(p.RefreshTokenLifetime)
+	}
+	if st, ok := tok.Extra("subscription_type").(string); ok && st != "" {
+		acct.Extra = map[string]string{"subscription_type": st}
+	}
+	err := a.Store.Update(ctx, func(tx *store.Tx) error {
+		accts, err := tx.Accounts()
+		if err != nil {
+			return err
+		}
+		acct.Name = uniqueName(accts, acct.Name, p.Name)
+		if err := tx.SaveToken(acct.ID, tok); err != nil {
+			return err
+		}
+		return tx.PutAccount(acct)
+	})
+	if err != nil {
+		return store.Account{}, err
+	}
+	a.Keeper.Connected(acct.ID)
+	return acct, nil
+}
+
+// uniqueName is name (or fallback) made distinct from the accounts' names.
+func uniqueName(accts []store.Account, name, fallback string) string {
+	if name == "" {
+		name = fallback
+	}
+	taken := map[string]bool{}
+	for _, a := range accts {
+		taken[strings.ToLower(a.Name)] = true
+	}
+	out := name
+	for i := 2; taken[strings.ToLower(out)]; i++ {
+		out = fmt.Sprintf("%s (%d)", name, i)
+	}
+	return out
+}
+
+// Disconnect forgets an account: unless keepRemote, it first tells the
+// provider (Clio deauthorize, RFC 7009); the local secrets are deleted even
+// when that fails, and the failure is returned.
+func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) error {
+	acct, err := a.Store.Account(id)
+	if err != nil {
+		return err
+	}
+	var remoteErr error
+	if !keepRemote {
+		remoteErr = a.revoke(ctx, acct)
+	}
+	if err := a.Store.DeleteAccount(ctx, id); err != nil {
+		return err
+	}
+	a.Keeper.Wake()
+	return remoteErr
+}
+
+func (a *App) revoke(ctx context.Context, acct store.Account) error {
+	p, err := a.Provider(ctx, acct.Provider)
+	if err != nil {
+		return err
+	}
+	tok, err := a.Store.LoadToken(ctx, acct.ID)
+	if err != nil {
+		return err
+	}
+	return auth.Revoke(ctx, a.http, p, tok)
+}
