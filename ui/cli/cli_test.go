@@ -315,7 +315,11 @@ func TestConcurrentTokenProcesses(t *testing.T) {
 	}
 	refreshes := c.srv.GrantCount("refresh_token")
 	t.Logf("%d rounds of %d processes in %v: %d refreshes, %d distinct tokens", rounds, procs, time.Since(start).Round(time.Millisecond), refreshes, len(tokens))
-	if refreshes == 0 || refreshes != len(tokens)-1 {
-		t.Errorf("%d refreshes for %d distinct tokens: want one refresh per new token", refreshes, len(tokens))
+	// All processes of a round share one refresh, and every refresh made a
+	// token some process printed (the connect's token may have expired
+	// unprinted).
+	if refreshes == 0 || refreshes > rounds || len(tokens) < refreshes || len(tokens) > refreshes+1 {
+		t.Errorf("%d refreshes for %d distinct tokens in %d rounds: want one refresh per new token, at most one a round",
+			refreshes, len(tokens), rounds)
 	}
 }
