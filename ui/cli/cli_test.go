@@ -181,6 +181,16 @@ func TestConnectTokenDisconnect(t *testing.T) {
 		t.Errorf("status --json: %v", status)
 	}
 
+	// exec hands the token to a command in the environment, and passes its
+	// exit code on.
+	r = c.run("", "exec", "Work", "--env", "MYTOKEN", "--", "sh", "-c", `test "$MYTOKEN" = "$1" && exit 7`, "sh", tok)
+	if r.code != 7 {
+		t.Errorf("exec: exit %d, want the command's 7 (token in $MYTOKEN): %s", r.code, r.errOut)
+	}
+	if r := c.run("", "exec", "Work", "sh"); r.code != cli.ExitUsage {
+		t.Errorf("exec without --: exit %d", r.code)
+	}
+
 	c.ok("", "disconnect", "Work")
 	if c.userinfoOK(tok) {
 		t.Error("the token still works after disconnect: it was not revoked at the provider")
@@ -321,5 +331,18 @@ func TestConcurrentTokenProcesses(t *testing.T) {
 	if refreshes == 0 || refreshes > rounds || len(tokens) < refreshes || len(tokens) > refreshes+1 {
 		t.Errorf("%d refreshes for %d distinct tokens in %d rounds: want one refresh per new token, at most one a round",
 			refreshes, len(tokens), rounds)
+	}
+}
+
+// TestDoctor: the keyring check passes on the test session's keyring, and
+// what is missing (no tray host here) is said with its fix.
+func TestDoctor(t *testing.T) {
+	c := newCLI(t, authtest.Config{})
+	r := c.run("", "doctor")
+	if !strings.Contains(r.out, "ok    system keyring reachable and unlocked") {
+		t.Errorf("doctor:\n%s", r.out)
+	}
+	if !strings.Contains(r.out, "FAIL  tray host") || !strings.Contains(r.out, "AppIndicator") || r.code != cli.ExitError {
+		t.Errorf("doctor without a tray host: exit %d\n%s", r.code, r.out)
 	}
 }
