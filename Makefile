@@ -8,11 +8,12 @@ BIN   := bin/tokentray
 # Fyne needs a C compiler and the X11/OpenGL headers to build.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
               libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-# The tests need a virtual display, a private D-Bus session and a real
-# Secret Service (gnome-keyring).
-TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring
+# The tests need a virtual display, a private D-Bus session, a real Secret
+# Service (gnome-keyring), and a real browser with a light window manager
+# (Clio's approval page read from the window title).
+TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox
 
-.PHONY: run build test bench deps test-deps vet fmt-check check-deps clean
+.PHONY: run build test bench fuzz deps test-deps vet fmt-check check-deps clean
 
 run: build
 	./$(BIN)
@@ -85,6 +86,14 @@ test: test-deps fmt-check vet check-deps
 # session (real keyring, local authorization server).
 bench: test-deps
 	./testdata/session.sh $(GO) test -run '^$$' -bench . -benchtime=1x -timeout 30m ./...
+
+# Fuzz every fuzz target for a bounded time (FUZZTIME each).
+FUZZTIME ?= 30s
+fuzz:
+	@for target in $$($(GO) test -list '^Fuzz' ./auth/ | grep '^Fuzz'); do \
+	  echo "fuzzing $$target for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./auth/ || exit 1; \
+	done
 
 clean:
 	rm -rf bin

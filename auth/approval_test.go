@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -12,6 +13,7 @@ func TestParseApproval(t *testing.T) {
 		in, code string
 		kind     Kind // for *Error results
 		notApp   bool // ErrNotApproval
+		other    bool // ErrOtherAttempt
 	}{
 		{in: "Success code=5IzZeWL2OmZUxGOGO4WE", code: "5IzZeWL2OmZUxGOGO4WE"},
 		{in: "Success code=5IzZeWL2OmZUxGOGO4WE - Google Chrome", code: "5IzZeWL2OmZUxGOGO4WE"},
@@ -22,7 +24,16 @@ func TestParseApproval(t *testing.T) {
 		{in: "Failure error=access_denied", kind: KindDeclined},
 		{in: "Failure error=access_denied - Chromium", kind: KindDeclined},
 		{in: "https://app.clio.com/oauth/approval?error=access_denied&state=" + state, kind: KindDeclined},
-		{in: "https://app.clio.com/oauth/approval?code=abcd1234&state=other-attempt", kind: KindUnknown},
+		{in: "https://app.clio.com/oauth/approval?code=abcd1234&state=other-attempt", other: true},
+		{in: "https://eu.app.clio.com/oauth/approval?code=ory_ac_Q1w2E3.r4T5y6&state=" + state, code: "ory_ac_Q1w2E3.r4T5y6"},
+		{in: "Success code=5IzZe", code: "5IzZe"}, // a short code is still a code
+		{in: "Success code=5Iz", notApp: true},   // truncated below any code's length
+		{in: "https://app.clio.com/oauth/approval?co", notApp: true},
+		{in: "https://app.clio.com/oauth/approval", notApp: true},
+		{in: "Sign in to Clio - Google Chrome", notApp: true},
+		{in: "GitHub - oauth: fix code=handling (#12) - Chromium", notApp: true},
+		{in: "Success code=abcd1234\u202e", notApp: true},
+		{in: strings.Repeat("a", 3000), notApp: true},
 		{in: "Success code=", notApp: true},
 		{in: "Re: code=abcd1234 - Inbox", notApp: true},
 		{in: "https://example.com/search?q=code%3Dabcd", notApp: true},
@@ -36,9 +47,16 @@ func TestParseApproval(t *testing.T) {
 			if err != nil || code != c.code {
 				t.Errorf("%q: got %q, %v; want %q", c.in, code, err, c.code)
 			}
-		case c.notApp:
-			if !errors.Is(err, ErrNotApproval) {
-				t.Errorf("%q: got %q, %v; want ErrNotApproval", c.in, code, err)
+		case c.notApp, c.other:
+			want := ErrNotApproval
+			if c.other {
+				want = ErrOtherAttempt
+			}
+			if !errors.Is(err, want) {
+				t.Errorf("%q: got %q, %v; want %v", c.in, code, err, want)
+			}
+			if msg := Message(err); strings.Contains(msg, "Something went wrong") {
+				t.Errorf("%q: no plain message for %v", c.in, err)
 			}
 		default:
 			var e *Error
@@ -60,4 +78,31 @@ func TestRetryAfter(t *testing.T) {
 			t.Errorf("retryAfter(%q) = %v, want %v", in, got, want)
 		}
 	}
+}
+
+// FuzzParseApproval: whatever a window title or a paste holds, the parser
+// returns a code that is a plausible code, or an error; never a panic, never
+// a code with spaces or URL syntax in it.
+func FuzzParseApproval(f *testing.F) {
+	for _, s := range []string{
+		"Success code=5IzZeWL2OmZUxGOGO4WE - Google Chrome",
+		"Failure error=access_denied — Mozilla Firefox",
+		"https://app.clio.com/oauth/approval?code=abcd1234&state=s",
+		"https://app.clio.com/oauth/approval?error=access_denied",
+		"abcd1234", "Re: code=abcd1234", "%zz", "http://[::1",
+	} {
+		f.Add(s, "s")
+	}
+	f.Fuzz(func(t *testing.T, in, state string) {
+		code, err := ParseApproval(in, state)
+		if err != nil {
+			if code != "" {
+				t.Fatalf("code %q with error %v", code, err)
+			}
+			return
+		}
+		if !validCode(code) {
+			t.Fatalf("ParseApproval(%q) = %q, not a valid code", in, code)
+		}
+	})
 }

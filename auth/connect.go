@@ -209,9 +209,13 @@ func waitApproval(ctx context.Context, inputs <-chan string, state string, log *
 	}
 }
 
-// ErrNotApproval is returned by ParseApproval for text that is neither an
-// approval title, an approval URL nor a code.
-var ErrNotApproval = errors.New("not an approval title, URL or code")
+// ParseApproval's failures for text that is not what the paste box wants.
+var (
+	// ErrNotApproval: neither an approval title, an approval URL nor a code.
+	ErrNotApproval = errors.New("not an approval title, URL or code")
+	// ErrOtherAttempt: an approval URL whose state is another attempt's.
+	ErrOtherAttempt = errors.New("approval URL from another sign-in attempt")
+)
 
 // ParseApproval reads the authorization code from what Clio's desktop
 // approval page shows: its title ("Success code=…", maybe followed by the
@@ -234,7 +238,7 @@ func ParseApproval(input, state string) (string, error) {
 	if u, err := url.Parse(s); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
 		q := u.Query()
 		if st := q.Get("state"); st != "" && subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1 {
-			return "", &Error{Kind: KindUnknown, Op: "connect", Err: errors.New("the approval URL is from another sign-in attempt")}
+			return "", ErrOtherAttempt
 		}
 		if e := q.Get("error"); e != "" {
 			return "", &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}

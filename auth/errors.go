@@ -144,8 +144,14 @@ func (e *Error) Message() string {
 // generic sentence for anything else. Show it instead of err.Error().
 func Message(err error) string {
 	var e *Error
-	if errors.As(err, &e) {
+	switch {
+	case errors.As(err, &e):
 		return e.Message()
+	case errors.Is(err, ErrNotApproval):
+		return "That is not Clio's approval page. Paste the address of the page you landed on after approving " +
+			"(it contains code=…), its title, or just the code."
+	case errors.Is(err, ErrOtherAttempt):
+		return "That approval belongs to an earlier attempt. Approve again in the browser window Tokentray just opened, then paste that page's address."
 	}
 	return "Something went wrong. Please try again."
 }

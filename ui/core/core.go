@@ -21,6 +21,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/auth/title"
 	"github.com/tokentray/tokentray/store"
 )
 
@@ -191,6 +192,11 @@ func (a *App) Connect(ctx context.Context, providerID, name string, opts auth.Co
 	if opts.Logger == nil {
 		opts.Logger = a.log
 	}
+	if p.Redirect == auth.RedirectApproval {
+		ctx2, stop := context.WithCancel(ctx)
+		defer stop()
+		opts.Approval = a.approvals(ctx2, opts.Approval)
+	}
 	conn, err := auth.Connect(ctx, p, opts)
 	if err != nil {
 		return store.Account{}, err
@@ -202,6 +208,42 @@ func (a *App) Connect(ctx context.Context, providerID, name string, opts auth.Co
 		Provider: p.ID, Name: name, Login: conn.Identity.Email, Subject: conn.Identity.Subject,
 	}
 	return a.add(ctx, acct, conn.Provider, conn.Token)
+}
+
+// approvals merges what the user pastes with the approval titles read
+// from the browser's window, when this desktop lets us read them: the flow
+// completes by whichever comes first. Its goroutines end with ctx.
+func (a *App) approvals(ctx context.Context, paste <-chan string) <-chan string {
+	merged := make(chan string)
+	w, err := title.Open()
+	if err != nil {
+		a.log.Info("window titles unavailable; waiting for a paste", "reason", err)
+	} else {
+		go func() {
+			defer w.Close()
+			title.Feed(ctx, w, title.DefaultInterval, merged) //nolint:errcheck // ends with ctx
+		}()
+	}
+	if paste != nil {
+		go func() {
+			for {
+				select {
+				case s, ok := <-paste:
+					if !ok {
+						return
+					}
+					select {
+					case merged <- s:
+					case <-ctx.Done():
+						return
+					}
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	return merged
 }
 
 // Import stores credentials obtained elsewhere (Anthropic) as a new account.

@@ -1,0 +1,139 @@
+//go:build linux
+
+package title_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/auth/title"
+	"github.com/tokentray/tokentray/store/storetest"
+)
+
+// startOpenbox runs a light window manager on the test's display and waits
+// until it manages the screen (it publishes _NET_SUPPORTING_WM_CHECK).
+func startOpenbox(t *testing.T) {
+	t.Helper()
+	wm := exec.Command("openbox", "--sm-disable")
+	wm.Env = append(os.Environ(), "HOME="+t.TempDir())
+	if err := wm.Start(); err != nil {
+		t.Fatalf("openbox: %v", err)
+	}
+	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
+	conn, err := xgb.NewConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	root := xproto.Setup(conn).DefaultScreen(conn).Root
+	check := atom(t, conn, "_NET_SUPPORTING_WM_CHECK")
+	// Condition wait: the window manager sets the property when ready.
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		r, err := xproto.GetProperty(conn, false, root, check, xproto.AtomWindow, 0, 1).Reply()
+		if err == nil && r.ValueLen > 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("openbox did not take the screen in 20 s")
+}
+
+// chromium opens u in Debian's Chromium, a real (non-headless) window on
+// the test's display, and closes it at the end of the test.
+func chromium(t *testing.T) func(string) error {
+	return func(u string) error {
+		args := []string{"--no-first-run", "--disable-background-networking", "--disable-component-update",
+			"--disable-sync", "--disable-gpu", "--disable-dev-shm-usage", "--no-default-browser-check",
+			"--password-store=basic", "--user-data-dir=" + t.TempDir(), "--new-window", u}
+		if os.Geteuid() == 0 {
+			args = append([]string{"--no-sandbox"}, args...)
+		}
+		c := exec.Command("chromium", args...)
+		c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its helpers die with it
+		if err := c.Start(); err != nil {
+			return err
+		}
+		t.Cleanup(func() {
+			syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+			c.Wait()
+		})
+		return nil
+	}
+}
+
+// TestChromiumApproval drives Clio's desktop path in a real browser: the
+// browser opens the authorize URL, the test server approves (or declines),
+// the page title becomes "Success code=…" ("Failure error=…"), the watcher
+// reads it from the window title, and the flow exchanges the code for a
+// token that goes into the keyring. With a window manager and without.
+func TestChromiumApproval(t *testing.T) {
+	if _, err := exec.LookPath("chromium"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium is missing: run make test")
+		}
+		t.Skip("needs chromium: run make test")
+	}
+	for _, withWM := range []bool{true, false} {
+		name := "no-window-manager"
+		if withWM {
+			name = "openbox"
+		}
+		t.Run(name, func(t *testing.T) {
+			startXvfb(t)
+			if withWM {
+				startOpenbox(t)
+			}
+			st := storetest.Open(t)
+			srv := authtest.NewServer(t, authtest.Config{})
+			p := auth.Clio("clio-test", "Clio (test)", srv.URL)
+			p.ClientID, p.ClientSecret = authtest.ClientID, authtest.ClientSecret
+
+			connect := func() (*auth.Connection, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+				defer cancel()
+				w, err := title.Open()
+				if err != nil {
+					t.Fatalf("watcher: %v", err)
+				}
+				defer w.Close()
+				approvals := make(chan string)
+				fed := make(chan error, 1)
+				fctx, stop := context.WithCancel(ctx)
+				go func() { fed <- title.Feed(fctx, w, 100*time.Millisecond, approvals) }()
+				defer func() { stop(); <-fed }()
+				return auth.Connect(ctx, p, auth.ConnectOptions{Open: chromium(t), Approval: approvals, Timeout: 80 * time.Second})
+			}
+
+			conn, err := connect()
+			if err != nil {
+				t.Fatalf("connect through Chromium: %v", err)
+			}
+			storetest.Secret(t, conn.Token.AccessToken, conn.Token.RefreshToken)
+			if conn.Identity.Name != "Demo User" {
+				t.Errorf("identity %q", conn.Identity.Name)
+			}
+			if err := st.SaveToken(context.Background(), "clio", conn.Token); err != nil {
+				t.Fatal(err)
+			}
+			if back, err := st.LoadToken(context.Background(), "clio"); err != nil || back.AccessToken != conn.Token.AccessToken {
+				t.Fatalf("keyring round trip: %v", err)
+			}
+
+			srv.SetDecision(authtest.Deny)
+			if _, err := connect(); !errors.Is(err, auth.ErrDeclined) {
+				t.Errorf("declined in Chromium: %v", err)
+			}
+		})
+	}
+}
