@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -194,8 +195,9 @@ func (a *App) Connect(ctx context.Context, providerID, name string, opts auth.Co
 	}
 	if p.Redirect == auth.RedirectApproval {
 		ctx2, stop := context.WithCancel(ctx)
-		defer stop()
-		opts.Approval = a.approvals(ctx2, opts.Approval)
+		var wg sync.WaitGroup
+		defer func() { stop(); wg.Wait() }()
+		opts.Approval = a.approvals(ctx2, &wg, opts.Approval)
 	}
 	conn, err := auth.Connect(ctx, p, opts)
 	if err != nil {
@@ -212,20 +214,25 @@ func (a *App) Connect(ctx context.Context, providerID, name string, opts auth.Co
 
 // approvals merges what the user pastes with the approval titles read
 // from the browser's window, when this desktop lets us read them: the flow
-// completes by whichever comes first. Its goroutines end with ctx.
-func (a *App) approvals(ctx context.Context, paste <-chan string) <-chan string {
+// completes by whichever comes first. Its goroutines end with ctx and are
+// counted in wg.
+func (a *App) approvals(ctx context.Context, wg *sync.WaitGroup, paste <-chan string) <-chan string {
 	merged := make(chan string)
 	w, err := title.Open()
 	if err != nil {
 		a.log.Info("window titles unavailable; waiting for a paste", "reason", err)
 	} else {
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			defer w.Close()
 			title.Feed(ctx, w, title.DefaultInterval, merged) //nolint:errcheck // ends with ctx
 		}()
 	}
 	if paste != nil {
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			for {
 				select {
 				case s, ok := <-paste:
