@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,9 +34,20 @@ func TestMain(m *testing.M) {
 	case "browser":
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := authtest.Visit(ctx, os.Args[1]); err != nil {
+		page, err := authtest.Visit(ctx, os.Args[1])
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "browser:", err)
 			os.Exit(1)
+		}
+		// The user copies the address of the page they landed on (Clio's
+		// approval page) into the terminal.
+		if paste := os.Getenv("TOKENTRAY_TEST_PASTE"); paste != "" {
+			f, err := os.OpenFile(paste, os.O_WRONLY, 0)
+			if err != nil {
+				os.Exit(1)
+			}
+			fmt.Fprintln(f, page.URL)
+			f.Close()
 		}
 		os.Exit(0)
 	}
@@ -68,9 +81,15 @@ type result struct {
 
 func (c *cliEnv) run(stdin string, args ...string) result {
 	c.t.Helper()
+	return c.runWith(strings.NewReader(stdin), nil, args...)
+}
+
+func (c *cliEnv) runWith(stdin io.Reader, env []string, args ...string) result {
+	c.t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "TOKENTRAY_ROLE=cli", "TOKENTRAY_CONFIG_DIR="+c.dir, "TOKENTRAY_BROWSER="+c.browser)
-	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdin = stdin
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -344,5 +363,32 @@ func TestDoctor(t *testing.T) {
 	}
 	if !strings.Contains(r.out, "FAIL  tray host") || !strings.Contains(r.out, "AppIndicator") || r.code != cli.ExitError {
 		t.Errorf("doctor without a tray host: exit %d\n%s", r.code, r.out)
+	}
+}
+
+// TestConnectClioPaste: Clio's desktop path from the terminal: the browser
+// ends on the approval page, the user pastes its address, the account is
+// connected.
+func TestConnectClioPaste(t *testing.T) {
+	c := newCLI(t, authtest.Config{})
+	c.ok(authtest.ClientSecret+"\n", "provider", "set", "clio-eu", "--base-url", c.srv.URL,
+		"--client-id", authtest.ClientID, "--client-secret-stdin")
+	fifo := filepath.Join(t.TempDir(), "terminal")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	terminal, err := os.OpenFile(fifo, os.O_RDWR, 0) // read-write: opening does not wait for a writer
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer terminal.Close()
+	r := c.runWith(terminal, []string{"TOKENTRAY_TEST_PASTE=" + fifo}, "connect", "clio", "--region", "eu")
+	if r.code != 0 || !strings.Contains(r.errOut, "paste the address") || !strings.Contains(r.errOut, "Connected Demo User") {
+		t.Fatalf("connect clio: exit %d\n%s", r.code, r.errOut)
+	}
+	tok := strings.TrimSpace(c.ok("", "token", "Demo User"))
+	storetest.Secret(t, tok)
+	if !c.userinfoOK(tok) {
+		t.Error("the server rejects the token of the pasted connection")
 	}
 }
