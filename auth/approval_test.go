@@ -27,7 +27,7 @@ func TestParseApproval(t *testing.T) {
 		{in: "https://app.clio.com/oauth/approval?code=abcd1234&state=other-attempt", other: true},
 		{in: "https://eu.app.clio.com/oauth/approval?code=ory_ac_Q1w2E3.r4T5y6&state=" + state, code: "ory_ac_Q1w2E3.r4T5y6"},
 		{in: "Success code=5IzZe", code: "5IzZe"}, // a short code is still a code
-		{in: "Success code=5Iz", notApp: true},   // truncated below any code's length
+		{in: "Success code=5Iz", notApp: true},    // truncated below any code's length
 		{in: "https://app.clio.com/oauth/approval?co", notApp: true},
 		{in: "https://app.clio.com/oauth/approval", notApp: true},
 		{in: "Sign in to Clio - Google Chrome", notApp: true},
