@@ -15,8 +15,12 @@ TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox
 
 .PHONY: run build test bench fuzz deps test-deps vet fmt-check check-deps clean
 
-run: build
-	./$(BIN)
+# make run builds with the demo provider (a local test authorization server),
+# so that the app can be tried with no account anywhere; make build is the
+# release binary, without it.
+run: deps
+	$(GO) build -tags demo -o bin/tokentray-demo .
+	./bin/tokentray-demo
 
 build: deps
 	$(GO) build -o $(BIN) .

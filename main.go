@@ -5,7 +5,6 @@ package main
 import (
 	"os"
 
-	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/cli"
 	"github.com/tokentray/tokentray/ui/core"
 	"github.com/tokentray/tokentray/ui/tray"
@@ -16,11 +15,7 @@ func main() {
 		open := func() (*core.App, error) { return core.Open(core.Options{}) }
 		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
 	}
-	tray.Run(func() ([]store.Account, error) {
-		st, err := store.Open(store.Options{})
-		if err != nil {
-			return nil, err
-		}
-		return st.Accounts()
-	})
+	if tray.Run(func() (tray.Runner, error) { return core.Open(core.Options{}) }) != nil {
+		os.Exit(1)
+	}
 }

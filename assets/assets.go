@@ -9,3 +9,16 @@ import _ "embed"
 //
 //go:embed icon.png
 var Icon []byte
+
+// Tray icons, 64×64 PNGs: a key on a disc whose colour tells the worst
+// state of the accounts.
+var (
+	//go:embed tray-ok.png
+	TrayOK []byte // all good: blue
+	//go:embed tray-attention.png
+	TrayAttention []byte // expiring or retrying: amber
+	//go:embed tray-broken.png
+	TrayBroken []byte // reconnect needed: red
+	//go:embed tray-none.png
+	TrayNone []byte // nothing connected: grey
+)

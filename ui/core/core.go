@@ -343,3 +343,22 @@ func (a *App) revoke(ctx context.Context, acct store.Account) error {
 	}
 	return auth.Revoke(ctx, a.http, p, tok)
 }
+
+// Statuses is the keeper's view of every account.
+func (a *App) Statuses() ([]keeper.Status, error) { return a.Keeper.Statuses() }
+
+// Subscribe subscribes to the keeper's events.
+func (a *App) Subscribe(buffer int) (<-chan keeper.Event, func()) { return a.Keeper.Subscribe(buffer) }
+
+// EnsureFresh is the keeper's EnsureFresh: the one way tokens are handed
+// out.
+func (a *App) EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error) {
+	return a.Keeper.EnsureFresh(ctx, id, minValid)
+}
+
+// StartKeeper starts background refreshing (the tray does; the CLI does
+// not).
+func (a *App) StartKeeper() { a.Keeper.Start() }
+
+// ConfigDir is where the store lives.
+func (a *App) ConfigDir() string { return a.Store.Dir() }

@@ -1,16 +1,82 @@
 package tray
 
 import (
-	"fyne.io/fyne/v2/app"
+	"context"
+	"errors"
+	"fmt"
+	"os"
 
-	"github.com/tokentray/tokentray/store"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/auth"
 )
 
-// Run starts the desktop app and returns when the user quits. accounts
-// loads the account list (no secrets).
-func Run(accounts func() ([]store.Account, error)) {
+// demoBackend is what the demo needs besides Backend.
+type demoBackend interface {
+	SaveProvider(ctx context.Context, p auth.Provider) error
+}
+
+// Runner is what Run needs: the Backend, provider settings for the demo,
+// the keeper's lifetime, and where the config lives.
+type Runner interface {
+	Backend
+	demoBackend
+	StartKeeper()
+	Close() error
+	ConfigDir() string
+}
+
+// Run starts the desktop app and returns when the user quits. A second
+// launch shows the running instance's window and returns at once.
+func Run(open func() (Runner, error)) error {
+	be, err := open()
+	if err != nil {
+		return showFatal(err)
+	}
+	defer be.Close()
+	inst, err := claim(instanceDir(be.ConfigDir()))
+	if errors.Is(err, errRunning) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer inst.close()
+
+	stopDemo, err := startDemo(context.Background(), be)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tokentray: demo provider:", err)
+	} else {
+		defer stopDemo()
+	}
+
 	a := app.NewWithID(AppID)
 	a.SetIcon(Icon)
-	accts, err := accounts()
-	NewWindow(a, Rows(accts), err).ShowAndRun()
+	var tray Tray
+	desk, isDesktop := a.(desktop.App)
+	if isDesktop {
+		tray = desk
+	}
+	u := New(a, be, tray, Options{})
+	if isDesktop {
+		desk.SetSystemTrayWindow(u.Window()) // left-click shows the window
+	}
+	go inst.serve(func() { u.do(u.ShowWindow) })
+	be.StartKeeper()
+	u.Start()
+	a.Lifecycle().SetOnStopped(u.Close)
+	u.ShowWindow() // the window is the way in where there is no tray host
+	a.Run()
+	return nil
+}
+
+// showFatal says why the app cannot start, in a small window.
+func showFatal(err error) error {
+	a := app.NewWithID(AppID)
+	w := a.NewWindow("Tokentray")
+	w.SetContent(widget.NewLabel(plainError(err)))
+	w.ShowAndRun()
+	return err
 }

@@ -1,0 +1,188 @@
+package tray
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/auth"
+)
+
+// connectDialog walks the user through connecting: pick a provider (Clio
+// asks for the region), wait for the browser (Cancel, or paste the code
+// instead), then say who was connected or what to do next.
+type connectDialog struct {
+	u         *UI
+	d         dialog.Dialog
+	body      *fyne.Container
+	cancel    context.CancelFunc
+	paste     chan string
+	providers map[string]auth.Provider
+}
+
+var clioRegions = map[string]string{"United States": "us", "Canada": "ca", "Europe": "eu", "Australia": "au"}
+
+// ShowConnect opens the connect dialog, on the provider with that ID if
+// given (Reconnect).
+func (u *UI) ShowConnect(providerID string) {
+	if u.connectUI != nil {
+		u.connectUI.d.Show()
+		return
+	}
+	c := &connectDialog{u: u, body: container.NewVBox()}
+	c.d = dialog.NewCustomWithoutButtons("Connect an account", c.body, u.win)
+	c.d.SetOnClosed(func() {
+		if c.cancel != nil {
+			c.cancel()
+		}
+		u.connectUI = nil
+	})
+	u.connectUI = c
+	c.d.Resize(fyne.NewSize(460, 300))
+	c.d.Show()
+	c.body.Objects = []fyne.CanvasObject{widget.NewLabel("Loading providers…")}
+	c.body.Refresh()
+	u.goOwned(func() {
+		ps, err := u.be.Providers(u.ctx)
+		c.u.do(func() {
+			if err != nil {
+				c.result("Could not read the providers. " + plainError(err))
+				return
+			}
+			c.pick(ps, providerID)
+		})
+	})
+}
+
+// pick is the first step: the provider, the region for Clio, a name.
+func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
+	byName := map[string]string{} // shown name → provider ID
+	var names []string
+	clio := false
+	c.providers = map[string]auth.Provider{}
+	for _, p := range ps {
+		c.providers[p.ID] = p
+		if p.Redirect == auth.RedirectNone {
+			continue // no browser sign-in: imported (tokentray import …)
+		}
+		if strings.HasPrefix(p.ID, "clio-") {
+			if !clio {
+				clio = true
+				names = append(names, "Clio")
+				byName["Clio"] = "clio"
+			}
+			continue
+		}
+		names = append(names, p.Name)
+		byName[p.Name] = p.ID
+	}
+	sort.Strings(names)
+	region := widget.NewSelect([]string{"United States", "Canada", "Europe", "Australia"}, nil)
+	region.SetSelected("United States")
+	regionRow := container.NewVBox(widget.NewLabel("Clio region"), region)
+	regionRow.Hide()
+	provider := widget.NewSelect(names, func(name string) {
+		if byName[name] == "clio" {
+			regionRow.Show()
+		} else {
+			regionRow.Hide()
+		}
+	})
+	provider.PlaceHolder = "Choose a provider"
+	name := widget.NewEntry()
+	name.SetPlaceHolder("Name (optional: taken from the account)")
+	for n, id := range byName {
+		if id == preselect || (id == "clio" && strings.HasPrefix(preselect, "clio-")) {
+			provider.SetSelected(n)
+		}
+	}
+	if r, ok := strings.CutPrefix(preselect, "clio-"); ok {
+		for label, code := range clioRegions {
+			if code == r {
+				region.SetSelected(label)
+			}
+		}
+	}
+	start := widget.NewButton("Connect", nil)
+	start.Importance = widget.HighImportance
+	start.OnTapped = func() {
+		id := byName[provider.Selected]
+		if id == "" {
+			return
+		}
+		if id == "clio" {
+			id = "clio-" + clioRegions[region.Selected]
+		}
+		c.wait(id, name.Text)
+	}
+	c.set(widget.NewLabel("Which account do you want to connect?"), provider, regionRow, name,
+		container.NewHBox(widget.NewButton("Cancel", c.d.Hide), start))
+	c.u.win.Canvas().Focus(name)
+}
+
+func (c *connectDialog) set(objs ...fyne.CanvasObject) {
+	c.body.Objects = objs
+	c.body.Refresh()
+}
+
+// wait is the second step: the browser is open; Cancel stops, a paste box
+// takes the code instead (shown from the start for Clio's approval page).
+func (c *connectDialog) wait(providerID, name string) {
+	ctx, cancel := context.WithCancel(c.u.ctx)
+	c.cancel = cancel
+	c.paste = make(chan string)
+	progress := widget.NewProgressBarInfinite()
+	pasteEntry := widget.NewEntry()
+	pasteEntry.SetPlaceHolder("Paste the page address or the code")
+	hint := widget.NewLabel("")
+	hint.Wrapping = fyne.TextWrapWord
+	submit := func(s string) {
+		if _, err := auth.ParseApproval(s, ""); err != nil && !strings.Contains(s, "state=") {
+			hint.SetText(auth.Message(err))
+			return
+		}
+		hint.SetText("Checking the code…")
+		go func() { // hands the text to the flow, or gives up with it
+			select {
+			case c.paste <- s:
+			case <-ctx.Done():
+			}
+		}()
+	}
+	pasteEntry.OnSubmitted = submit
+	pasteBox := container.NewVBox(widget.NewLabel("Paste the code instead:"), pasteEntry, hint,
+		widget.NewButton("Use this code", func() { submit(pasteEntry.Text) }))
+	if c.providers[providerID].Redirect != auth.RedirectApproval {
+		pasteBox.Hide() // the browser comes back to Tokentray by itself
+	}
+	c.set(widget.NewLabel("Waiting for your browser…\nApprove Tokentray in the browser window that just opened."),
+		progress, pasteBox, widget.NewButton("Cancel", c.d.Hide))
+
+	c.u.goOwned(func() {
+		acct, err := c.u.be.Connect(ctx, providerID, name, auth.ConnectOptions{Approval: c.paste, Open: c.u.opts.OpenURL})
+		c.u.do(func() {
+			cancel()
+			switch {
+			case err == nil:
+				c.result("Connected " + acct.Name + ". Tokentray keeps its token fresh from now on.")
+			case auth.KindOf(err) == auth.KindCanceled:
+				c.d.Hide()
+			default:
+				c.result(plainError(err))
+			}
+		})
+		c.u.reload()
+	})
+}
+
+// result is the last step: success or what to do next.
+func (c *connectDialog) result(text string) {
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	c.set(msg, widget.NewButton("Close", c.d.Hide))
+}

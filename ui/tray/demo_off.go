@@ -1,0 +1,9 @@
+//go:build !demo
+
+package tray
+
+import "context"
+
+// startDemo is a no-op in the release build: the demo provider and its
+// local authorization server (fosite) are built only with -tags demo.
+func startDemo(context.Context, demoBackend) (func(), error) { return func() {}, nil }

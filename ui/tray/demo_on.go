@@ -1,0 +1,36 @@
+//go:build demo
+
+package tray
+
+import (
+	"context"
+	"time"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/authtest"
+)
+
+// startDemo runs the local test authorization server and registers a "Demo
+// provider" on it with 2-minute tokens, so that a newcomer with no account
+// anywhere (and no internet) can connect, copy, watch a refresh, and
+// disconnect. The server lives as long as the app: demo accounts from an
+// earlier run need reconnecting.
+func startDemo(ctx context.Context, be demoBackend) (func(), error) {
+	srv, err := authtest.Start(authtest.Config{AccessTokenLifespan: 2 * time.Minute, UserName: "Demo User"})
+	if err != nil {
+		return nil, err
+	}
+	p, err := auth.Discover(ctx, nil, srv.URL)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	p.ID, p.Name = "demo", "Demo provider (local test server)"
+	p.ClientID, p.ClientSecret = authtest.ClientID, authtest.ClientSecret
+	p.Scopes = []string{"openid", "profile", "email", "offline_access"}
+	if err := be.SaveProvider(ctx, p); err != nil {
+		srv.Close()
+		return nil, err
+	}
+	return srv.Close, nil
+}

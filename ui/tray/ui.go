@@ -1,0 +1,491 @@
+// Package tray is Tokentray's desktop app, built with Fyne: the tray icon
+// and menu, the accounts window, the connect dialog, copying tokens and
+// notifications. It contains no OAuth logic and never calls the keyring or
+// HTTP itself: it asks its Backend (ui/core) and shows what the keeper
+// publishes.
+//
+// Threading: widgets are touched only on Fyne's goroutine (fyne.Do);
+// callbacks never block on I/O: they start work in goroutines the UI owns
+// and stops on Close.
+package tray
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+	"golang.org/x/oauth2"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/store"
+)
+
+// AppID is the application ID (also in FyneApp.toml).
+const AppID = "io.github.tokentray"
+
+// Backend is what the desktop app needs; *core.App satisfies it.
+type Backend interface {
+	Statuses() ([]keeper.Status, error)
+	Subscribe(buffer int) (<-chan keeper.Event, func())
+	EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error)
+	Connect(ctx context.Context, providerID, name string, opts auth.ConnectOptions) (store.Account, error)
+	Disconnect(ctx context.Context, id string, keepRemote bool) error
+	Providers(ctx context.Context) ([]auth.Provider, error)
+}
+
+// Tray is the system tray; desktop.App satisfies it. Tests record calls.
+type Tray interface {
+	SetSystemTrayMenu(*fyne.Menu)
+	SetSystemTrayIcon(fyne.Resource)
+}
+
+// Options configures the UI. The zero value is usable.
+type Options struct {
+	// ClearAfter is how long a copied token stays on the clipboard; default
+	// 30 s; negative means never.
+	ClearAfter time.Duration
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// OpenURL opens the sign-in page; default: the system browser.
+	OpenURL func(string) error
+}
+
+// UI is the desktop app's state. Its exported methods are called on Fyne's
+// goroutine, except Start and Close.
+type UI struct {
+	app  fyne.App
+	be   Backend
+	tray Tray
+	opts Options
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	// mu serialises the functions given to do: Fyne's app runs them on its
+	// one goroutine anyway, but its test driver runs them where they are
+	// called.
+	mu sync.Mutex
+	// Only inside do (or Fyne callbacks):
+	win       fyne.Window
+	statuses  []keeper.Status
+	menuSig   string
+	list      *widget.List
+	empty     *fyne.Container
+	status    *widget.Label
+	events    *widget.Label
+	log       []string
+	notified  map[string]bool // account+condition already notified
+	lastCopy  string          // what Copy put on the clipboard, until cleared
+	connectUI *connectDialog
+}
+
+// New makes the UI; tray may be nil (no tray host: the window is the app).
+func New(a fyne.App, be Backend, tray Tray, opts Options) *UI {
+	if opts.ClearAfter == 0 {
+		opts.ClearAfter = 30 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	u := &UI{app: a, be: be, tray: tray, opts: opts, ctx: ctx, cancel: cancel, notified: map[string]bool{}}
+	u.win = a.NewWindow("Tokentray")
+	u.win.SetIcon(Icon)
+	u.win.SetContent(u.content())
+	u.win.Resize(fyne.NewSize(560, 440))
+	u.win.SetCloseIntercept(func() { u.win.Hide() }) // the app lives on in the tray
+	return u
+}
+
+// Window is the accounts window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Start loads the accounts and follows the keeper's events until Close.
+func (u *UI) Start() {
+	events, unsubscribe := u.be.Subscribe(64)
+	u.reload()
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		defer unsubscribe()
+		// The status words count minutes: refresh them once a minute.
+		tick := time.NewTicker(time.Minute)
+		defer tick.Stop()
+		for {
+			select {
+			case <-u.ctx.Done():
+				return
+			case e, ok := <-events:
+				if !ok {
+					return
+				}
+				sts, err := u.be.Statuses()
+				u.do(func() {
+					if err == nil {
+						u.setStatuses(sts)
+					}
+					u.note(e) // after: it names the account from the statuses
+				})
+			case <-tick.C:
+				u.reload()
+			}
+		}
+	}()
+}
+
+// reload reads the statuses (I/O) off Fyne's goroutine and applies them on it.
+func (u *UI) reload() {
+	sts, err := u.be.Statuses()
+	u.do(func() {
+		if err != nil {
+			u.setStatusLine(plainError(err))
+			return
+		}
+		u.setStatuses(sts)
+	})
+}
+
+// Close stops the UI's goroutines and, if the clipboard still holds a
+// copied token, clears it. Call it from the app's OnStopped or after Run.
+func (u *UI) Close() {
+	u.cancel()
+	u.wg.Wait()
+	u.doAndWait(func() {
+		if u.lastCopy != "" && u.app.Clipboard().Content() == u.lastCopy {
+			u.app.Clipboard().SetContent("")
+		}
+	})
+}
+
+// do runs f on Fyne's goroutine, serialised with the UI's other updates.
+func (u *UI) do(f func()) {
+	fyne.Do(func() {
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		f()
+	})
+}
+
+// doAndWait is do, returning when f has run.
+func (u *UI) doAndWait(f func()) {
+	fyne.DoAndWait(func() {
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		f()
+	})
+}
+
+// goOwned runs f in a goroutine the UI owns.
+func (u *UI) goOwned(f func()) {
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		f()
+	}()
+}
+
+// setStatuses shows new statuses; the tray menu is rebuilt only when what
+// it shows changed.
+func (u *UI) setStatuses(sts []keeper.Status) {
+	u.statuses = sts
+	now := u.opts.Now()
+	if u.list != nil {
+		u.list.Refresh()
+		if len(sts) == 0 {
+			u.empty.Show()
+		} else {
+			u.empty.Hide()
+		}
+	}
+	if u.tray == nil {
+		return
+	}
+	var sig strings.Builder
+	fmt.Fprint(&sig, Worst(sts, now))
+	for _, s := range sts {
+		fmt.Fprintf(&sig, "|%s|%s|%s", s.ID, label(s), StatusWord(s, now))
+	}
+	if sig.String() == u.menuSig {
+		return
+	}
+	u.menuSig = sig.String()
+	u.tray.SetSystemTrayIcon(TrayIcon(Worst(sts, now)))
+	u.tray.SetSystemTrayMenu(u.menu())
+}
+
+// menu is the tray menu for the current statuses.
+func (u *UI) menu() *fyne.Menu {
+	now := u.opts.Now()
+	var items []*fyne.MenuItem
+	for _, s := range u.statuses {
+		id, name := s.ID, s.Name
+		item := fyne.NewMenuItem(label(s)+" · "+StatusWord(s, now), nil)
+		item.ChildMenu = fyne.NewMenu("",
+			fyne.NewMenuItem("Copy token", func() { u.Copy(id, false) }),
+			fyne.NewMenuItem("Copy as Authorization header", func() { u.Copy(id, true) }),
+			fyne.NewMenuItem("Reconnect", func() { u.ShowWindow(); u.Reconnect(id) }),
+			fyne.NewMenuItem("Disconnect…", func() { u.ShowWindow(); u.ConfirmDisconnect(id, name) }),
+		)
+		items = append(items, item)
+	}
+	if len(items) == 0 {
+		none := fyne.NewMenuItem("No accounts connected", nil)
+		none.Disabled = true
+		items = append(items, none)
+	}
+	items = append(items, fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Connect an account…", func() { u.ShowWindow(); u.ShowConnect("") }),
+		fyne.NewMenuItem("Open Tokentray", u.ShowWindow),
+	)
+	return fyne.NewMenu("Tokentray", items...)
+}
+
+// ShowWindow brings the accounts window up.
+func (u *UI) ShowWindow() {
+	u.win.Show()
+	u.win.RequestFocus()
+}
+
+func (u *UI) content() fyne.CanvasObject {
+	u.status = widget.NewLabel("")
+	u.status.Wrapping = fyne.TextWrapWord
+	u.events = widget.NewLabel("")
+	u.events.Wrapping = fyne.TextWrapWord
+	welcome := widget.NewLabel("Welcome to Tokentray.\n\nNo accounts are connected yet. Connect an account " +
+		"(Clio, ClientCasa, Anthropic or another OAuth provider) and Tokentray keeps its token fresh for you.")
+	welcome.Wrapping = fyne.TextWrapWord
+	u.empty = container.NewVBox(welcome)
+	u.list = widget.NewList(
+		func() int { return len(u.statuses) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			detail := widget.NewLabel("")
+			buttons := container.NewHBox(widget.NewButton("Copy", nil), widget.NewButton("Copy header", nil),
+				widget.NewButton("Reconnect", nil), widget.NewButton("Disconnect", nil))
+			return container.NewVBox(name, detail, buttons)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(u.statuses) {
+				return
+			}
+			s := u.statuses[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(label(s))
+			box.Objects[1].(*widget.Label).SetText(u.detail(s))
+			b := box.Objects[2].(*fyne.Container).Objects
+			id, name := s.ID, s.Name
+			b[0].(*widget.Button).OnTapped = func() { u.Copy(id, false) }
+			b[1].(*widget.Button).OnTapped = func() { u.Copy(id, true) }
+			b[2].(*widget.Button).OnTapped = func() { u.Reconnect(id) }
+			b[3].(*widget.Button).OnTapped = func() { u.ConfirmDisconnect(id, name) }
+		},
+	)
+	connect := widget.NewButton("Connect an account…", func() { u.ShowConnect("") })
+	connect.Importance = widget.HighImportance
+	top := container.NewVBox(container.NewHBox(connect), u.status)
+	bottom := container.NewVBox(widget.NewSeparator(), widget.NewLabelWithStyle("Recent events", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), u.events)
+	return container.NewBorder(top, bottom, nil, nil, container.NewStack(u.list, u.empty))
+}
+
+// detail is an account's second line in the window.
+func (u *UI) detail(s keeper.Status) string {
+	now := u.opts.Now()
+	parts := []string{StatusWord(s, now)}
+	if !s.LastRefresh.IsZero() {
+		parts = append(parts, "last refreshed "+s.LastRefresh.Local().Format("15:04"))
+	}
+	if s.LastError != "" && s.Status != keeper.StatusOK {
+		parts = append(parts, s.LastError)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (u *UI) setStatusLine(text string) { u.status.SetText(text) }
+
+// Copy puts a fresh token (or an Authorization header) on the clipboard,
+// through the keeper's EnsureFresh, and clears it after ClearAfter if the
+// clipboard still holds it.
+func (u *UI) Copy(id string, header bool) {
+	u.setStatusLine("Getting a fresh token…")
+	u.goOwned(func() {
+		tok, err := u.be.EnsureFresh(u.ctx, id, time.Minute)
+		u.do(func() {
+			if err != nil {
+				u.setStatusLine("Could not copy the token. " + plainError(err))
+				return
+			}
+			text := tok.AccessToken
+			if header {
+				text = "Authorization: Bearer " + text
+			}
+			u.app.Clipboard().SetContent(text)
+			u.lastCopy = text
+			what := "Token"
+			if header {
+				what = "Authorization header"
+			}
+			if u.opts.ClearAfter < 0 {
+				u.setStatusLine(what + " copied.")
+				return
+			}
+			u.setStatusLine(fmt.Sprintf("%s copied. It will be cleared from the clipboard in %s.", what, humanSeconds(u.opts.ClearAfter)))
+			u.clearLater(text)
+		})
+	})
+}
+
+func humanSeconds(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+	}
+	return humanDuration(d)
+}
+
+// clearLater empties the clipboard after ClearAfter if it still holds text.
+func (u *UI) clearLater(text string) {
+	u.goOwned(func() {
+		t := time.NewTimer(u.opts.ClearAfter)
+		defer t.Stop()
+		select {
+		case <-u.ctx.Done():
+		case <-t.C:
+			u.do(func() {
+				if u.app.Clipboard().Content() == text {
+					u.app.Clipboard().SetContent("")
+					u.setStatusLine("The copied token was cleared from the clipboard.")
+				}
+				if u.lastCopy == text {
+					u.lastCopy = ""
+				}
+			})
+		}
+	})
+}
+
+// ConfirmDisconnect asks, then disconnects: revoking at the provider where
+// it can, then deleting the local secrets.
+func (u *UI) ConfirmDisconnect(id, name string) {
+	dialog.ShowConfirm("Disconnect "+name+"?",
+		"Tokentray will tell the provider to revoke access, then forget this account's tokens. "+
+			"Scripts using its token will stop working.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			u.setStatusLine("Disconnecting " + name + "…")
+			u.goOwned(func() {
+				err := u.be.Disconnect(u.ctx, id, false)
+				u.do(func() {
+					var ae *auth.Error
+					switch {
+					case err == nil:
+						u.setStatusLine("Disconnected " + name + ".")
+					case errors.As(err, &ae):
+						u.setStatusLine("Removed " + name + " here, but the provider could not be told: " + ae.Message())
+					default:
+						u.setStatusLine("Could not disconnect " + name + ". " + plainError(err))
+					}
+				})
+				u.reload()
+			})
+		}, u.win)
+}
+
+// Reconnect runs the connect flow again for an account's provider.
+func (u *UI) Reconnect(id string) {
+	for _, s := range u.statuses {
+		if s.ID == id {
+			u.ShowConnect(s.Provider)
+			return
+		}
+	}
+}
+
+// note records an event in the log and sends a notification, once per
+// condition.
+func (u *UI) note(e keeper.Event) {
+	name := e.Account
+	for _, s := range u.statuses {
+		if s.ID == e.Account {
+			name = s.Name
+		}
+	}
+	var line, notify string
+	switch e.Kind {
+	case keeper.EventConnected:
+		line, notify = name+" connected.", "Connected "+name+"."
+		u.forget(e.Account)
+	case keeper.EventRefreshed:
+		line = name + ": token refreshed."
+		delete(u.notified, e.Account+"/expiring")
+	case keeper.EventRefreshFailed:
+		line = name + ": could not refresh (" + auth.Message(e.Err) + ")"
+	case keeper.EventExpiringSoon:
+		line, notify = name+": token expiring and cannot be refreshed.",
+			"The token of "+name+" expires soon and Tokentray cannot refresh it right now. "+auth.Message(e.Err)
+	case keeper.EventReconnectNeeded:
+		line, notify = name+": reconnect needed.", name+" needs to be reconnected: "+auth.Message(e.Err)
+	case keeper.EventRefreshTokenExpiring:
+		line, notify = name+": sign-in expires soon.",
+			name+"'s sign-in ends on "+e.Expiry.Local().Format("Mon 2 Jan")+". Reconnect it before then to keep it working."
+	}
+	if line == "" {
+		return
+	}
+	u.log = append(u.log, u.opts.Now().Format("15:04")+"  "+line)
+	if len(u.log) > 8 {
+		u.log = u.log[len(u.log)-8:]
+	}
+	u.events.SetText(strings.Join(u.log, "\n"))
+	if notify == "" {
+		return
+	}
+	if c := condition(e.Kind); c != "" { // one notification per condition
+		key := e.Account + "/" + c
+		if u.notified[key] {
+			return
+		}
+		u.notified[key] = true
+	}
+	u.app.SendNotification(fyne.NewNotification("Tokentray", notify))
+}
+
+// condition names the lasting conditions notified once until they end.
+func condition(k keeper.EventKind) string {
+	switch k {
+	case keeper.EventExpiringSoon:
+		return "expiring"
+	case keeper.EventReconnectNeeded:
+		return "reconnect"
+	case keeper.EventRefreshTokenExpiring:
+		return "refresh-expiring"
+	}
+	return ""
+}
+
+// forget resets the notified conditions of an account (reconnected).
+func (u *UI) forget(id string) {
+	for k := range u.notified {
+		if strings.HasPrefix(k, id+"/") {
+			delete(u.notified, k)
+		}
+	}
+}
+
+// plainError words an error for a person; never a Go error string alone.
+func plainError(err error) string {
+	var m interface{ Message() string }
+	if errors.As(err, &m) {
+		return m.Message()
+	}
+	return "Something went wrong. Please try again; if it keeps happening, run “tokentray doctor” in a terminal."
+}

@@ -1,0 +1,385 @@
+package tray
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/core"
+)
+
+// recordingTray is the system tray as a test sees it.
+type recordingTray struct {
+	mu    sync.Mutex
+	menus []*fyne.Menu
+	icon  fyne.Resource
+}
+
+func (r *recordingTray) SetSystemTrayMenu(m *fyne.Menu) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.menus = append(r.menus, m)
+}
+
+func (r *recordingTray) SetSystemTrayIcon(res fyne.Resource) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.icon = res
+}
+
+func (r *recordingTray) last() (*fyne.Menu, fyne.Resource, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.menus) == 0 {
+		return nil, r.icon, 0
+	}
+	return r.menus[len(r.menus)-1], r.icon, len(r.menus)
+}
+
+// notifyingApp counts notifications.
+type notifyingApp struct {
+	fyne.App
+	mu   sync.Mutex
+	sent []string
+}
+
+func (a *notifyingApp) SendNotification(n *fyne.Notification) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sent = append(a.sent, n.Content)
+}
+
+func (a *notifyingApp) count(substr string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, s := range a.sent {
+		if strings.Contains(s, substr) {
+			n++
+		}
+	}
+	return n
+}
+
+// fixture: the real core (store on the session keyring, keeper) against
+// the test authorization server, a "demo" provider on it, and the UI on
+// Fyne's test app.
+type fixture struct {
+	t    *testing.T
+	srv  *authtest.Server
+	core *core.App
+	app  *notifyingApp
+	tray *recordingTray
+	ui   *UI
+}
+
+func newFixture(t *testing.T, opts Options) *fixture {
+	t.Helper()
+	storetest.RequireSession(t)
+	f := &fixture{t: t, srv: authtest.NewServer(t, authtest.Config{UserName: "Demo User"}), tray: &recordingTray{}}
+	var err error
+	if f.core, err = core.Open(core.Options{Dir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.core.Close() })
+	p, err := auth.Discover(context.Background(), nil, f.srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ID, p.Name, p.ClientID, p.ClientSecret = "demo", "Demo provider", authtest.ClientID, authtest.ClientSecret
+	if err := f.core.SaveProvider(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	f.app = &notifyingApp{App: test.NewTempApp(t)}
+	if opts.OpenURL == nil {
+		opts.OpenURL = f.browser
+	}
+	f.ui = New(f.app, f.core, f.tray, opts)
+	f.ui.Start()
+	t.Cleanup(f.ui.Close)
+	return f
+}
+
+// browser is the headless stand-in for the user's browser.
+func (f *fixture) browser(u string) error {
+	go authtest.Visit(context.Background(), u) //nolint:errcheck // the flow reports failures
+	return nil
+}
+
+func (f *fixture) connect(name string) string {
+	f.t.Helper()
+	acct, err := f.core.Connect(context.Background(), "demo", name, auth.ConnectOptions{Open: f.browser})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return acct.ID
+}
+
+// eventually waits for cond, checked on Fyne's goroutine.
+func (f *fixture) eventually(what string, cond func() bool) {
+	t := f.t
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		ok := false
+		f.ui.doAndWait(func() { ok = cond() })
+		if ok {
+			return
+		}
+		time.Sleep(10 * time.Millisecond) // polling a condition, not waiting for time
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func menuLabels(m *fyne.Menu) []string {
+	var out []string
+	for _, it := range m.Items {
+		out = append(out, it.Label)
+	}
+	return out
+}
+
+func TestTrayMenuAndIcon(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.eventually("the empty menu", func() bool { m, _, _ := f.tray.last(); return m != nil })
+	m, icon, _ := f.tray.last()
+	if icon != iconNone || m.Items[0].Label != "No accounts connected" {
+		t.Errorf("nothing connected: icon %v, menu %v", icon.Name(), menuLabels(m))
+	}
+
+	f.connect("Work")
+	f.eventually("the account in the menu", func() bool {
+		m, icon, _ := f.tray.last()
+		return icon == iconOK && strings.HasPrefix(m.Items[0].Label, "Work — demo · OK · expires in 59 min")
+	})
+	m, _, rebuilt := f.tray.last()
+	var sub []string
+	for _, it := range m.Items[0].ChildMenu.Items {
+		sub = append(sub, it.Label)
+	}
+	if strings.Join(sub, "|") != "Copy token|Copy as Authorization header|Reconnect|Disconnect…" {
+		t.Errorf("account submenu: %v", sub)
+	}
+	if labels := strings.Join(menuLabels(m), "|"); !strings.Contains(labels, "Connect an account…|Open Tokentray") {
+		t.Errorf("menu: %v", labels)
+	}
+	// Nothing changed: the menu is not rebuilt.
+	f.ui.reload()
+	f.ui.reload()
+	f.ui.doAndWait(func() {}) // the reloads have been applied
+	if _, _, n := f.tray.last(); n != rebuilt {
+		t.Errorf("menu rebuilt %d times without a change", n-rebuilt)
+	}
+	// The tray's Copy token goes through the keeper to the clipboard.
+	f.ui.doAndWait(m.Items[0].ChildMenu.Items[0].Action)
+	f.eventually("the token on the clipboard", func() bool { return f.app.Clipboard().Content() != "" })
+}
+
+func (f *fixture) tokenWorks(tok string) bool {
+	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+authtest.PathUserinfo, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// findButton finds a button by its text in the window.
+func findButton(t *testing.T, c fyne.Canvas, text string) *widget.Button {
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Button:
+			if v.Text == text {
+				found = v
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.TempWidgetRenderer(t, v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(c.Content())
+	return found
+}
+
+func TestCopyThenClear(t *testing.T) {
+	f := newFixture(t, Options{ClearAfter: 200 * time.Millisecond})
+	id := f.connect("Work")
+	f.eventually("the account in the window", func() bool { return len(f.ui.statuses) == 1 })
+
+	// The window's Copy button.
+	var copyButton *widget.Button
+	f.ui.doAndWait(func() { copyButton = findButton(t, f.ui.win.Canvas(), "Copy") })
+	if copyButton == nil {
+		t.Fatal("no Copy button in the window")
+	}
+	f.ui.doAndWait(func() { test.Tap(copyButton) })
+	var tok string
+	f.eventually("the token on the clipboard", func() bool { tok = f.app.Clipboard().Content(); return tok != "" })
+	storetest.Secret(t, tok)
+	if !f.tokenWorks(tok) {
+		t.Error("the copied token is rejected by the server")
+	}
+	var line string
+	f.ui.doAndWait(func() { line = f.ui.status.Text })
+	if !strings.Contains(line, "copied. It will be cleared from the clipboard in") {
+		t.Errorf("status line: %q", line)
+	}
+	f.eventually("the clipboard cleared", func() bool { return f.app.Clipboard().Content() == "" })
+
+	// Something else copied meanwhile is left alone.
+	f.ui.doAndWait(func() { f.ui.Copy(id, true) })
+	f.eventually("the header on the clipboard", func() bool {
+		return strings.HasPrefix(f.app.Clipboard().Content(), "Authorization: Bearer ")
+	})
+	f.ui.doAndWait(func() { f.app.Clipboard().SetContent("the user's own text") })
+	f.eventually("the clear timer to pass", func() bool { return f.ui.lastCopy == "" })
+	if got := f.app.Clipboard().Content(); got != "the user's own text" {
+		t.Errorf("the user's clipboard was changed: %q", got)
+	}
+}
+
+func TestNotificationsOncePerCondition(t *testing.T) {
+	f := newFixture(t, Options{})
+	id := f.connect("Work")
+	f.eventually("the connected notification", func() bool { return f.app.count("Connected Work") == 1 })
+	fail := &auth.Error{Kind: auth.KindTransient, Op: "refresh"}
+	f.ui.doAndWait(func() {
+		for range 3 { // three failed retries: one notification
+			f.ui.note(keeper.Event{Account: id, Kind: keeper.EventRefreshFailed, Err: fail})
+			f.ui.note(keeper.Event{Account: id, Kind: keeper.EventExpiringSoon, Err: fail})
+		}
+	})
+	if n := f.app.count("expires soon"); n != 1 {
+		t.Errorf("%d expiring notifications, want 1", n)
+	}
+	if n := f.app.count("could not refresh"); n != 0 {
+		t.Errorf("retries notified %d times", n)
+	}
+	f.ui.doAndWait(func() {
+		f.ui.note(keeper.Event{Account: id, Kind: keeper.EventRefreshed})
+		f.ui.note(keeper.Event{Account: id, Kind: keeper.EventExpiringSoon, Err: fail})
+		f.ui.note(keeper.Event{Account: id, Kind: keeper.EventReconnectNeeded, Err: &auth.Error{Kind: auth.KindReconnect}})
+		f.ui.note(keeper.Event{Account: id, Kind: keeper.EventReconnectNeeded, Err: &auth.Error{Kind: auth.KindReconnect}})
+	})
+	if n := f.app.count("expires soon"); n != 2 {
+		t.Errorf("after a refresh the condition is new: %d notifications, want 2", n)
+	}
+	if n := f.app.count("needs to be reconnected"); n != 1 {
+		t.Errorf("%d reconnect notifications, want 1", n)
+	}
+	var events string
+	f.ui.doAndWait(func() { events = f.ui.events.Text })
+	if !strings.Contains(events, "Work: reconnect needed.") {
+		t.Errorf("event log: %q", events)
+	}
+}
+
+func TestConnectDialog(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.ui.doAndWait(func() { f.ui.ShowConnect("demo") })
+	var connect *widget.Button
+	f.eventually("the provider step", func() bool {
+		connect = findDialogButton(t, f.ui.win.Canvas(), "Connect")
+		return connect != nil
+	})
+	f.ui.doAndWait(func() { test.Tap(connect) })
+	f.eventually("the success step", func() bool {
+		return findDialogLabel(t, f.ui.win.Canvas(), "Connected Demo User.") != ""
+	})
+	if sts, _ := f.core.Statuses(); len(sts) != 1 || sts[0].Name != "Demo User" {
+		t.Errorf("accounts after connecting: %+v", sts)
+	}
+
+	// Declined: the dialog says so in plain words.
+	f.srv.SetDecision(authtest.Deny)
+	f.ui.doAndWait(func() { f.ui.connectUI.d.Hide() })
+	f.ui.doAndWait(func() { f.ui.ShowConnect("demo") })
+	f.eventually("the provider step", func() bool {
+		connect = findDialogButton(t, f.ui.win.Canvas(), "Connect")
+		return connect != nil
+	})
+	f.ui.doAndWait(func() { test.Tap(connect) })
+	f.eventually("the declined message", func() bool {
+		return findDialogLabel(t, f.ui.win.Canvas(), "You declined access") != ""
+	})
+}
+
+// overlayObjects walks the window's overlays (dialogs).
+func overlayWalk(t *testing.T, c fyne.Canvas, visit func(fyne.CanvasObject) bool) {
+	var walk func(o fyne.CanvasObject) bool
+	walk = func(o fyne.CanvasObject) bool {
+		if o == nil || !o.Visible() {
+			return false
+		}
+		if visit(o) {
+			return true
+		}
+		switch v := o.(type) {
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				if walk(c) {
+					return true
+				}
+			}
+		case fyne.Widget:
+			for _, c := range test.TempWidgetRenderer(t, v).Objects() {
+				if walk(c) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, o := range c.Overlays().List() {
+		if walk(o) {
+			return
+		}
+	}
+}
+
+func findDialogButton(t *testing.T, c fyne.Canvas, text string) *widget.Button {
+	var b *widget.Button
+	overlayWalk(t, c, func(o fyne.CanvasObject) bool {
+		if v, ok := o.(*widget.Button); ok && v.Text == text {
+			b = v
+			return true
+		}
+		return false
+	})
+	return b
+}
+
+func findDialogLabel(t *testing.T, c fyne.Canvas, prefix string) string {
+	var s string
+	overlayWalk(t, c, func(o fyne.CanvasObject) bool {
+		if v, ok := o.(*widget.Label); ok && strings.HasPrefix(v.Text, prefix) {
+			s = v.Text
+			return true
+		}
+		return false
+	})
+	return s
+}
