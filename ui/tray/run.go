@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -59,7 +60,11 @@ func Run(open func() (Runner, error)) error {
 	if isDesktop {
 		tray = desk
 	}
-	u := New(a, be, tray, Options{})
+	opts := Options{}
+	if prog := os.Getenv("TOKENTRAY_BROWSER"); prog != "" {
+		opts.OpenURL = func(u string) error { return exec.Command(prog, u).Start() }
+	}
+	u := New(a, be, tray, opts)
 	if isDesktop {
 		desk.SetSystemTrayWindow(u.Window()) // left-click shows the window
 	}

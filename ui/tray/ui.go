@@ -117,8 +117,11 @@ func (u *UI) Start() {
 	go func() {
 		defer u.wg.Done()
 		defer unsubscribe()
-		// The status words count minutes: refresh them once a minute.
-		tick := time.NewTicker(time.Minute)
+		// Refresh the status words (they count minutes) and pick up what
+		// other processes (the command line) changed. Cheap: an unchanged
+		// account file is not parsed again, and the menu is rebuilt only
+		// when what it shows changed.
+		tick := time.NewTicker(10 * time.Second)
 		defer tick.Stop()
 		for {
 			select {
@@ -249,10 +252,11 @@ func (u *UI) menu() *fyne.Menu {
 	return fyne.NewMenu("Tokentray", items...)
 }
 
-// ShowWindow brings the accounts window up.
+// ShowWindow brings the accounts window up, with fresh statuses.
 func (u *UI) ShowWindow() {
 	u.win.Show()
 	u.win.RequestFocus()
+	u.goOwned(u.reload)
 }
 
 func (u *UI) content() fyne.CanvasObject {
