@@ -10,7 +10,9 @@ import (
 
 func TestStatusWordsAndIcon(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	st := func(a store.Account, retry time.Time) keeper.Status { return keeper.Status{Account: a, NextRetry: retry} }
+	st := func(a store.Account, retry time.Time) keeper.Status {
+		return keeper.Status{Account: a, NextRetry: retry}
+	}
 	ok := st(store.Account{Status: "ok", Expiry: now.Add(52*time.Minute + 10*time.Second)}, time.Time{})
 	week := st(store.Account{Status: "ok", Expiry: now.Add(7 * 24 * time.Hour)}, time.Time{})
 	failing := st(store.Account{Status: "failing", Expiry: now.Add(time.Minute)}, now.Add(2*time.Minute))
