@@ -71,9 +71,10 @@ func Run(open func() (Runner, error)) error {
 	go inst.serve(func() { u.do(u.ShowWindow) })
 	be.StartKeeper()
 	u.Start()
-	a.Lifecycle().SetOnStopped(u.Close)
+	a.Lifecycle().SetOnStopped(u.Stopped)
 	u.ShowWindow() // the window is the way in where there is no tray host
 	a.Run()
+	u.Close()
 	return nil
 }
 

@@ -157,16 +157,21 @@ func (u *UI) reload() {
 	})
 }
 
-// Close stops the UI's goroutines and, if the clipboard still holds a
-// copied token, clears it. Call it from the app's OnStopped or after Run.
+// Close stops the UI's goroutines and waits for them. It makes no Fyne
+// calls, so it may run after the app's loop ended.
 func (u *UI) Close() {
 	u.cancel()
 	u.wg.Wait()
-	u.doAndWait(func() {
-		if u.lastCopy != "" && u.app.Clipboard().Content() == u.lastCopy {
-			u.app.Clipboard().SetContent("")
-		}
-	})
+}
+
+// Stopped clears the clipboard if it still holds a token Copy put there.
+// Run it on Fyne's goroutine as the app stops (Lifecycle().SetOnStopped).
+func (u *UI) Stopped() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.lastCopy != "" && u.app.Clipboard().Content() == u.lastCopy {
+		u.app.Clipboard().SetContent("")
+	}
 }
 
 // do runs f on Fyne's goroutine, serialised with the UI's other updates.

@@ -259,6 +259,14 @@ func TestCopyThenClear(t *testing.T) {
 	if got := f.app.Clipboard().Content(); got != "the user's own text" {
 		t.Errorf("the user's clipboard was changed: %q", got)
 	}
+
+	// Quitting clears a token still on the clipboard.
+	f.ui.doAndWait(func() { f.ui.Copy(id, false) })
+	f.eventually("the token on the clipboard", func() bool { return f.ui.lastCopy != "" })
+	fyne.DoAndWait(f.ui.Stopped)
+	if got := f.app.Clipboard().Content(); got != "" {
+		t.Error("the token stayed on the clipboard after quitting")
+	}
 }
 
 func TestNotificationsOncePerCondition(t *testing.T) {
