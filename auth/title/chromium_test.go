@@ -90,7 +90,7 @@ func TestChromiumApproval(t *testing.T) {
 			name = "openbox"
 		}
 		t.Run(name, func(t *testing.T) {
-			startXvfb(t)
+			storetest.StartXvfb(t)
 			if withWM {
 				startOpenbox(t)
 			}

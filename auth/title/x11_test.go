@@ -3,11 +3,8 @@
 package title_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -17,39 +14,8 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/title"
+	"github.com/tokentray/tokentray/store/storetest"
 )
-
-// startXvfb starts a private X server for one test (so that window
-// managers and fake properties stay out of other tests) and points DISPLAY
-// at it.
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("Xvfb is missing: run make test")
-		}
-		t.Skip("needs Xvfb: run make test")
-	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n') // written once it accepts clients
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb did not start: %v", err)
-	}
-	display := ":" + line[:len(line)-1]
-	t.Setenv("DISPLAY", display)
-	return display
-}
 
 // xwin is a window the test creates, standing in for a browser's.
 type xwin struct {
@@ -113,7 +79,7 @@ func receive(t *testing.T, ch <-chan string) string {
 // windows' titles that merely contain "code=" are not; with a window
 // manager's _NET_CLIENT_LIST, only listed windows count.
 func TestX11Titles(t *testing.T) {
-	startXvfb(t)
+	storetest.StartXvfb(t)
 	conn, err := xgb.NewConn()
 	if err != nil {
 		t.Fatal(err)
