@@ -10,8 +10,9 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
               libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # The tests need a virtual display, a private D-Bus session, a real Secret
 # Service (gnome-keyring), and a real browser with a light window manager
-# (Clio's approval page read from the window title).
-TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox
+# (Clio's approval page read from the window title), and ImageMagick for the
+# app's screenshot.
+TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick
 
 .PHONY: run build test bench fuzz deps test-deps vet fmt-check check-deps clean
 

@@ -1,0 +1,187 @@
+//go:build linux
+
+package tray
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/store/storetest"
+)
+
+// TestMain lets the test binary play the user's browser (a headless
+// visitor) for the app under test.
+func TestMain(m *testing.M) {
+	if os.Getenv("TOKENTRAY_ROLE") == "browser" {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := authtest.Visit(ctx, os.Args[1]); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestDemoAppEndToEnd starts the built app (demo build) in a real window
+// under a private Xvfb, on the test session's D-Bus and keyring; connects
+// the demo account through the loopback with a headless browser; checks the
+// account from the app's store (the command line of the same binary), that
+// a second launch only shows the first one's window, and takes a
+// screenshot. Set TOKENTRAY_SCREENSHOT to keep it.
+func TestDemoAppEndToEnd(t *testing.T) {
+	storetest.RequireSession(t)
+	if _, err := exec.LookPath("import"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ImageMagick's import is missing: run make test")
+		}
+		t.Skip("needs ImageMagick: run make test")
+	}
+	storetest.StartXvfb(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "tokentray-demo")
+	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("go", "build", "-tags", "demo", "-o", bin, strings.TrimSpace(string(root))).CombinedOutput(); err != nil {
+		t.Fatalf("build the demo app: %v\n%s", err, out)
+	}
+	browser := filepath.Join(dir, "browser")
+	os.WriteFile(browser, []byte(fmt.Sprintf("#!/bin/sh\nTOKENTRAY_ROLE=browser exec %q \"$1\"\n", os.Args[0])), 0o700)
+	env := append(os.Environ(), "TOKENTRAY_CONFIG_DIR="+filepath.Join(dir, "config"), "TOKENTRAY_BROWSER="+browser)
+	run := func(args ...string) string {
+		t.Helper()
+		c := exec.Command(bin, args...)
+		c.Env = env
+		var out, errOut bytes.Buffer
+		c.Stdout, c.Stderr = &out, &errOut
+		if err := c.Run(); err != nil {
+			t.Fatalf("tokentray %v: %v\n%s", args, err, errOut.String())
+		}
+		return out.String()
+	}
+
+	app := exec.Command(bin)
+	app.Env = env
+	var appLog bytes.Buffer
+	app.Stdout, app.Stderr = &appLog, &appLog
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	defer func() {
+		app.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("app output:\n%s", appLog.String())
+		}
+	}()
+
+	// Condition wait: the app registers its demo provider once started.
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(run("provider", "list"), "Demo provider") {
+		if time.Now().After(deadline) {
+			t.Fatal("the demo provider never appeared")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// The empty window, once it stopped changing (drawn, and settled).
+	empty := screenshot(t, dir, "empty.png")
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		time.Sleep(300 * time.Millisecond) // polling for a condition: two equal frames
+		again := screenshot(t, dir, "empty.png")
+		if samePixels(t, again, empty) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the window never settled")
+		}
+		empty = again
+	}
+
+	run("connect", "demo", "--name", "Demo User")
+	var accounts []map[string]any
+	json.Unmarshal([]byte(run("list", "--json")), &accounts)
+	if len(accounts) != 1 || accounts[0]["name"] != "Demo User" || accounts[0]["state"] != "ok" {
+		t.Fatalf("accounts: %v", accounts)
+	}
+
+	// A second launch shows the first instance's window (which reloads)
+	// and exits at once.
+	second := exec.Command(bin)
+	second.Env = env
+	if err := second.Run(); err != nil {
+		t.Fatalf("second launch: %v", err)
+	}
+	select {
+	case err := <-exited:
+		t.Fatalf("the first instance exited: %v", err)
+	default:
+	}
+
+	// Condition wait: the window changes once it shows the account.
+	var shot []byte
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		shot = screenshot(t, dir, "account.png")
+		if !samePixels(t, shot, empty) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the window never changed after connecting")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if keep := os.Getenv("TOKENTRAY_SCREENSHOT"); keep != "" {
+		os.WriteFile(keep, shot, 0o644)
+	}
+}
+
+// screenshot grabs the window's corner of the screen as PNG bytes.
+func screenshot(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if out, err := exec.Command("import", "-window", "root", "-crop", "560x440+0+0", "+repage", path).CombinedOutput(); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// samePixels compares two PNGs by their pixels (the files carry times).
+func samePixels(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	ia, err := png.Decode(bytes.NewReader(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ia.Bounds() != ib.Bounds() {
+		return false
+	}
+	for y := ia.Bounds().Min.Y; y < ia.Bounds().Max.Y; y++ {
+		for x := ia.Bounds().Min.X; x < ia.Bounds().Max.X; x++ {
+			if ia.At(x, y) != ib.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
