@@ -362,3 +362,45 @@ func (a *App) StartKeeper() { a.Keeper.Start() }
 
 // ConfigDir is where the store lives.
 func (a *App) ConfigDir() string { return a.Store.Dir() }
+
+// ProviderName is the name shown for a provider ID; it reads no secret.
+func (a *App) ProviderName(id string) string {
+	if recs, err := a.Store.Providers(); err == nil {
+		var p auth.Provider
+		if raw, ok := recs[id]; ok && json.Unmarshal(raw, &p) == nil && p.Name != "" {
+			return p.Name
+		}
+	}
+	if p, ok := auth.Preset(id); ok {
+		return p.Name
+	}
+	return id
+}
+
+// SetClient sets a provider's client ID, and its client secret when secret
+// is not empty (an empty one keeps the sealed secret as it is).
+func (a *App) SetClient(ctx context.Context, id, clientID, secret string) error {
+	p, err := a.Provider(ctx, id)
+	if err != nil {
+		return err
+	}
+	p.ClientID, p.ClientSecret = clientID, secret
+	return a.SaveProvider(ctx, p)
+}
+
+// AddProvider makes a custom provider from an issuer URL (OIDC or RFC 8414
+// discovery) and stores it under id.
+func (a *App) AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error) {
+	if _, preset := auth.Preset(id); preset {
+		return auth.Provider{}, fmt.Errorf("%q is a built-in provider", id)
+	}
+	p, err := auth.Discover(ctx, a.http, issuer)
+	if err != nil {
+		return auth.Provider{}, err
+	}
+	p.ID, p.Name, p.ClientID, p.ClientSecret = id, name, clientID, secret
+	if p.Name == "" {
+		p.Name = id
+	}
+	return p, a.SaveProvider(ctx, p)
+}

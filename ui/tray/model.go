@@ -100,8 +100,3 @@ func humanDuration(d time.Duration) string {
 	}
 	return "now"
 }
-
-// label is an account's line in the menu and the window.
-func label(s keeper.Status) string {
-	return s.Name + " — " + s.Provider
-}

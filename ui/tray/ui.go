@@ -39,6 +39,9 @@ type Backend interface {
 	Connect(ctx context.Context, providerID, name string, opts auth.ConnectOptions) (store.Account, error)
 	Disconnect(ctx context.Context, id string, keepRemote bool) error
 	Providers(ctx context.Context) ([]auth.Provider, error)
+	ProviderName(id string) string
+	SetClient(ctx context.Context, id, clientID, secret string) error
+	AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error)
 }
 
 // Tray is the system tray; desktop.App satisfies it. Tests record calls.
@@ -77,6 +80,7 @@ type UI struct {
 	// Only inside do (or Fyne callbacks):
 	win       fyne.Window
 	statuses  []keeper.Status
+	names     map[string]string // provider ID → name
 	menuSig   string
 	list      *widget.List
 	empty     *fyne.Container
@@ -132,9 +136,10 @@ func (u *UI) Start() {
 					return
 				}
 				sts, err := u.be.Statuses()
+				names := u.providerNames(sts)
 				u.do(func() {
 					if err == nil {
-						u.setStatuses(sts)
+						u.setStatuses(sts, names)
 					}
 					u.note(e) // after: it names the account from the statuses
 				})
@@ -148,13 +153,25 @@ func (u *UI) Start() {
 // reload reads the statuses (I/O) off Fyne's goroutine and applies them on it.
 func (u *UI) reload() {
 	sts, err := u.be.Statuses()
+	names := u.providerNames(sts)
 	u.do(func() {
 		if err != nil {
 			u.setStatusLine(plainError(err))
 			return
 		}
-		u.setStatuses(sts)
+		u.setStatuses(sts, names)
 	})
+}
+
+// providerNames names the accounts' providers (I/O: off Fyne's goroutine).
+func (u *UI) providerNames(sts []keeper.Status) map[string]string {
+	names := map[string]string{}
+	for _, s := range sts {
+		if _, ok := names[s.Provider]; !ok {
+			names[s.Provider] = u.be.ProviderName(s.Provider)
+		}
+	}
+	return names
 }
 
 // Close stops the UI's goroutines and waits for them. It makes no Fyne
@@ -203,8 +220,8 @@ func (u *UI) goOwned(f func()) {
 
 // setStatuses shows new statuses; the tray menu is rebuilt only when what
 // it shows changed.
-func (u *UI) setStatuses(sts []keeper.Status) {
-	u.statuses = sts
+func (u *UI) setStatuses(sts []keeper.Status, names map[string]string) {
+	u.statuses, u.names = sts, names
 	now := u.opts.Now()
 	if u.list != nil {
 		u.list.Refresh()
@@ -220,7 +237,7 @@ func (u *UI) setStatuses(sts []keeper.Status) {
 	var sig strings.Builder
 	fmt.Fprint(&sig, Worst(sts, now))
 	for _, s := range sts {
-		fmt.Fprintf(&sig, "|%s|%s|%s", s.ID, label(s), StatusWord(s, now))
+		fmt.Fprintf(&sig, "|%s|%s|%s", s.ID, u.label(s), StatusWord(s, now))
 	}
 	if sig.String() == u.menuSig {
 		return
@@ -236,7 +253,7 @@ func (u *UI) menu() *fyne.Menu {
 	var items []*fyne.MenuItem
 	for _, s := range u.statuses {
 		id, name := s.ID, s.Name
-		item := fyne.NewMenuItem(label(s)+" · "+StatusWord(s, now), nil)
+		item := fyne.NewMenuItem(u.label(s)+" · "+StatusWord(s, now), nil)
 		item.ChildMenu = fyne.NewMenu("",
 			fyne.NewMenuItem("Copy token", func() { u.Copy(id, false) }),
 			fyne.NewMenuItem("Copy as Authorization header", func() { u.Copy(id, true) }),
@@ -288,7 +305,7 @@ func (u *UI) content() fyne.CanvasObject {
 			}
 			s := u.statuses[i]
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(label(s))
+			box.Objects[0].(*widget.Label).SetText(u.label(s))
 			box.Objects[1].(*widget.Label).SetText(u.detail(s))
 			b := box.Objects[2].(*fyne.Container).Objects
 			id, name := s.ID, s.Name
@@ -300,7 +317,8 @@ func (u *UI) content() fyne.CanvasObject {
 	)
 	connect := widget.NewButton("Connect an account…", func() { u.ShowConnect("") })
 	connect.Importance = widget.HighImportance
-	top := container.NewVBox(container.NewHBox(connect), u.status)
+	settings := widget.NewButton("Provider settings…", u.ShowSettings)
+	top := container.NewVBox(container.NewHBox(connect, settings), u.status)
 	bottom := container.NewVBox(widget.NewSeparator(), widget.NewLabelWithStyle("Recent events", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), u.events)
 	return container.NewBorder(top, bottom, nil, nil, container.NewStack(u.list, u.empty))
 }
@@ -497,4 +515,14 @@ func plainError(err error) string {
 		return m.Message()
 	}
 	return "Something went wrong. Please try again; if it keeps happening, run “tokentray doctor” in a terminal."
+}
+
+// label is an account's line in the menu and the window: its name and its
+// provider's.
+func (u *UI) label(s keeper.Status) string {
+	p := u.names[s.Provider]
+	if p == "" {
+		p = s.Provider
+	}
+	return s.Name + " — " + p
 }

@@ -161,7 +161,7 @@ func TestTrayMenuAndIcon(t *testing.T) {
 	f.connect("Work")
 	f.eventually("the account in the menu", func() bool {
 		m, icon, _ := f.tray.last()
-		return icon == iconOK && strings.HasPrefix(m.Items[0].Label, "Work — demo · OK · expires in 59 min")
+		return icon == iconOK && strings.HasPrefix(m.Items[0].Label, "Work — Demo provider · OK · expires in 59 min")
 	})
 	m, _, rebuilt := f.tray.last()
 	var sub []string
@@ -390,4 +390,66 @@ func findDialogLabel(t *testing.T, c fyne.Canvas, prefix string) string {
 		return false
 	})
 	return s
+}
+
+// findDialogWidget finds the first overlay widget that match accepts.
+func findDialog[T fyne.CanvasObject](t *testing.T, c fyne.Canvas, match func(T) bool) T {
+	var found T
+	overlayWalk(t, c, func(o fyne.CanvasObject) bool {
+		if v, ok := o.(T); ok && match(v) {
+			found = v
+			return true
+		}
+		return false
+	})
+	return found
+}
+
+func TestProviderSettings(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.ui.doAndWait(f.ui.ShowSettings)
+	var sel *widget.Select
+	f.eventually("the settings form", func() bool {
+		sel = findDialog(t, f.ui.win.Canvas(), func(*widget.Select) bool { return true })
+		return sel != nil
+	})
+	f.ui.doAndWait(func() {
+		sel.SetSelected("Clio (Europe)")
+		entries := 0
+		overlayWalk(t, f.ui.win.Canvas(), func(o fyne.CanvasObject) bool {
+			e, ok := o.(*widget.Entry)
+			if !ok {
+				return false
+			}
+			switch entries {
+			case 0:
+				e.SetText("my-clio-app") // client ID
+			case 1:
+				e.SetText("my-clio-secret") // client secret
+			case 2:
+				e.SetText("acme") // custom: name
+			case 3:
+				e.SetText(f.srv.URL) // issuer
+			case 4:
+				e.SetText(authtest.ClientID)
+			}
+			entries++
+			return false
+		})
+		test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Save"))
+	})
+	f.eventually("the saved message", func() bool {
+		return findDialogLabel(t, f.ui.win.Canvas(), "Saved the settings of Clio (Europe).") != ""
+	})
+	p, err := f.core.Provider(context.Background(), "clio-eu")
+	if err != nil || p.ClientID != "my-clio-app" || p.ClientSecret != "my-clio-secret" {
+		t.Errorf("clio-eu after saving: client %q, secret set %v, %v", p.ClientID, p.ClientSecret != "", err)
+	}
+	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Add provider")) })
+	f.eventually("the added message", func() bool {
+		return findDialogLabel(t, f.ui.win.Canvas(), "Added acme.") != ""
+	})
+	if p, err := f.core.Provider(context.Background(), "acme"); err != nil || p.Endpoint.TokenURL != f.srv.URL+authtest.PathToken {
+		t.Errorf("custom provider: %+v, %v", p.Endpoint, err)
+	}
 }

@@ -1,0 +1,117 @@
+package tray
+
+import (
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/auth"
+)
+
+// ShowSettings opens the provider settings: the client ID and secret of a
+// provider (what whoever set Tokentray up registered at the provider), or a
+// custom provider by its issuer URL. Secrets are sealed, never shown back.
+func (u *UI) ShowSettings() {
+	body := container.NewVBox(widget.NewLabel("Loading providers…"))
+	d := dialog.NewCustomWithoutButtons("Provider settings", body, u.win)
+	d.Resize(fyne.NewSize(480, 420))
+	d.Show()
+	u.goOwned(func() {
+		ps, err := u.be.Providers(u.ctx)
+		u.do(func() {
+			if err != nil {
+				body.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err)), widget.NewButton("Close", d.Hide)}
+				body.Refresh()
+				return
+			}
+			body.Objects = []fyne.CanvasObject{u.settingsForm(ps, d)}
+			body.Refresh()
+		})
+	})
+}
+
+func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject {
+	byName := map[string]auth.Provider{}
+	var names []string
+	for _, p := range ps {
+		byName[p.Name] = p
+		names = append(names, p.Name)
+	}
+	sort.Strings(names)
+	result := widget.NewLabel("")
+	result.Wrapping = fyne.TextWrapWord
+
+	clientID := widget.NewEntry()
+	secret := widget.NewPasswordEntry()
+	secret.SetPlaceHolder("Client secret (leave empty to keep the saved one)")
+	provider := widget.NewSelect(names, func(name string) {
+		clientID.SetText(byName[name].ClientID)
+		secret.SetText("")
+	})
+	provider.PlaceHolder = "Choose a provider"
+	save := widget.NewButton("Save", func() {
+		p, ok := byName[provider.Selected]
+		if !ok {
+			result.SetText("Choose a provider first.")
+			return
+		}
+		id, sec := strings.TrimSpace(clientID.Text), secret.Text
+		result.SetText("Saving…")
+		u.goOwned(func() {
+			err := u.be.SetClient(u.ctx, p.ID, id, sec)
+			u.do(func() {
+				if err != nil {
+					result.SetText("Could not save. " + plainError(err))
+					return
+				}
+				secret.SetText("")
+				result.SetText("Saved the settings of " + p.Name + ".")
+			})
+		})
+	})
+
+	issuer := widget.NewEntry()
+	issuer.SetPlaceHolder("https://login.example.com")
+	customID := widget.NewEntry()
+	customID.SetPlaceHolder("short name, e.g. acme")
+	customClient := widget.NewEntry()
+	customSecret := widget.NewPasswordEntry()
+	add := widget.NewButton("Add provider", func() {
+		id, iss := strings.TrimSpace(customID.Text), strings.TrimSpace(issuer.Text)
+		if id == "" || iss == "" || strings.TrimSpace(customClient.Text) == "" {
+			result.SetText("A custom provider needs a short name, its address (issuer URL) and a client ID.")
+			return
+		}
+		result.SetText("Looking up " + iss + "…")
+		client, sec := strings.TrimSpace(customClient.Text), customSecret.Text
+		u.goOwned(func() {
+			p, err := u.be.AddProvider(u.ctx, id, id, iss, client, sec)
+			u.do(func() {
+				if err != nil {
+					result.SetText("Could not add the provider. " + plainError(err) +
+						" Check the address: it is the one whose /.well-known/openid-configuration exists.")
+					return
+				}
+				customSecret.SetText("")
+				result.SetText("Added " + p.Name + ". Choose Connect an account… to use it.")
+			})
+		})
+	})
+	return container.NewVBox(
+		widget.NewLabelWithStyle("Client settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		provider,
+		widget.NewForm(widget.NewFormItem("Client ID", clientID), widget.NewFormItem("Client secret", secret)),
+		save,
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle("Another provider", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewForm(widget.NewFormItem("Name", customID), widget.NewFormItem("Issuer URL", issuer),
+			widget.NewFormItem("Client ID", customClient), widget.NewFormItem("Client secret", customSecret)),
+		add,
+		result,
+		widget.NewButton("Close", d.Hide),
+	)
+}
