@@ -91,6 +91,7 @@ test: test-deps fmt-check vet check-deps
 # session (real keyring, local authorization server).
 bench: test-deps
 	./testdata/session.sh $(GO) test -run '^$$' -bench . -benchtime=1x -timeout 30m ./...
+	./testdata/session.sh ./testdata/idle-bench.sh 60
 
 # Fuzz every fuzz target for a bounded time (FUZZTIME each).
 FUZZTIME ?= 30s
