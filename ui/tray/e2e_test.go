@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
+	"github.com/godbus/dbus/v5/prop"
+
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store/storetest"
 )
@@ -34,6 +37,7 @@ func TestMain(m *testing.M) {
 }
 
 // TestDemoAppEndToEnd starts the built app (demo build) in a real window
+// and tray
 // under a private Xvfb, on the test session's D-Bus and keyring; connects
 // the demo account through the loopback with a headless browser; checks the
 // account from the app's store (the command line of the same binary), that
@@ -72,6 +76,7 @@ func TestDemoAppEndToEnd(t *testing.T) {
 		return out.String()
 	}
 
+	host := startTrayHost(t)
 	app := exec.Command(bin)
 	app.Env = env
 	var appLog bytes.Buffer
@@ -145,6 +150,130 @@ func TestDemoAppEndToEnd(t *testing.T) {
 	}
 	if keep := os.Getenv("TOKENTRAY_SCREENSHOT"); keep != "" {
 		os.WriteFile(keep, shot, 0o644)
+	}
+
+	// The tray: the item registered with our host; its menu lists the
+	// account; "Copy token" activated over D-Bus puts a fresh token on the
+	// X clipboard.
+	var item string
+	select {
+	case item = <-host.items:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the tray item never registered with the host")
+	}
+	menu := host.conn.Object(item, "/StatusNotifierItem/menu")
+	var copyID int32 = -1
+	var labels []string
+	for deadline := time.Now().Add(30 * time.Second); copyID < 0; {
+		var rev uint32
+		var layout menuNode
+		if err := menu.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &layout); err != nil {
+			t.Fatalf("GetLayout: %v", err)
+		}
+		labels = labels[:0]
+		layout.walk(func(id int32, label string, parents []string) {
+			labels = append(labels, label)
+			if label == "Copy token" && len(parents) > 0 && strings.HasPrefix(parents[len(parents)-1], "Demo User — Demo provider") && strings.Contains(parents[len(parents)-1], " · OK") {
+				copyID = id
+			}
+		})
+		if copyID < 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("the tray menu never listed the account: %q", labels)
+			}
+			time.Sleep(200 * time.Millisecond) // polling for a condition
+		}
+	}
+	if err := menu.Call("com.canonical.dbusmenu.Event", 0, copyID, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
+		t.Fatalf("activate Copy token: %v", err)
+	}
+	want := strings.TrimSpace(run("token", "Demo User", "--min-valid", "10s"))
+	storetest.Secret(t, want)
+	var got string
+	for deadline := time.Now().Add(30 * time.Second); got != want; {
+		out, _ := exec.Command("xclip", "-o", "-selection", "clipboard").Output()
+		if got = string(out); got == want {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the clipboard holds %d bytes, not the account's token", len(got))
+		}
+		time.Sleep(100 * time.Millisecond) // polling for a condition
+	}
+}
+
+// trayHost is a minimal StatusNotifierWatcher on the session bus, as a
+// desktop's tray would run.
+type trayHost struct {
+	conn  *dbus.Conn
+	items chan string // bus names of registered items
+}
+
+func (h *trayHost) RegisterStatusNotifierItem(sender dbus.Sender, service string) *dbus.Error {
+	select {
+	case h.items <- string(sender):
+	default:
+	}
+	return nil
+}
+
+func (h *trayHost) RegisterStatusNotifierHost(service string) *dbus.Error { return nil }
+
+func startTrayHost(t *testing.T) *trayHost {
+	t.Helper()
+	conn, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	h := &trayHost{conn: conn, items: make(chan string, 4)}
+	const path = "/StatusNotifierWatcher"
+	if err := conn.Export(h, path, "org.kde.StatusNotifierWatcher"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prop.Export(conn, path, prop.Map{"org.kde.StatusNotifierWatcher": {
+		"IsStatusNotifierHostRegistered": {Value: true},
+		"ProtocolVersion":                {Value: int32(0)},
+		"RegisteredStatusNotifierItems":  {Value: []string{}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("become the tray host: %v %v", reply, err)
+	}
+	return h
+}
+
+// menuNode is a com.canonical.dbusmenu layout node: (id, properties,
+// children).
+type menuNode struct {
+	ID       int32
+	Props    map[string]dbus.Variant
+	Children []dbus.Variant
+}
+
+// walk calls f for every item below n with its label and its parents'.
+func (n menuNode) walk(f func(id int32, label string, parents []string)) {
+	var rec func(v []any, parents []string)
+	rec = func(v []any, parents []string) {
+		if len(v) != 3 {
+			return
+		}
+		id, _ := v[0].(int32)
+		props, _ := v[1].(map[string]dbus.Variant)
+		label, _ := props["label"].Value().(string)
+		f(id, label, parents)
+		kids, _ := v[2].([]dbus.Variant)
+		for _, k := range kids {
+			if c, ok := k.Value().([]any); ok {
+				rec(c, append(parents, label))
+			}
+		}
+	}
+	for _, k := range n.Children {
+		if c, ok := k.Value().([]any); ok {
+			rec(c, nil)
+		}
 	}
 }
 
