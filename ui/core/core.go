@@ -212,6 +212,56 @@ func (a *App) Connect(ctx context.Context, providerID, name string, opts auth.Co
 	return a.add(ctx, acct, conn.Provider, conn.Token)
 }
 
+// Reconnect runs the browser flow again for an existing account (asking
+// the provider for the same user: login_hint) and replaces its tokens; the
+// account keeps its ID and name, so scripts using it keep working.
+func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions) (store.Account, error) {
+	acct, err := a.Store.Account(id)
+	if err != nil {
+		return store.Account{}, err
+	}
+	p, err := a.Provider(ctx, acct.Provider)
+	if err != nil {
+		return store.Account{}, err
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = a.http
+	}
+	if opts.Logger == nil {
+		opts.Logger = a.log
+	}
+	opts.LoginHint = acct.Login
+	if p.Redirect == auth.RedirectApproval {
+		ctx2, stop := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		defer func() { stop(); wg.Wait() }()
+		opts.Approval = a.approvals(ctx2, &wg, opts.Approval)
+	}
+	conn, err := auth.Connect(ctx, p, opts)
+	if err != nil {
+		return store.Account{}, err
+	}
+	now := time.Now()
+	err = a.Store.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveToken(id, conn.Token); err != nil {
+			return err
+		}
+		acct.Expiry, acct.LastRefresh, acct.Status, acct.LastError = conn.Token.Expiry, now, keeper.StatusOK, ""
+		if s := auth.Scopes(conn.Token); len(s) > 0 {
+			acct.Scopes = s
+		}
+		if p.RefreshTokenLifetime > 0 {
+			acct.RefreshExpiry = now.Add(p.RefreshTokenLifetime)
+		}
+		return tx.PutAccount(acct)
+	})
+	if err != nil {
+		return store.Account{}, err
+	}
+	a.Keeper.Connected(id)
+	return acct, nil
+}
+
 // approvals merges what the user pastes with the approval titles read
 // from the browser's window, when this desktop lets us read them: the flow
 // completes by whichever comes first. Its goroutines end with ctx and are

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/store"
 )
 
 // connectDialog walks the user through connecting: pick a provider (Clio
@@ -23,6 +25,7 @@ type connectDialog struct {
 	cancel    context.CancelFunc
 	paste     chan string
 	providers map[string]auth.Provider
+	reconnect string // the account being reconnected, if any
 }
 
 var clioRegions = map[string]string{"United States": "us", "Canada": "ca", "Europe": "eu", "Australia": "au"}
@@ -55,6 +58,39 @@ func (u *UI) ShowConnect(providerID string) {
 				return
 			}
 			c.pick(ps, providerID)
+		})
+	})
+}
+
+// showReconnect opens the dialog straight at the waiting step for an
+// existing account.
+func (u *UI) showReconnect(s keeper.Status) {
+	if u.connectUI != nil {
+		u.connectUI.d.Hide()
+	}
+	c := &connectDialog{u: u, body: container.NewVBox(), reconnect: s.ID}
+	c.d = dialog.NewCustomWithoutButtons("Reconnect "+s.Name, c.body, u.win)
+	c.d.SetOnClosed(func() {
+		if c.cancel != nil {
+			c.cancel()
+		}
+		u.connectUI = nil
+	})
+	u.connectUI = c
+	c.d.Resize(fyne.NewSize(460, 300))
+	c.d.Show()
+	u.goOwned(func() {
+		ps, err := u.be.Providers(u.ctx)
+		u.do(func() {
+			if err != nil {
+				c.result("Could not read the providers. " + plainError(err))
+				return
+			}
+			c.providers = map[string]auth.Provider{}
+			for _, p := range ps {
+				c.providers[p.ID] = p
+			}
+			c.wait(s.Provider, s.Name)
 		})
 	})
 }
@@ -164,7 +200,14 @@ func (c *connectDialog) wait(providerID, name string) {
 		progress, pasteBox, widget.NewButton("Cancel", c.d.Hide))
 
 	c.u.goOwned(func() {
-		acct, err := c.u.be.Connect(ctx, providerID, name, auth.ConnectOptions{Approval: c.paste, Open: c.u.opts.OpenURL})
+		opts := auth.ConnectOptions{Approval: c.paste, Open: c.u.opts.OpenURL}
+		var acct store.Account
+		var err error
+		if c.reconnect != "" {
+			acct, err = c.u.be.Reconnect(ctx, c.reconnect, opts)
+		} else {
+			acct, err = c.u.be.Connect(ctx, providerID, name, opts)
+		}
 		c.u.do(func() {
 			cancel()
 			switch {

@@ -37,6 +37,7 @@ type Backend interface {
 	Subscribe(buffer int) (<-chan keeper.Event, func())
 	EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error)
 	Connect(ctx context.Context, providerID, name string, opts auth.ConnectOptions) (store.Account, error)
+	Reconnect(ctx context.Context, id string, opts auth.ConnectOptions) (store.Account, error)
 	Disconnect(ctx context.Context, id string, keepRemote bool) error
 	Providers(ctx context.Context) ([]auth.Provider, error)
 	ProviderName(id string) string
@@ -267,9 +268,13 @@ func (u *UI) menu() *fyne.Menu {
 		none.Disabled = true
 		items = append(items, none)
 	}
+	quit := fyne.NewMenuItem("Quit", func() { u.app.Quit() })
+	quit.IsQuit = true
 	items = append(items, fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Connect an account…", func() { u.ShowWindow(); u.ShowConnect("") }),
 		fyne.NewMenuItem("Open Tokentray", u.ShowWindow),
+		fyne.NewMenuItemSeparator(),
+		quit,
 	)
 	return fyne.NewMenu("Tokentray", items...)
 }
@@ -427,11 +432,11 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 		}, u.win)
 }
 
-// Reconnect runs the connect flow again for an account's provider.
+// Reconnect runs the connect flow again for an account, keeping the account.
 func (u *UI) Reconnect(id string) {
 	for _, s := range u.statuses {
 		if s.ID == id {
-			u.ShowConnect(s.Provider)
+			u.showReconnect(s)
 			return
 		}
 	}

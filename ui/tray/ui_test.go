@@ -2,6 +2,7 @@ package tray
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -452,4 +453,41 @@ func TestProviderSettings(t *testing.T) {
 	if p, err := f.core.Provider(context.Background(), "acme"); err != nil || p.Endpoint.TokenURL != f.srv.URL+authtest.PathToken {
 		t.Errorf("custom provider: %+v, %v", p.Endpoint, err)
 	}
+}
+
+// TestReconnect: after the provider revoked the grant, Reconnect runs the
+// flow again for the same user (login_hint) and revives the same account.
+func TestReconnect(t *testing.T) {
+	f := newFixture(t, Options{})
+	id := f.connect("Work")
+	tok, err := f.core.Store.LoadToken(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Secret(t, tok.AccessToken, tok.RefreshToken)
+	if err := f.srv.Revoke(context.Background(), tok.RefreshToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.core.EnsureFresh(context.Background(), id, 2*time.Hour); !errors.Is(err, auth.ErrReconnectNeeded) {
+		t.Fatalf("after revocation: %v", err)
+	}
+	f.eventually("reconnect needed in the window", func() bool {
+		return len(f.ui.statuses) == 1 && StatusWord(f.ui.statuses[0], time.Now()) == "Reconnect needed"
+	})
+	f.ui.doAndWait(func() { f.ui.Reconnect(id) })
+	f.eventually("the success step", func() bool {
+		return findDialogLabel(t, f.ui.win.Canvas(), "Connected Work.") != ""
+	})
+	if hint := f.srv.LastAuthorize().Get("login_hint"); hint != "demo.user@example.test" {
+		t.Errorf("login_hint = %q", hint)
+	}
+	sts, _ := f.core.Statuses()
+	if len(sts) != 1 || sts[0].ID != id || sts[0].Status != keeper.StatusOK {
+		t.Fatalf("after reconnecting: %+v", sts)
+	}
+	fresh, err := f.core.EnsureFresh(context.Background(), id, time.Minute)
+	if err != nil || !f.tokenWorks(fresh.AccessToken) {
+		t.Errorf("the reconnected account's token: %v", err)
+	}
+	storetest.Secret(t, fresh.AccessToken)
 }
