@@ -12,7 +12,7 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 # Service (gnome-keyring), and a real browser with a light window manager
 # (Clio's approval page read from the window title), and ImageMagick for the
 # app's screenshot.
-TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip
+TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils
 
 .PHONY: run build test bench fuzz deps test-deps vet fmt-check check-deps clean
 

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/ui/core"
 )
 
 // demoBackend is what the demo needs besides Backend.
@@ -60,7 +61,10 @@ func Run(open func() (Runner, error)) error {
 	if isDesktop {
 		tray = desk
 	}
-	opts := Options{}
+	opts := Options{NoTrayHost: !core.TrayHostPresent()}
+	if as, err := core.NewAutostart(); err == nil {
+		opts.Autostart = as
+	}
 	if prog := os.Getenv("TOKENTRAY_BROWSER"); prog != "" {
 		opts.OpenURL = func(u string) error { return exec.Command(prog, u).Start() }
 	}

@@ -60,6 +60,14 @@ type Options struct {
 	Now func() time.Time
 	// OpenURL opens the sign-in page; default: the system browser.
 	OpenURL func(string) error
+	// Autostart is the "Start at login" setting; nil hides the toggle.
+	Autostart interface {
+		Enabled() (bool, error)
+		Set(on bool) error
+	}
+	// NoTrayHost says the desktop shows no tray icons: the window says how
+	// to get them, and stays the way in.
+	NoTrayHost bool
 }
 
 // UI is the desktop app's state. Its exported methods are called on Fyne's
@@ -323,7 +331,34 @@ func (u *UI) content() fyne.CanvasObject {
 	connect := widget.NewButton("Connect an account…", func() { u.ShowConnect("") })
 	connect.Importance = widget.HighImportance
 	settings := widget.NewButton("Provider settings…", u.ShowSettings)
-	top := container.NewVBox(container.NewHBox(connect, settings), u.status)
+	bar := container.NewHBox(connect, settings)
+	if as := u.opts.Autostart; as != nil {
+		on, _ := as.Enabled()
+		check := widget.NewCheck("Start at login", nil)
+		check.SetChecked(on)
+		check.OnChanged = func(want bool) {
+			if err := as.Set(want); err != nil {
+				u.setStatusLine("Could not change starting at login: " + plainError(err))
+				return
+			}
+			if want {
+				u.setStatusLine("Tokentray will start when you log in.")
+			} else {
+				u.setStatusLine("Tokentray will no longer start when you log in.")
+			}
+		}
+		bar.Add(check)
+	}
+	top := container.NewVBox(bar)
+	if u.opts.NoTrayHost {
+		note := widget.NewLabel("Your desktop shows no tray icons, so Tokentray lives in this window. " +
+			"On GNOME, install the AppIndicator extension (package gnome-shell-extension-appindicator) and log in again " +
+			"to get the tray icon. Closing this window keeps Tokentray running; start it again to bring the window back.")
+		note.Wrapping = fyne.TextWrapWord
+		note.Importance = widget.WarningImportance
+		top.Add(note)
+	}
+	top.Add(u.status)
 	bottom := container.NewVBox(widget.NewSeparator(), widget.NewLabelWithStyle("Recent events", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), u.events)
 	return container.NewBorder(top, bottom, nil, nil, container.NewStack(u.list, u.empty))
 }

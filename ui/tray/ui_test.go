@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -490,4 +492,79 @@ func TestReconnect(t *testing.T) {
 		t.Errorf("the reconnected account's token: %v", err)
 	}
 	storetest.Secret(t, fresh.AccessToken)
+}
+
+// findLabel finds a label in the window whose text contains substr.
+func findLabel(t *testing.T, c fyne.Canvas, substr string) *widget.Label {
+	var found *widget.Label
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Label:
+			if strings.Contains(v.Text, substr) {
+				found = v
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.TempWidgetRenderer(t, v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(c.Content())
+	return found
+}
+
+// TestFirstRunWithoutTrayHost: no accounts and no tray host: the window
+// welcomes, says how to get a tray icon, and offers Start at login, which
+// writes and removes the autostart entry.
+func TestFirstRunWithoutTrayHost(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	as, err := core.NewAutostart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, Options{NoTrayHost: true, Autostart: as})
+	c := f.ui.win.Canvas()
+	f.ui.doAndWait(func() {
+		if findLabel(t, c, "No accounts are connected yet") == nil {
+			t.Error("no welcome on first run")
+		}
+		if findLabel(t, c, "gnome-shell-extension-appindicator") == nil {
+			t.Error("no word on the missing tray host")
+		}
+	})
+	var check *widget.Check
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Check:
+			check = v
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	f.ui.doAndWait(func() { walk(c.Content()) })
+	if check == nil || check.Checked {
+		t.Fatalf("Start at login toggle: %v", check)
+	}
+	entry := filepath.Join(home, ".config", "autostart", "io.github.tokentray.desktop")
+	f.ui.doAndWait(func() { test.Tap(check) })
+	if _, err := os.Stat(entry); err != nil {
+		t.Errorf("autostart entry after ticking: %v", err)
+	}
+	f.ui.doAndWait(func() { test.Tap(check) })
+	if _, err := os.Stat(entry); !os.IsNotExist(err) {
+		t.Errorf("autostart entry after unticking: %v", err)
+	}
 }

@@ -1,0 +1,66 @@
+//go:build darwin
+
+package core
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// autostartFile is the user's LaunchAgent.
+func autostartFile() (string, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, "Library", "LaunchAgents", "io.github.tokentray.plist"), nil
+}
+
+func autostartEnabled() (bool, error) {
+	path, err := autostartFile()
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func autostartEnable(exe string) error {
+	path, err := autostartFile()
+	if err != nil {
+		return err
+	}
+	plist := `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0"><dict>
+<key>Label</key><string>io.github.tokentray</string>
+<key>ProgramArguments</key><array><string>` + html.EscapeString(exe) + `</string></array>
+<key>RunAtLoad</key><true/>
+</dict></plist>
+`
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(plist), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func autostartDisable() error {
+	path, err := autostartFile()
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
