@@ -4,6 +4,11 @@
 SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/tokentray
+# The version comes from FyneApp.toml and is built into the binary
+# (tokentray --version).
+VERSION := $(shell sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
+LDFLAGS := -X github.com/tokentray/tokentray/ui/cli.Version=$(VERSION)
+FYNE    := $(shell $(GO) env GOPATH)/bin/fyne
 
 # Fyne needs a C compiler and the X11/OpenGL headers to build.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
@@ -14,17 +19,39 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 # app's screenshot.
 TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils
 
-.PHONY: run build test bench fuzz deps test-deps vet fmt-check check-deps clean
+.PHONY: run build package install test bench fuzz deps test-deps vet fmt-check check-deps clean
 
 # make run builds with the demo provider (a local test authorization server),
 # so that the app can be tried with no account anywhere; make build is the
 # release binary, without it.
 run: deps
-	$(GO) build -tags demo -o bin/tokentray-demo .
+	$(GO) build -tags demo -ldflags "$(LDFLAGS)" -o bin/tokentray-demo .
 	./bin/tokentray-demo
 
 build: deps
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# Fyne's packaging tool, from the Go module proxy.
+$(FYNE):
+	$(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+
+# make package: bin/Tokentray.tar.xz with the binary, the icon and the
+# .desktop file (from FyneApp.toml). On macOS and Windows the same tool makes
+# a .app or an .exe (--os darwin / --os windows), but only on those systems:
+# cross-building Fyne needs their C toolchains.
+package: build $(FYNE)
+	cd bin && $(FYNE) package --os linux --exe tokentray --src .. --release
+
+# make install: for the current user, no root needed.
+install: build
+	install -Dm755 $(BIN) $(HOME)/.local/bin/tokentray
+	install -Dm644 assets/icon.png $(HOME)/.local/share/icons/hicolor/256x256/apps/io.github.tokentray.png
+	mkdir -p $(HOME)/.local/share/applications
+	printf '%s\n' '[Desktop Entry]' 'Type=Application' 'Name=Tokentray' \
+	  'Comment=Keeps your OAuth tokens fresh' 'Exec=$(HOME)/.local/bin/tokentray' \
+	  'Icon=io.github.tokentray' 'Categories=Utility;' 'Terminal=false' \
+	  > $(HOME)/.local/share/applications/io.github.tokentray.desktop
+	@echo "Installed Tokentray $(VERSION) in ~/.local (start it from your applications menu)."
 
 # ensure_pkgs installs the named Debian packages that are not installed yet,
 # saying which, with apt-get (sudo when not root).
