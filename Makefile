@@ -19,7 +19,7 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 # app's screenshot.
 TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils
 
-.PHONY: run build package install test bench fuzz deps test-deps vet fmt-check check-deps clean
+.PHONY: run build package package-check install test bench fuzz deps test-deps vet fmt-check check-deps clean
 
 # make run builds with the demo provider (a local test authorization server),
 # so that the app can be tried with no account anywhere; make build is the
@@ -41,6 +41,17 @@ $(FYNE):
 # cross-building Fyne needs their C toolchains.
 package: build $(FYNE)
 	cd bin && $(FYNE) package --os linux --exe tokentray --src .. --release
+
+# make package-check: builds the package and checks what is inside (the
+# binary runs and says its version; the desktop file validates). Not part of
+# make test: fyne package takes minutes.
+package-check: package test-deps
+	@rm -rf bin/package-check && mkdir -p bin/package-check && tar xJf bin/Tokentray.tar.xz -C bin/package-check
+	@v=$$(bin/package-check/tokentray/usr/local/bin/tokentray --version 2>/dev/null); \
+	  [ "$$v" = "tokentray $(VERSION)" ] || { echo "package-check: --version says '$$v'"; exit 1; }
+	desktop-file-validate bin/package-check/tokentray/usr/local/share/applications/io.github.tokentray.desktop
+	@test -s bin/package-check/tokentray/usr/local/share/pixmaps/io.github.tokentray.png
+	@echo "package-check: ok (tokentray $(VERSION), desktop file valid, icon present)"
 
 # make install: for the current user, no root needed.
 install: build
