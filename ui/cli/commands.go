@@ -35,22 +35,32 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 	default:
 		return usagef("unknown --format %q: want raw, header, json or wrapper", *format)
 	}
-	app, err := e.core()
+	tok, acct, err := e.freshToken(ctx, pos[0], *minValid)
 	if err != nil {
-		return err
-	}
-	acct, err := app.Find(pos[0])
-	if err != nil {
-		return err
-	}
-	tok, err := app.Keeper.EnsureFresh(ctx, acct.ID, *minValid)
-	if err != nil {
-		return err
-	}
-	if acct, err = app.Store.Account(acct.ID); err != nil { // scopes, extras after a refresh
 		return err
 	}
 	return writeToken(e.Out, *format, tok, acct)
+}
+
+// freshToken finds the account by name and hands out its token through the
+// keeper, with the account as it is after any refresh (scopes, extras).
+func (e *env) freshToken(ctx context.Context, name string, minValid time.Duration) (*oauth2.Token, store.Account, error) {
+	app, err := e.core()
+	if err != nil {
+		return nil, store.Account{}, err
+	}
+	acct, err := app.Find(name)
+	if err != nil {
+		return nil, store.Account{}, err
+	}
+	tok, err := app.Keeper.EnsureFresh(ctx, acct.ID, minValid)
+	if err != nil {
+		return nil, store.Account{}, err
+	}
+	if acct, err = app.Store.Account(acct.ID); err != nil {
+		return nil, store.Account{}, err
+	}
+	return tok, acct, nil
 }
 
 // writeToken prints exactly the token in the asked format, and a newline.
@@ -309,15 +319,7 @@ func cmdExec(ctx context.Context, e *env, args []string) error {
 	if len(pos) < 3 || pos[1] != "--" {
 		return usagef("exec takes an account name, then -- and a command")
 	}
-	app, err := e.core()
-	if err != nil {
-		return err
-	}
-	acct, err := app.Find(pos[0])
-	if err != nil {
-		return err
-	}
-	tok, err := app.Keeper.EnsureFresh(ctx, acct.ID, *minValid)
+	tok, _, err := e.freshToken(ctx, pos[0], *minValid)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,8 @@
 package core
 
 import (
-	"errors"
 	"fmt"
 	"html"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -18,18 +16,6 @@ func autostartFile() (string, error) {
 		return "", err
 	}
 	return filepath.Join(home, "Library", "LaunchAgents", "io.github.tokentray.plist"), nil
-}
-
-func autostartEnabled() (bool, error) {
-	path, err := autostartFile()
-	if err != nil {
-		return false, err
-	}
-	_, err = os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 func autostartEnable(exe string) error {
@@ -50,17 +36,6 @@ func autostartEnable(exe string) error {
 	}
 	if err := os.WriteFile(path, []byte(plist), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-func autostartDisable() error {
-	path, err := autostartFile()
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
 	}
 	return nil
 }

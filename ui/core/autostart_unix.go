@@ -3,9 +3,7 @@
 package core
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,18 +17,6 @@ func autostartFile() (string, error) {
 		return "", fmt.Errorf("find config dir: %w", err)
 	}
 	return filepath.Join(dir, "autostart", "io.github.tokentray.desktop"), nil
-}
-
-func autostartEnabled() (bool, error) {
-	path, err := autostartFile()
-	if err != nil {
-		return false, err
-	}
-	_, err = os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 // desktopQuote quotes an Exec argument (Desktop Entry Specification,
@@ -58,17 +44,6 @@ func autostartEnable(exe string) error {
 		"X-GNOME-Autostart-enabled=true\n"
 	if err := os.WriteFile(path, []byte(entry), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-func autostartDisable() error {
-	path, err := autostartFile()
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove %s: %w", path, err)
 	}
 	return nil
 }

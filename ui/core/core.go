@@ -187,19 +187,7 @@ func (a *App) Connect(ctx context.Context, providerID, name string, opts auth.Co
 	if err != nil {
 		return store.Account{}, err
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = a.http
-	}
-	if opts.Logger == nil {
-		opts.Logger = a.log
-	}
-	if p.Redirect == auth.RedirectApproval {
-		ctx2, stop := context.WithCancel(ctx)
-		var wg sync.WaitGroup
-		defer func() { stop(); wg.Wait() }()
-		opts.Approval = a.approvals(ctx2, &wg, opts.Approval)
-	}
-	conn, err := auth.Connect(ctx, p, opts)
+	conn, err := a.connect(ctx, p, opts)
 	if err != nil {
 		return store.Account{}, err
 	}
@@ -224,20 +212,8 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 	if err != nil {
 		return store.Account{}, err
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = a.http
-	}
-	if opts.Logger == nil {
-		opts.Logger = a.log
-	}
 	opts.LoginHint = acct.Login
-	if p.Redirect == auth.RedirectApproval {
-		ctx2, stop := context.WithCancel(ctx)
-		var wg sync.WaitGroup
-		defer func() { stop(); wg.Wait() }()
-		opts.Approval = a.approvals(ctx2, &wg, opts.Approval)
-	}
-	conn, err := auth.Connect(ctx, p, opts)
+	conn, err := a.connect(ctx, p, opts)
 	if err != nil {
 		return store.Account{}, err
 	}
@@ -260,6 +236,24 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 	}
 	a.Keeper.Connected(id)
 	return acct, nil
+}
+
+// connect runs auth.Connect with the app's HTTP client and logger, and for
+// an approval-page provider, the window-title watcher beside the paste box.
+func (a *App) connect(ctx context.Context, p auth.Provider, opts auth.ConnectOptions) (*auth.Connection, error) {
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = a.http
+	}
+	if opts.Logger == nil {
+		opts.Logger = a.log
+	}
+	if p.Redirect == auth.RedirectApproval {
+		ctx2, stop := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		defer func() { stop(); wg.Wait() }()
+		opts.Approval = a.approvals(ctx2, &wg, opts.Approval)
+	}
+	return auth.Connect(ctx, p, opts)
 }
 
 // approvals merges what the user pastes with the approval titles read

@@ -37,17 +37,7 @@ func (u *UI) ShowConnect(providerID string) {
 		u.connectUI.d.Show()
 		return
 	}
-	c := &connectDialog{u: u, body: container.NewVBox()}
-	c.d = dialog.NewCustomWithoutButtons("Connect an account", c.body, u.win)
-	c.d.SetOnClosed(func() {
-		if c.cancel != nil {
-			c.cancel()
-		}
-		u.connectUI = nil
-	})
-	u.connectUI = c
-	c.d.Resize(fyne.NewSize(460, 300))
-	c.d.Show()
+	c := u.newConnectDialog("Connect an account", "")
 	c.body.Objects = []fyne.CanvasObject{widget.NewLabel("Loading providers…")}
 	c.body.Refresh()
 	u.goOwned(func() {
@@ -62,14 +52,11 @@ func (u *UI) ShowConnect(providerID string) {
 	})
 }
 
-// showReconnect opens the dialog straight at the waiting step for an
-// existing account.
-func (u *UI) showReconnect(s keeper.Status) {
-	if u.connectUI != nil {
-		u.connectUI.d.Hide()
-	}
-	c := &connectDialog{u: u, body: container.NewVBox(), reconnect: s.ID}
-	c.d = dialog.NewCustomWithoutButtons("Reconnect "+s.Name, c.body, u.win)
+// newConnectDialog shows an empty connect dialog; closing it cancels a
+// flow in progress.
+func (u *UI) newConnectDialog(title, reconnect string) *connectDialog {
+	c := &connectDialog{u: u, body: container.NewVBox(), reconnect: reconnect}
+	c.d = dialog.NewCustomWithoutButtons(title, c.body, u.win)
 	c.d.SetOnClosed(func() {
 		if c.cancel != nil {
 			c.cancel()
@@ -79,6 +66,16 @@ func (u *UI) showReconnect(s keeper.Status) {
 	u.connectUI = c
 	c.d.Resize(fyne.NewSize(460, 300))
 	c.d.Show()
+	return c
+}
+
+// showReconnect opens the dialog straight at the waiting step for an
+// existing account.
+func (u *UI) showReconnect(s keeper.Status) {
+	if u.connectUI != nil {
+		u.connectUI.d.Hide()
+	}
+	c := u.newConnectDialog("Reconnect "+s.Name, s.ID)
 	u.goOwned(func() {
 		ps, err := u.be.Providers(u.ctx)
 		u.do(func() {

@@ -200,31 +200,47 @@ func (f *fixture) tokenWorks(tok string) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
+// findIn finds the first visible object below root that match accepts,
+// looking into containers and widgets' renderers.
+func findIn[T fyne.CanvasObject](t *testing.T, root fyne.CanvasObject, match func(T) bool) T {
+	found, _ := findOK(t, root, match)
+	return found
+}
+
+// findOK is findIn, also saying whether anything was found.
+func findOK[T fyne.CanvasObject](t *testing.T, root fyne.CanvasObject, match func(T) bool) (T, bool) {
+	var found T
+	var ok bool
+	var walk func(o fyne.CanvasObject) bool
+	walk = func(o fyne.CanvasObject) bool {
+		if o == nil || !o.Visible() {
+			return false
+		}
+		if v, is := o.(T); is && match(v) {
+			found, ok = v, true
+			return true
+		}
+		var kids []fyne.CanvasObject
+		switch v := o.(type) {
+		case *fyne.Container:
+			kids = v.Objects
+		case fyne.Widget:
+			kids = test.TempWidgetRenderer(t, v).Objects()
+		}
+		for _, k := range kids {
+			if walk(k) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(root)
+	return found, ok
+}
+
 // findButton finds a button by its text in the window.
 func findButton(t *testing.T, c fyne.Canvas, text string) *widget.Button {
-	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil {
-			return
-		}
-		switch v := o.(type) {
-		case *widget.Button:
-			if v.Text == text {
-				found = v
-			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.TempWidgetRenderer(t, v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(c.Content())
-	return found
+	return findIn(t, c.Content(), func(b *widget.Button) bool { return b.Text == text })
 }
 
 func TestCopyThenClear(t *testing.T) {
@@ -338,74 +354,28 @@ func TestConnectDialog(t *testing.T) {
 	})
 }
 
-// overlayObjects walks the window's overlays (dialogs).
-func overlayWalk(t *testing.T, c fyne.Canvas, visit func(fyne.CanvasObject) bool) {
-	var walk func(o fyne.CanvasObject) bool
-	walk = func(o fyne.CanvasObject) bool {
-		if o == nil || !o.Visible() {
-			return false
-		}
-		if visit(o) {
-			return true
-		}
-		switch v := o.(type) {
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				if walk(c) {
-					return true
-				}
-			}
-		case fyne.Widget:
-			for _, c := range test.TempWidgetRenderer(t, v).Objects() {
-				if walk(c) {
-					return true
-				}
-			}
-		}
-		return false
-	}
+// findDialog finds the first object in the window's overlays (dialogs)
+// that match accepts.
+func findDialog[T fyne.CanvasObject](t *testing.T, c fyne.Canvas, match func(T) bool) T {
+	var zero T
 	for _, o := range c.Overlays().List() {
-		if walk(o) {
-			return
+		if found, ok := findOK(t, o, match); ok {
+			return found
 		}
 	}
+	return zero
 }
 
 func findDialogButton(t *testing.T, c fyne.Canvas, text string) *widget.Button {
-	var b *widget.Button
-	overlayWalk(t, c, func(o fyne.CanvasObject) bool {
-		if v, ok := o.(*widget.Button); ok && v.Text == text {
-			b = v
-			return true
-		}
-		return false
-	})
-	return b
+	return findDialog(t, c, func(b *widget.Button) bool { return b.Text == text })
 }
 
 func findDialogLabel(t *testing.T, c fyne.Canvas, prefix string) string {
-	var s string
-	overlayWalk(t, c, func(o fyne.CanvasObject) bool {
-		if v, ok := o.(*widget.Label); ok && strings.HasPrefix(v.Text, prefix) {
-			s = v.Text
-			return true
-		}
-		return false
-	})
-	return s
-}
-
-// findDialogWidget finds the first overlay widget that match accepts.
-func findDialog[T fyne.CanvasObject](t *testing.T, c fyne.Canvas, match func(T) bool) T {
-	var found T
-	overlayWalk(t, c, func(o fyne.CanvasObject) bool {
-		if v, ok := o.(T); ok && match(v) {
-			found = v
-			return true
-		}
-		return false
-	})
-	return found
+	l := findDialog(t, c, func(l *widget.Label) bool { return strings.HasPrefix(l.Text, prefix) })
+	if l == nil {
+		return ""
+	}
+	return l.Text
 }
 
 func TestProviderSettings(t *testing.T) {
@@ -419,11 +389,7 @@ func TestProviderSettings(t *testing.T) {
 	f.ui.doAndWait(func() {
 		sel.SetSelected("Clio (Europe)")
 		entries := 0
-		overlayWalk(t, f.ui.win.Canvas(), func(o fyne.CanvasObject) bool {
-			e, ok := o.(*widget.Entry)
-			if !ok {
-				return false
-			}
+		findDialog(t, f.ui.win.Canvas(), func(e *widget.Entry) bool {
 			switch entries {
 			case 0:
 				e.SetText("my-clio-app") // client ID
@@ -496,29 +462,7 @@ func TestReconnect(t *testing.T) {
 
 // findLabel finds a label in the window whose text contains substr.
 func findLabel(t *testing.T, c fyne.Canvas, substr string) *widget.Label {
-	var found *widget.Label
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil || !o.Visible() {
-			return
-		}
-		switch v := o.(type) {
-		case *widget.Label:
-			if strings.Contains(v.Text, substr) {
-				found = v
-			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.TempWidgetRenderer(t, v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(c.Content())
-	return found
+	return findIn(t, c.Content(), func(l *widget.Label) bool { return strings.Contains(l.Text, substr) })
 }
 
 // TestFirstRunWithoutTrayHost: no accounts and no tray host: the window
@@ -543,18 +487,7 @@ func TestFirstRunWithoutTrayHost(t *testing.T) {
 		}
 	})
 	var check *widget.Check
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *widget.Check:
-			check = v
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		}
-	}
-	f.ui.doAndWait(func() { walk(c.Content()) })
+	f.ui.doAndWait(func() { check = findIn(t, c.Content(), func(*widget.Check) bool { return true }) })
 	if check == nil || check.Checked {
 		t.Fatalf("Start at login toggle: %v", check)
 	}
