@@ -40,11 +40,12 @@ $(FYNE):
 # a .app or an .exe (--os darwin / --os windows), but only on those systems:
 # cross-building Fyne needs their C toolchains.
 package: build $(FYNE)
-	cd bin && $(FYNE) package --os linux --exe tokentray --src .. --release
+	$(FYNE) package --os linux --exe $(BIN) --release
+	mv Tokentray.tar.xz bin/
 
-# make package-check: builds the package and checks what is inside (the
-# binary runs and says its version; the desktop file validates). Not part of
-# make test: fyne package takes minutes.
+# make package-check (run by make test): builds the package and checks what
+# is inside: the binary runs and says its version, the desktop file
+# validates, the icon is there.
 package-check: package test-deps
 	@rm -rf bin/package-check && mkdir -p bin/package-check && tar xJf bin/Tokentray.tar.xz -C bin/package-check
 	@v=$$(bin/package-check/tokentray/usr/local/bin/tokentray --version 2>/dev/null); \
@@ -124,6 +125,7 @@ test: test-deps fmt-check vet check-deps
 	else echo "secret scan: none of $$n tokens appears in the test output"; fi; \
 	printf '%s passed, %s failed\n' "$$(grep -cE '^ *--- PASS' "$$work/out")" "$$(grep -cE '^ *--- FAIL' "$$work/out")"; \
 	exit $$rc
+	$(MAKE) --no-print-directory package-check
 
 # Benchmarks are not tests: they run apart, once each, in the same private
 # session (real keyring, local authorization server).
