@@ -113,7 +113,7 @@ check-deps:
 # gnome-keyring, Xvfb, temporary HOME). Every token a test handles is written
 # to a list (storetest.Secret); afterwards the whole test output is searched
 # for each of them: none may appear.
-test: test-deps fmt-check vet check-deps
+test: test-deps fmt-check vet check-deps package-check
 	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
 	TOKENTRAY_TEST_SECRETS="$$work/secrets" ./testdata/session.sh \
 	  $(GO) test -race -count=1 -timeout 20m -v ./... >"$$work/out" 2>&1; rc=$$?; \
@@ -125,7 +125,6 @@ test: test-deps fmt-check vet check-deps
 	else echo "secret scan: none of $$n tokens appears in the test output"; fi; \
 	printf '%s passed, %s failed\n' "$$(grep -cE '^ *--- PASS' "$$work/out")" "$$(grep -cE '^ *--- FAIL' "$$work/out")"; \
 	exit $$rc
-	$(MAKE) --no-print-directory package-check
 
 # Benchmarks are not tests: they run apart, once each, in the same private
 # session (real keyring, local authorization server).
