@@ -217,6 +217,12 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 	if err != nil {
 		return store.Account{}, err
 	}
+	if acct.Subject != "" && conn.Identity.Subject != "" && conn.Identity.Subject != acct.Subject {
+		// Keep another person's tokens out of this account; revoke them.
+		a.log.Warn("reconnect signed in another user; not saved", "account", id)
+		auth.Revoke(ctx, a.http, conn.Provider, conn.Token) //nolint:errcheck // best effort
+		return store.Account{}, &OtherUserError{Account: acct.Name, SignedIn: conn.Identity.Label()}
+	}
 	now := time.Now()
 	err = a.Store.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.SaveToken(id, conn.Token); err != nil {
@@ -236,6 +242,20 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 	}
 	a.Keeper.Connected(id)
 	return acct, nil
+}
+
+// OtherUserError: a reconnect signed in someone other than the account's
+// user.
+type OtherUserError struct{ Account, SignedIn string }
+
+func (e *OtherUserError) Error() string {
+	return fmt.Sprintf("reconnect of %q signed in another user (%q)", e.Account, e.SignedIn)
+}
+
+// Message says what happened and what to do.
+func (e *OtherUserError) Message() string {
+	return fmt.Sprintf("You signed in as %s, but this account belongs to someone else. Sign out of the provider in your browser "+
+		"and reconnect as the account's user, or connect %s as a new account.", e.SignedIn, e.SignedIn)
 }
 
 // connect runs auth.Connect with the app's HTTP client and logger, and for

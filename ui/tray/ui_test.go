@@ -458,6 +458,21 @@ func TestReconnect(t *testing.T) {
 		t.Errorf("the reconnected account's token: %v", err)
 	}
 	storetest.Secret(t, fresh.AccessToken)
+
+	// Signing in as someone else does not take the account over.
+	acct := sts[0].Account
+	acct.Subject = "someone-else"
+	if err := f.core.Store.PutAccount(context.Background(), acct); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.core.Reconnect(context.Background(), id, auth.ConnectOptions{Open: f.browser})
+	var other *core.OtherUserError
+	if !errors.As(err, &other) || !strings.Contains(other.Message(), "Demo User") {
+		t.Fatalf("reconnect as another user: %v", err)
+	}
+	if after, _ := f.core.Store.LoadToken(context.Background(), id); after == nil || after.AccessToken != fresh.AccessToken {
+		t.Error("the account's tokens were replaced by another user's")
+	}
 }
 
 // findLabel finds a label in the window whose text contains substr.
