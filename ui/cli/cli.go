@@ -53,6 +53,7 @@ Usage:
   tokentray provider add ID (--issuer URL | --auth-url URL --token-url URL) --client-id ID
                          [--client-secret-stdin] [--scopes "a b"] [--redirect-port N] [--name NAME]
   tokentray provider set PRESET [--client-id ID] [--client-secret-stdin] [--base-url URL]
+  tokentray provider import FILE.tokentray.json [--yes]
   tokentray doctor
   tokentray exec NAME [--env VAR] -- COMMAND [ARGS...]
   tokentray --version

@@ -392,3 +392,55 @@ func TestConnectClioPaste(t *testing.T) {
 		t.Error("the server rejects the token of the pasted connection")
 	}
 }
+
+// TestProviderImport: a connection profile shows what it contains, is
+// saved once confirmed, and a bad one is refused with a clear message and
+// changes nothing.
+func TestProviderImport(t *testing.T) {
+	c := newCLI(t, authtest.Config{})
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(body), 0o600)
+		return path
+	}
+	good := write("acme.tokentray.json", fmt.Sprintf(`{"tokentray_profile": 1, "provider": {"id": "acme", "name": "Acme CRM",
+		"issuer": %q, "client_id": %q, "client_secret": %q}}`, c.srv.URL, authtest.ClientID, authtest.ClientSecret))
+
+	r := c.run("n\n", "provider", "import", good)
+	if r.code != 0 || !strings.Contains(r.errOut, "Provider: Acme CRM (acme)") || !strings.Contains(r.errOut, "Nothing was changed") ||
+		strings.Contains(r.errOut, authtest.ClientSecret) {
+		t.Fatalf("declined import: exit %d\n%s", r.code, r.errOut)
+	}
+	if strings.Contains(c.ok("", "provider", "list"), "acme") {
+		t.Fatal("a declined profile was saved")
+	}
+	c.ok("y\n", "provider", "import", good)
+	c.ok("", "connect", "acme", "--name", "CRM")
+	tok := strings.TrimSpace(c.ok("", "token", "CRM"))
+	storetest.Secret(t, tok)
+	if !c.userinfoOK(tok) {
+		t.Error("the profile's provider does not give working tokens")
+	}
+
+	for name, body := range map[string]string{
+		"unknown field":  `{"tokentray_profile": 1, "provider": {"preset": "clio-us", "client_id": "x", "colour": "red"}}`,
+		"no client":      `{"tokentray_profile": 1, "provider": {"preset": "clio-us"}}`,
+		"two ways":       `{"tokentray_profile": 1, "provider": {"preset": "clio-us", "issuer": "https://a.example", "client_id": "x"}}`,
+		"plain http":     `{"tokentray_profile": 1, "provider": {"id": "evil", "issuer": "http://login.example.com", "client_id": "x"}}`,
+		"future version": `{"tokentray_profile": 2, "provider": {"preset": "clio-us", "client_id": "x"}}`,
+		"not json":       `client_id=x`,
+	} {
+		r := c.run("y\n", "provider", "import", write(strings.ReplaceAll(name, " ", "-")+".json", body))
+		if r.code != cli.ExitError || !strings.Contains(r.errOut, "cannot be used") || !strings.Contains(r.errOut, "Nothing was changed") {
+			t.Errorf("%s: exit %d\n%s", name, r.code, r.errOut)
+		}
+	}
+	var ps []map[string]any
+	json.Unmarshal([]byte(c.ok("", "provider", "list", "--json")), &ps)
+	for _, p := range ps {
+		if p["id"] == "clio-us" && p["client_id"] != nil && p["client_id"] != "" {
+			t.Errorf("a bad profile changed clio-us: %v", p)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/core"
 )
 
 func cmdImport(ctx context.Context, e *env, args []string) error {
@@ -129,8 +131,52 @@ func cmdProvider(ctx context.Context, e *env, args []string) error {
 		return providerAdd(ctx, e, args[1:])
 	case "set":
 		return providerSet(ctx, e, args[1:])
+	case "import":
+		return providerImport(ctx, e, args[1:])
 	}
-	return usagef("unknown provider command %q: want list, add or set", args[0])
+	return usagef("unknown provider command %q: want list, add, set or import", args[0])
+}
+
+// providerImport reads a connection profile (.tokentray.json), shows what it
+// contains and, once confirmed (y on stdin, or --yes), saves it. A bad file
+// changes nothing.
+func providerImport(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("provider import")
+	yes := fs.Bool("yes", false, "do not ask for confirmation")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("provider import takes one profile file")
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return fmt.Errorf("read the profile: %w", err)
+	}
+	pr, err := core.ParseProfile(data)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.ErrOut, "This connection profile sets:\n%s", pr.Summary())
+	if !*yes {
+		fmt.Fprint(e.ErrOut, "Add it? [y/N] ")
+		answer, _ := bufio.NewReader(e.In).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintln(e.ErrOut, "Nothing was changed.")
+			return nil
+		}
+	}
+	app, err := e.core()
+	if err != nil {
+		return err
+	}
+	p, err := app.ApplyProfile(ctx, pr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.ErrOut, "Added %s. Connect with: tokentray connect %s\n", p.Name, p.ID)
+	return nil
 }
 
 func providerList(ctx context.Context, e *env, args []string) error {

@@ -1,0 +1,206 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/tokentray/tokentray/auth"
+)
+
+// A connection profile (.tokentray.json) is what IT hands out: one provider
+// — a preset with its client (and maybe a sandbox host), or a custom one by
+// issuer URL or endpoints — so that users need not type settings in.
+//
+//	{"tokentray_profile": 1,
+//	 "provider": {"preset": "clio-eu", "client_id": "…", "client_secret": "…"}}
+//	{"tokentray_profile": 1,
+//	 "provider": {"id": "acme", "name": "Acme", "issuer": "https://login.acme.example", "client_id": "…"}}
+type Profile struct {
+	Version  int             `json:"tokentray_profile"`
+	Provider ProfileProvider `json:"provider"`
+}
+
+// ProfileProvider is the provider part of a profile.
+type ProfileProvider struct {
+	Preset       string   `json:"preset,omitempty"`
+	BaseURL      string   `json:"base_url,omitempty"`
+	ID           string   `json:"id,omitempty"`
+	Name         string   `json:"name,omitempty"`
+	Issuer       string   `json:"issuer,omitempty"`
+	AuthURL      string   `json:"auth_url,omitempty"`
+	TokenURL     string   `json:"token_url,omitempty"`
+	ClientID     string   `json:"client_id"`
+	ClientSecret string   `json:"client_secret,omitempty"`
+	Scopes       []string `json:"scopes,omitempty"`
+	RedirectPort int      `json:"redirect_port,omitempty"`
+}
+
+// ErrBadProfile matches (errors.Is) every profile that does not validate.
+var ErrBadProfile = errors.New("not a valid Tokentray connection profile")
+
+// ProfileError says what is wrong with a profile, in words for the user.
+type ProfileError struct{ Reason string }
+
+func (e *ProfileError) Error() string        { return "connection profile: " + e.Reason }
+func (e *ProfileError) Is(target error) bool { return target == ErrBadProfile }
+
+// Message is the plain sentence.
+func (e *ProfileError) Message() string {
+	return "This connection profile cannot be used: " + e.Reason + ". Nothing was changed; ask whoever sent it for a corrected one."
+}
+
+func badProfile(format string, args ...any) error {
+	return &ProfileError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// ParseProfile reads and strictly checks a profile: known fields only,
+// version 1, exactly one way of naming the provider, https addresses (http
+// only on this machine), a client ID. It changes nothing.
+func ParseProfile(data []byte) (Profile, error) {
+	var pr Profile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pr); err != nil {
+		return Profile{}, badProfile("it is not a profile file (%v)", err)
+	}
+	if dec.More() {
+		return Profile{}, badProfile("it has more than one JSON value")
+	}
+	if pr.Version != 1 {
+		return Profile{}, badProfile("it is for another version of Tokentray (tokentray_profile %d)", pr.Version)
+	}
+	p := pr.Provider
+	if strings.TrimSpace(p.ClientID) == "" {
+		return Profile{}, badProfile("it has no client_id")
+	}
+	ways := 0
+	for _, set := range []bool{p.Preset != "", p.Issuer != "", p.AuthURL != "" || p.TokenURL != ""} {
+		if set {
+			ways++
+		}
+	}
+	if ways != 1 {
+		return Profile{}, badProfile("it must name the provider one way: a preset, an issuer, or auth_url and token_url")
+	}
+	if p.Preset != "" {
+		if _, ok := auth.Preset(p.Preset); !ok {
+			return Profile{}, badProfile("it names an unknown preset %q", p.Preset)
+		}
+	} else {
+		if p.ID == "" || !validID(p.ID) {
+			return Profile{}, badProfile("a custom provider needs an id of letters, digits and dashes")
+		}
+		if _, preset := auth.Preset(p.ID); preset {
+			return Profile{}, badProfile("its id %q is a built-in provider's", p.ID)
+		}
+		if p.Issuer == "" && (p.AuthURL == "" || p.TokenURL == "") {
+			return Profile{}, badProfile("it needs both auth_url and token_url")
+		}
+	}
+	for _, u := range []string{p.BaseURL, p.Issuer, p.AuthURL, p.TokenURL} {
+		if u != "" && !safeURL(u) {
+			return Profile{}, badProfile("the address %q is not https (http is allowed only on this machine)", u)
+		}
+	}
+	if p.RedirectPort < 0 || p.RedirectPort > 65535 {
+		return Profile{}, badProfile("redirect_port %d is not a port", p.RedirectPort)
+	}
+	return pr, nil
+}
+
+func validID(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return len(s) <= 40
+}
+
+// safeURL accepts https, and http to a loopback host.
+func safeURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if u.Scheme == "https" {
+		return true
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	return u.Scheme == "http" && (host == "localhost" || ip != nil && ip.IsLoopback())
+}
+
+// Summary lists what the profile would set, for the confirmation; the
+// client secret is only said to be there.
+func (pr Profile) Summary() string {
+	p := pr.Provider
+	var b strings.Builder
+	switch {
+	case p.Preset != "":
+		preset, _ := auth.Preset(p.Preset)
+		fmt.Fprintf(&b, "Provider: %s\n", preset.Name)
+		if p.BaseURL != "" {
+			fmt.Fprintf(&b, "Host: %s\n", p.BaseURL)
+		}
+	default:
+		name := p.Name
+		if name == "" {
+			name = p.ID
+		}
+		fmt.Fprintf(&b, "Provider: %s (%s)\n", name, p.ID)
+		if p.Issuer != "" {
+			fmt.Fprintf(&b, "Issuer: %s\n", p.Issuer)
+		} else {
+			fmt.Fprintf(&b, "Sign-in address: %s\nToken address: %s\n", p.AuthURL, p.TokenURL)
+		}
+	}
+	fmt.Fprintf(&b, "Client ID: %s\n", p.ClientID)
+	if p.ClientSecret != "" {
+		b.WriteString("Client secret: included (it will be sealed in your keyring)\n")
+	}
+	if len(p.Scopes) > 0 {
+		fmt.Fprintf(&b, "Scopes: %s\n", strings.Join(p.Scopes, " "))
+	}
+	return b.String()
+}
+
+// ApplyProfile stores what a parsed profile says (after the user
+// confirmed) and returns the provider.
+func (a *App) ApplyProfile(ctx context.Context, pr Profile) (auth.Provider, error) {
+	p := pr.Provider
+	var prov auth.Provider
+	var err error
+	switch {
+	case p.Preset != "" && p.BaseURL != "":
+		prov, _ = auth.PresetAt(p.Preset, p.BaseURL)
+	case p.Preset != "":
+		prov, _ = auth.Preset(p.Preset)
+	case p.Issuer != "":
+		if prov, err = auth.Discover(ctx, a.http, p.Issuer); err != nil {
+			return auth.Provider{}, err
+		}
+	default:
+		prov = auth.Generic(p.AuthURL, p.TokenURL)
+	}
+	if p.Preset == "" {
+		prov.ID, prov.Name = p.ID, p.Name
+		if prov.Name == "" {
+			prov.Name = p.ID
+		}
+	}
+	prov.ClientID, prov.ClientSecret = p.ClientID, p.ClientSecret
+	if len(p.Scopes) > 0 {
+		prov.Scopes = p.Scopes
+	}
+	if p.RedirectPort != 0 {
+		prov.RedirectPort = p.RedirectPort
+	}
+	return prov, a.SaveProvider(ctx, prov)
+}
