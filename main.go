@@ -15,7 +15,7 @@ func main() {
 		open := func() (*core.App, error) { return core.Open(core.Options{}) }
 		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
 	}
-	if tray.Run(func() (tray.Runner, error) { return core.Open(core.Options{}) }) != nil {
+	if tray.Run(func() (tray.Runner, error) { return core.Open(core.Options{}) }, os.Args[1:]...) != nil {
 		os.Exit(1)
 	}
 }

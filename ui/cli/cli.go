@@ -76,8 +76,11 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 reconnect needed, 4 keyring unavailable.
 `
 
 // IsCommand reports whether args (os.Args[1:]) ask for the CLI rather than
-// the desktop app.
-func IsCommand(args []string) bool { return len(args) > 0 }
+// the desktop app: any argument but a lone connection profile, which the
+// app opens (double-click on a .tokentray.json file).
+func IsCommand(args []string) bool {
+	return len(args) > 0 && !(len(args) == 1 && strings.HasSuffix(args[0], ".tokentray.json"))
+}
 
 // Opener opens the shared application core (store and keeper).
 type Opener func() (*core.App, error)

@@ -30,9 +30,10 @@ type Runner interface {
 	ConfigDir() string
 }
 
-// Run starts the desktop app and returns when the user quits. A second
-// launch shows the running instance's window and returns at once.
-func Run(open func() (Runner, error)) error {
+// Run starts the desktop app and returns when the user quits; files are
+// connection profiles to offer (the app opened with a .tokentray.json). A
+// second launch shows the running instance's window and returns at once.
+func Run(open func() (Runner, error), files ...string) error {
 	be, err := open()
 	if err != nil {
 		return showFatal(err)
@@ -75,6 +76,9 @@ func Run(open func() (Runner, error)) error {
 	go inst.serve(func() { u.do(u.ShowWindow) })
 	be.StartKeeper()
 	u.Start()
+	for _, f := range files {
+		u.ImportProfile(f)
+	}
 	a.Lifecycle().SetOnStopped(u.Stopped)
 	u.ShowWindow() // the window is the way in where there is no tray host
 	a.Run()

@@ -13,6 +13,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +28,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/core"
 )
 
 // AppID is the application ID (also in FyneApp.toml).
@@ -43,6 +46,7 @@ type Backend interface {
 	ProviderName(id string) string
 	SetClient(ctx context.Context, id, clientID, secret string) error
 	AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error)
+	ApplyProfile(ctx context.Context, pr core.Profile) (auth.Provider, error)
 }
 
 // Tray is the system tray; desktop.App satisfies it. Tests record calls.
@@ -116,6 +120,13 @@ func New(a fyne.App, be Backend, tray Tray, opts Options) *UI {
 	u.win.SetContent(u.content())
 	u.win.Resize(fyne.NewSize(560, 440))
 	u.win.SetCloseIntercept(func() { u.win.Hide() }) // the app lives on in the tray
+	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		for _, uri := range uris {
+			if uri.Scheme() == "file" {
+				u.ImportProfile(uri.Path())
+			}
+		}
+	})
 	return u
 }
 
@@ -565,4 +576,42 @@ func (u *UI) label(s keeper.Status) string {
 		p = s.Provider
 	}
 	return s.Name + " — " + p
+}
+
+// ImportProfile reads a connection profile (dropped on the window, or
+// opened with the app), shows what it contains, and adds it once the user
+// confirms. A bad file is explained and changes nothing.
+func (u *UI) ImportProfile(path string) {
+	u.goOwned(func() {
+		data, err := os.ReadFile(path)
+		var pr core.Profile
+		if err == nil {
+			pr, err = core.ParseProfile(data)
+		}
+		u.do(func() {
+			if err != nil {
+				msg := plainError(err)
+				if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+					msg = "Tokentray could not read " + path + "."
+				}
+				dialog.ShowInformation("Connection profile", msg, u.win)
+				return
+			}
+			dialog.ShowConfirm("Add this connection profile?", pr.Summary(), func(ok bool) {
+				if !ok {
+					return
+				}
+				u.goOwned(func() {
+					p, err := u.be.ApplyProfile(u.ctx, pr)
+					u.do(func() {
+						if err != nil {
+							u.setStatusLine("Could not add the profile. " + plainError(err))
+							return
+						}
+						u.setStatusLine("Added " + p.Name + ". Choose Connect an account… to use it.")
+					})
+				})
+			}, u.win)
+		})
+	})
 }
