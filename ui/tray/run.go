@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
 )
 
@@ -62,7 +63,7 @@ func Run(open func() (Runner, error), files ...string) error {
 	if isDesktop {
 		tray = desk
 	}
-	opts := Options{NoTrayHost: !core.TrayHostPresent()}
+	opts := Options{NoTrayHost: !core.TrayHostPresent(), CheckKeyring: store.CheckKeyring}
 	if as, err := core.NewAutostart(); err == nil {
 		opts.Autostart = as
 	}

@@ -72,6 +72,10 @@ type Options struct {
 	// NoTrayHost says the desktop shows no tray icons: the window says how
 	// to get them, and stays the way in.
 	NoTrayHost bool
+	// CheckKeyring, when set, is asked at start whether the system keyring
+	// works (store.CheckKeyring); if not, the window says what to install or
+	// unlock.
+	CheckKeyring func(context.Context) error
 }
 
 // UI is the desktop app's state. Its exported methods are called on Fyne's
@@ -92,6 +96,7 @@ type UI struct {
 	mu sync.Mutex
 	// Only inside do (or Fyne callbacks):
 	win       fyne.Window
+	top       *fyne.Container
 	statuses  []keeper.Status
 	names     map[string]string // provider ID → name
 	menuSig   string
@@ -137,6 +142,18 @@ func (u *UI) Window() fyne.Window { return u.win }
 func (u *UI) Start() {
 	events, unsubscribe := u.be.Subscribe(64)
 	u.reload()
+	if check := u.opts.CheckKeyring; check != nil {
+		u.goOwned(func() {
+			if err := check(u.ctx); err != nil {
+				u.do(func() {
+					note := widget.NewLabel(plainError(err))
+					note.Wrapping = fyne.TextWrapWord
+					note.Importance = widget.DangerImportance
+					u.top.Add(note)
+				})
+			}
+		})
+	}
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
@@ -361,6 +378,7 @@ func (u *UI) content() fyne.CanvasObject {
 		bar.Add(check)
 	}
 	top := container.NewVBox(bar)
+	u.top = top
 	if u.opts.NoTrayHost {
 		note := widget.NewLabel("Your desktop shows no tray icons, so Tokentray lives in this window. " +
 			"On GNOME, install the AppIndicator extension (package gnome-shell-extension-appindicator) and log in again " +

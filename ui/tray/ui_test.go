@@ -18,6 +18,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
 	"github.com/tokentray/tokentray/ui/core"
 )
@@ -544,5 +545,18 @@ func TestImportProfile(t *testing.T) {
 	f.eventually("the profile saved", func() bool {
 		p, _ := f.core.Provider(context.Background(), "clio-ca")
 		return p.ClientID == "firm-app"
+	})
+}
+
+// TestKeyringNote: when the keyring is unavailable, the window says what to
+// install or unlock (the check is stood in for here; the store's own tests
+// produce the real errors, with no bus and with a locked collection).
+func TestKeyringNote(t *testing.T) {
+	f := newFixture(t, Options{CheckKeyring: func(context.Context) error {
+		return &store.KeyringError{Op: "read key", Err: errors.New("org.freedesktop.DBus.Error.ServiceUnknown")}
+	}})
+	f.eventually("the keyring note", func() bool {
+		l := findLabel(t, f.ui.win.Canvas(), "could not use it")
+		return l != nil && strings.Contains(l.Text, "KWallet") && strings.Contains(l.Text, "KeePassXC")
 	})
 }
