@@ -95,6 +95,9 @@ type metadata struct {
 	// endpoint overrides) by provider ID, in a shape the store does not
 	// read. No secrets: client secrets are sealed like tokens.
 	Providers map[string]json.RawMessage `json:"providers,omitempty"`
+	// Settings are the app's preferences, in a shape the store does not
+	// read.
+	Settings json.RawMessage `json:"settings,omitempty"`
 }
 
 // Options configures Open. The zero value is usable.
@@ -269,7 +272,8 @@ func (s *Store) read() (*metadata, error) {
 // clone copies md deeply enough that changing the copy's accounts, their
 // scopes or extras leaves md alone.
 func (md *metadata) clone() *metadata {
-	out := &metadata{Version: md.Version, Accounts: make([]Account, len(md.Accounts)), Providers: maps.Clone(md.Providers)}
+	out := &metadata{Version: md.Version, Accounts: make([]Account, len(md.Accounts)), Providers: maps.Clone(md.Providers),
+		Settings: slices.Clone(md.Settings)}
 	for i, a := range md.Accounts {
 		a.Scopes = slices.Clone(a.Scopes)
 		a.Extra = maps.Clone(a.Extra)
@@ -420,6 +424,25 @@ func (s *Store) Providers() (map[string]json.RawMessage, error) {
 		return nil, err
 	}
 	return md.Providers, nil
+}
+
+// Settings returns the stored preferences (nil when none were saved).
+func (s *Store) Settings() (json.RawMessage, error) {
+	md, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	return md.Settings, nil
+}
+
+// PutSettings stores the preferences.
+func (tx *Tx) PutSettings(settings json.RawMessage) error {
+	md, err := tx.s.read()
+	if err != nil {
+		return err
+	}
+	md.Settings = settings
+	return tx.s.write(md)
 }
 
 // PutProvider stores settings for a provider ID (nil deletes them).

@@ -56,6 +56,10 @@ func Open(opts Options) (*App, error) {
 		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
 	a := &App{Store: st, http: opts.HTTPClient, log: opts.Logger}
+	settings, err := loadSettings(st)
+	if err != nil {
+		a.log.Warn("settings unreadable; using the defaults", "err", err)
+	}
 	a.Keeper = keeper.New(keeper.Config{
 		Store: st,
 		Provider: func(acct store.Account) (auth.Provider, error) {
@@ -63,6 +67,7 @@ func Open(opts Options) (*App, error) {
 		},
 		HTTPClient: opts.HTTPClient,
 		Logger:     opts.Logger,
+		Margin:     time.Duration(settings.RefreshMarginMinutes) * time.Minute,
 	})
 	return a, nil
 }

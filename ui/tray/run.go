@@ -64,6 +64,9 @@ func Run(open func() (Runner, error), files ...string) error {
 		tray = desk
 	}
 	opts := Options{NoTrayHost: !core.TrayHostPresent(), CheckKeyring: store.CheckKeyring}
+	if s, err := be.Settings(); err == nil {
+		opts.ClearAfter, opts.NotificationsOff = s.ClearAfter(), s.NotificationsOff
+	}
 	if as, err := core.NewAutostart(); err == nil {
 		opts.Autostart = as
 	}

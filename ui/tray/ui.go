@@ -47,6 +47,8 @@ type Backend interface {
 	SetClient(ctx context.Context, id, clientID, secret string) error
 	AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error)
 	ApplyProfile(ctx context.Context, pr core.Profile) (auth.Provider, error)
+	Settings() (core.Settings, error)
+	SaveSettings(ctx context.Context, s core.Settings) error
 }
 
 // Tray is the system tray; desktop.App satisfies it. Tests record calls.
@@ -72,6 +74,8 @@ type Options struct {
 	// NoTrayHost says the desktop shows no tray icons: the window says how
 	// to get them, and stays the way in.
 	NoTrayHost bool
+	// NotificationsOff silences desktop notifications.
+	NotificationsOff bool
 	// CheckKeyring, when set, is asked at start whether the system keyring
 	// works (store.CheckKeyring); if not, the window says what to install or
 	// unlock.
@@ -359,7 +363,8 @@ func (u *UI) content() fyne.CanvasObject {
 	connect := widget.NewButton("Connect an account…", func() { u.ShowConnect("") })
 	connect.Importance = widget.HighImportance
 	settings := widget.NewButton("Provider settings…", u.ShowSettings)
-	bar := container.NewHBox(connect, settings)
+	prefs := widget.NewButton("Preferences…", u.ShowPreferences)
+	bar := container.NewHBox(connect, settings, prefs)
 	if as := u.opts.Autostart; as != nil {
 		on, _ := as.Enabled()
 		check := widget.NewCheck("Start at login", nil)
@@ -542,7 +547,7 @@ func (u *UI) note(e keeper.Event) {
 		u.log = u.log[len(u.log)-8:]
 	}
 	u.events.SetText(strings.Join(u.log, "\n"))
-	if notify == "" {
+	if notify == "" || u.opts.NotificationsOff {
 		return
 	}
 	if c := condition(e.Kind); c != "" { // one notification per condition

@@ -560,3 +560,36 @@ func TestKeyringNote(t *testing.T) {
 		return l != nil && strings.Contains(l.Text, "KWallet") && strings.Contains(l.Text, "KeePassXC")
 	})
 }
+
+// TestPreferences: the choices are saved with the accounts and apply at
+// once (clipboard delay, notifications).
+func TestPreferences(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.ui.doAndWait(f.ui.ShowPreferences)
+	var clear *widget.Select
+	f.eventually("the preferences form", func() bool {
+		clear = findDialog(t, f.ui.win.Canvas(), func(s *widget.Select) bool { return s.Selected == "30 seconds" })
+		return clear != nil
+	})
+	f.ui.doAndWait(func() {
+		clear.SetSelected("Never")
+		findDialog(t, f.ui.win.Canvas(), func(*widget.Check) bool { return true }).SetChecked(false)
+		test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Save"))
+	})
+	f.eventually("saved", func() bool { return findDialogLabel(t, f.ui.win.Canvas(), "Saved.") != "" })
+	s, err := f.core.Settings()
+	if err != nil || s.ClearClipboardSeconds != 0 || !s.NotificationsOff {
+		t.Fatalf("saved settings: %+v, %v", s, err)
+	}
+	var clearAfter time.Duration
+	f.ui.doAndWait(func() {
+		clearAfter = f.ui.opts.ClearAfter
+		f.ui.note(keeper.Event{Account: "x", Kind: keeper.EventReconnectNeeded, Err: &auth.Error{Kind: auth.KindReconnect}})
+	})
+	if clearAfter >= 0 {
+		t.Errorf("clear delay %v, want never", clearAfter)
+	}
+	if n := f.app.count("needs to be reconnected"); n != 0 {
+		t.Errorf("%d notifications with notifications off", n)
+	}
+}

@@ -1,0 +1,61 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tokentray/tokentray/store"
+)
+
+// Settings are the user's preferences, kept with the accounts (no secret).
+type Settings struct {
+	// ClearClipboardSeconds: how long a copied token stays on the
+	// clipboard; 0 means never clear. Default 30.
+	ClearClipboardSeconds int `json:"clear_clipboard_seconds"`
+	// RefreshMarginMinutes: how early tokens are refreshed; 0 means the
+	// default (5 minutes, or 10 % of a short lifetime).
+	RefreshMarginMinutes int `json:"refresh_margin_minutes,omitempty"`
+	// NotificationsOff silences desktop notifications.
+	NotificationsOff bool `json:"notifications_off,omitempty"`
+}
+
+// DefaultSettings are used until the user changes something.
+var DefaultSettings = Settings{ClearClipboardSeconds: 30}
+
+// ClearAfter is the clipboard delay as the tray wants it (negative: never).
+func (s Settings) ClearAfter() time.Duration {
+	if s.ClearClipboardSeconds <= 0 {
+		return -1
+	}
+	return time.Duration(s.ClearClipboardSeconds) * time.Second
+}
+
+// Settings returns the saved preferences, or the defaults.
+func (a *App) Settings() (Settings, error) { return loadSettings(a.Store) }
+
+func loadSettings(st *store.Store) (Settings, error) {
+	raw, err := st.Settings()
+	if err != nil || raw == nil {
+		return DefaultSettings, err
+	}
+	s := DefaultSettings
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return DefaultSettings, fmt.Errorf("read settings: %w", err)
+	}
+	return s, nil
+}
+
+// SaveSettings stores the preferences. The refresh margin applies from the
+// next start.
+func (a *App) SaveSettings(ctx context.Context, s Settings) error {
+	if s.ClearClipboardSeconds < 0 || s.RefreshMarginMinutes < 0 {
+		return fmt.Errorf("settings: negative durations")
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return a.Store.Update(ctx, func(tx *store.Tx) error { return tx.PutSettings(raw) })
+}

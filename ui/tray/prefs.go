@@ -1,0 +1,104 @@
+package tray
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/ui/core"
+)
+
+var clearChoices = []struct {
+	label   string
+	seconds int
+}{{"15 seconds", 15}, {"30 seconds", 30}, {"1 minute", 60}, {"5 minutes", 300}, {"Never", 0}}
+
+var marginChoices = []struct {
+	label   string
+	minutes int
+}{{"Automatically (5 minutes, earlier for short tokens)", 0}, {"10 minutes", 10}, {"30 minutes", 30}}
+
+// ShowPreferences edits the saved preferences: how long copied tokens stay
+// on the clipboard, notifications, and how early tokens are refreshed.
+func (u *UI) ShowPreferences() {
+	body := container.NewVBox(widget.NewLabel("Loading…"))
+	d := dialog.NewCustomWithoutButtons("Preferences", body, u.win)
+	d.Resize(fyne.NewSize(440, 300))
+	d.Show()
+	u.goOwned(func() {
+		s, err := u.be.Settings()
+		u.do(func() {
+			if err != nil {
+				body.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err)), widget.NewButton("Close", d.Hide)}
+				body.Refresh()
+				return
+			}
+			body.Objects = []fyne.CanvasObject{u.preferencesForm(s, d)}
+			body.Refresh()
+		})
+	})
+}
+
+func (u *UI) preferencesForm(s core.Settings, d dialog.Dialog) fyne.CanvasObject {
+	var clearLabels, marginLabels []string
+	for _, c := range clearChoices {
+		clearLabels = append(clearLabels, c.label)
+	}
+	for _, c := range marginChoices {
+		marginLabels = append(marginLabels, c.label)
+	}
+	clear := widget.NewSelect(clearLabels, nil)
+	for _, c := range clearChoices {
+		if c.seconds == s.ClearClipboardSeconds {
+			clear.SetSelected(c.label)
+		}
+	}
+	margin := widget.NewSelect(marginLabels, nil)
+	for _, c := range marginChoices {
+		if c.minutes == s.RefreshMarginMinutes {
+			margin.SetSelected(c.label)
+		}
+	}
+	notify := widget.NewCheck("Show notifications", nil)
+	notify.SetChecked(!s.NotificationsOff)
+	result := widget.NewLabel("")
+	result.Wrapping = fyne.TextWrapWord
+	save := widget.NewButton("Save", func() {
+		next := s
+		for _, c := range clearChoices {
+			if c.label == clear.Selected {
+				next.ClearClipboardSeconds = c.seconds
+			}
+		}
+		for _, c := range marginChoices {
+			if c.label == margin.Selected {
+				next.RefreshMarginMinutes = c.minutes
+			}
+		}
+		next.NotificationsOff = !notify.Checked
+		u.goOwned(func() {
+			err := u.be.SaveSettings(u.ctx, next)
+			u.do(func() {
+				if err != nil {
+					result.SetText("Could not save. " + plainError(err))
+					return
+				}
+				u.opts.ClearAfter, u.opts.NotificationsOff = next.ClearAfter(), next.NotificationsOff
+				msg := "Saved."
+				if next.RefreshMarginMinutes != s.RefreshMarginMinutes {
+					msg += " The refresh timing applies from the next start."
+				}
+				s = next
+				result.SetText(msg)
+			})
+		})
+	})
+	return container.NewVBox(
+		widget.NewForm(
+			widget.NewFormItem("Clear copied tokens after", clear),
+			widget.NewFormItem("Refresh tokens early by", margin),
+		),
+		notify, save, result, widget.NewButton("Close", d.Hide),
+	)
+}
