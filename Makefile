@@ -54,15 +54,20 @@ package-check: package test-deps
 	@test -s bin/package-check/tokentray/usr/local/share/pixmaps/io.github.tokentray.png
 	@echo "package-check: ok (tokentray $(VERSION), desktop file valid, icon present)"
 
-# make install: for the current user, no root needed.
+# make install: for the current user, no root needed; .tokentray.json
+# connection profiles open with Tokentray.
 install: build
 	install -Dm755 $(BIN) $(HOME)/.local/bin/tokentray
 	install -Dm644 assets/icon.png $(HOME)/.local/share/icons/hicolor/256x256/apps/io.github.tokentray.png
 	mkdir -p $(HOME)/.local/share/applications
 	printf '%s\n' '[Desktop Entry]' 'Type=Application' 'Name=Tokentray' \
-	  'Comment=Keeps your OAuth tokens fresh' 'Exec=$(HOME)/.local/bin/tokentray' \
+	  'Comment=Keeps your OAuth tokens fresh' 'Exec=$(HOME)/.local/bin/tokentray %f' \
 	  'Icon=io.github.tokentray' 'Categories=Utility;' 'Terminal=false' \
+	  'MimeType=application/x-tokentray-profile;' \
 	  > $(HOME)/.local/share/applications/io.github.tokentray.desktop
+	install -Dm644 assets/tokentray-profile.xml $(HOME)/.local/share/mime/packages/tokentray-profile.xml
+	-update-mime-database $(HOME)/.local/share/mime >/dev/null 2>&1
+	-update-desktop-database $(HOME)/.local/share/applications >/dev/null 2>&1
 	@echo "Installed Tokentray $(VERSION) in ~/.local (start it from your applications menu)."
 
 # ensure_pkgs installs the named Debian packages that are not installed yet,
