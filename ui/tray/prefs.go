@@ -22,21 +22,9 @@ var marginChoices = []struct {
 // ShowPreferences edits the saved preferences: how long copied tokens stay
 // on the clipboard, notifications, and how early tokens are refreshed.
 func (u *UI) ShowPreferences() {
-	body := container.NewVBox(widget.NewLabel("Loading…"))
-	d := dialog.NewCustomWithoutButtons("Preferences", body, u.win)
-	d.Resize(fyne.NewSize(440, 300))
-	d.Show()
-	u.goOwned(func() {
+	u.loadingDialog("Preferences", fyne.NewSize(440, 300), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
 		s, err := u.be.Settings()
-		u.do(func() {
-			if err != nil {
-				body.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err)), widget.NewButton("Close", d.Hide)}
-				body.Refresh()
-				return
-			}
-			body.Objects = []fyne.CanvasObject{u.preferencesForm(s, d)}
-			body.Refresh()
-		})
+		return func() fyne.CanvasObject { return u.preferencesForm(s, d) }, err
 	})
 }
 

@@ -16,19 +16,28 @@ import (
 // provider (what whoever set Tokentray up registered at the provider), or a
 // custom provider by its issuer URL. Secrets are sealed, never shown back.
 func (u *UI) ShowSettings() {
-	body := container.NewVBox(widget.NewLabel("Loading providers…"))
-	d := dialog.NewCustomWithoutButtons("Provider settings", body, u.win)
-	d.Resize(fyne.NewSize(480, 420))
+	u.loadingDialog("Provider settings", fyne.NewSize(480, 420), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
+		ps, err := u.be.Providers(u.ctx)
+		return func() fyne.CanvasObject { return u.settingsForm(ps, d) }, err
+	})
+}
+
+// loadingDialog shows a dialog that says "Loading…" while load runs off
+// Fyne's goroutine; then the form load returns (built on Fyne's goroutine),
+// or the error in plain words.
+func (u *UI) loadingDialog(title string, size fyne.Size, load func(dialog.Dialog) (func() fyne.CanvasObject, error)) {
+	body := container.NewVBox(widget.NewLabel("Loading…"))
+	d := dialog.NewCustomWithoutButtons(title, body, u.win)
+	d.Resize(size)
 	d.Show()
 	u.goOwned(func() {
-		ps, err := u.be.Providers(u.ctx)
+		form, err := load(d)
 		u.do(func() {
 			if err != nil {
 				body.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err)), widget.NewButton("Close", d.Hide)}
-				body.Refresh()
-				return
+			} else {
+				body.Objects = []fyne.CanvasObject{form()}
 			}
-			body.Objects = []fyne.CanvasObject{u.settingsForm(ps, d)}
 			body.Refresh()
 		})
 	})
