@@ -270,6 +270,15 @@ func (s *Server) GrantCount(grantType string) int {
 	return s.tokenCalls[grantType]
 }
 
+// Accepts reports whether the server takes accessToken as a valid bearer
+// token right now (as its userinfo endpoint would).
+func (s *Server) Accepts(ctx context.Context, accessToken string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, _, err := s.provider.IntrospectToken(ctx, accessToken, fosite.AccessToken, s.session())
+	return err == nil
+}
+
 // TokenRequests returns how many requests reached a token endpoint (any
 // dialect, any outcome, injected faults included).
 func (s *Server) TokenRequests() int {

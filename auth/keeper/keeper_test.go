@@ -109,18 +109,6 @@ func secretToken(t testing.TB, tok *oauth2.Token) {
 	storetest.Secret(t, tok.AccessToken, tok.RefreshToken)
 }
 
-// userinfoOK asks the server whether tok is good right now.
-func (f *fixture) userinfoOK(tok *oauth2.Token) bool {
-	req, _ := http.NewRequestWithContext(f.ctx, http.MethodGet, f.srv.URL+authtest.PathUserinfo, nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
-}
-
 // watcher reads a subscription and keeps every event it sees.
 type watcher struct {
 	t      testing.TB
@@ -209,7 +197,7 @@ func TestKeepsShortTokensValid(t *testing.T) {
 				}
 				if i%10 == 0 {
 					checked.Add(1)
-					if !f.userinfoOK(tok) {
+					if !f.srv.Accepts(f.ctx, tok.AccessToken) {
 						t.Errorf("%s: the server rejects a token EnsureFresh handed out", id)
 					}
 				}

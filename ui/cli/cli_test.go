@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,17 +111,6 @@ func (c *cliEnv) ok(stdin string, args ...string) string {
 	return r.out
 }
 
-func (c *cliEnv) userinfoOK(token string) bool {
-	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+authtest.PathUserinfo, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
-}
-
 // TestConnectTokenDisconnect: a custom provider by issuer URL, connect with
 // the browser played by a headless visitor, a token in every format, list
 // and status, and disconnect revoking at the provider.
@@ -161,7 +149,7 @@ func TestConnectTokenDisconnect(t *testing.T) {
 	if strings.Contains(r.errOut, tok) {
 		t.Error("the token was written to stderr")
 	}
-	if !c.userinfoOK(tok) {
+	if !c.srv.Accepts(context.Background(), tok) {
 		t.Error("the server rejects the printed token")
 	}
 	if h := c.ok("", "token", "work", "--format", "header"); h != "Authorization: Bearer "+tok+"\n" {
@@ -211,7 +199,7 @@ func TestConnectTokenDisconnect(t *testing.T) {
 	}
 
 	c.ok("", "disconnect", "Work")
-	if c.userinfoOK(tok) {
+	if c.srv.Accepts(context.Background(), tok) {
 		t.Error("the token still works after disconnect: it was not revoked at the provider")
 	}
 	if out := c.ok("", "list", "--json"); strings.TrimSpace(out) != "[]" {
@@ -330,6 +318,10 @@ func TestConcurrentTokenProcesses(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+		// The server (like some providers) revokes an access token when it
+		// is refreshed, so a process that started later in the round may
+		// have replaced an earlier one's token; the newest must work.
+		accepted := false
 		for i, r := range results {
 			if r.code != 0 {
 				t.Fatalf("round %d process %d: exit %d: %s", round, i, r.code, r.errOut)
@@ -337,9 +329,10 @@ func TestConcurrentTokenProcesses(t *testing.T) {
 			tok := strings.TrimSpace(r.out)
 			storetest.Secret(t, tok)
 			tokens[tok] = true
-			if !c.userinfoOK(tok) {
-				t.Errorf("round %d: the server rejects a printed token", round)
-			}
+			accepted = accepted || c.srv.Accepts(context.Background(), tok)
+		}
+		if !accepted {
+			t.Errorf("round %d: the server rejects every printed token", round)
 		}
 	}
 	refreshes := c.srv.GrantCount("refresh_token")
@@ -388,7 +381,7 @@ func TestConnectClioPaste(t *testing.T) {
 	}
 	tok := strings.TrimSpace(c.ok("", "token", "Demo User"))
 	storetest.Secret(t, tok)
-	if !c.userinfoOK(tok) {
+	if !c.srv.Accepts(context.Background(), tok) {
 		t.Error("the server rejects the token of the pasted connection")
 	}
 }
@@ -419,7 +412,7 @@ func TestProviderImport(t *testing.T) {
 	c.ok("", "connect", "acme", "--name", "CRM")
 	tok := strings.TrimSpace(c.ok("", "token", "CRM"))
 	storetest.Secret(t, tok)
-	if !c.userinfoOK(tok) {
+	if !c.srv.Accepts(context.Background(), tok) {
 		t.Error("the profile's provider does not give working tokens")
 	}
 

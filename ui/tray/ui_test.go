@@ -3,7 +3,6 @@ package tray
 import (
 	"context"
 	"errors"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,17 +189,6 @@ func TestTrayMenuAndIcon(t *testing.T) {
 	f.eventually("the token on the clipboard", func() bool { return f.app.Clipboard().Content() != "" })
 }
 
-func (f *fixture) tokenWorks(tok string) bool {
-	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+authtest.PathUserinfo, nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
-}
-
 // findIn finds the first visible object below root that match accepts,
 // looking into containers and widgets' renderers.
 func findIn[T fyne.CanvasObject](t *testing.T, root fyne.CanvasObject, match func(T) bool) T {
@@ -259,7 +247,7 @@ func TestCopyThenClear(t *testing.T) {
 	var tok string
 	f.eventually("the token on the clipboard", func() bool { tok = f.app.Clipboard().Content(); return tok != "" })
 	storetest.Secret(t, tok)
-	if !f.tokenWorks(tok) {
+	if !f.srv.Accepts(context.Background(), tok) {
 		t.Error("the copied token is rejected by the server")
 	}
 	var line string
@@ -455,7 +443,7 @@ func TestReconnect(t *testing.T) {
 		t.Fatalf("after reconnecting: %+v", sts)
 	}
 	fresh, err := f.core.EnsureFresh(context.Background(), id, time.Minute)
-	if err != nil || !f.tokenWorks(fresh.AccessToken) {
+	if err != nil || !f.srv.Accepts(context.Background(), fresh.AccessToken) {
 		t.Errorf("the reconnected account's token: %v", err)
 	}
 	storetest.Secret(t, fresh.AccessToken)
