@@ -140,8 +140,9 @@ func (e *Error) Message() string {
 	return "Something went wrong while talking to the provider. Please try again."
 }
 
-// Message returns a plain sentence for err: an *Error's Message, or a
-// generic sentence for anything else. Show it instead of err.Error().
+// Message returns a plain sentence for err: an *Error's Message, the
+// Message of any other error that has one, or a generic sentence. Show it
+// instead of err.Error().
 func Message(err error) string {
 	var e *Error
 	switch {
@@ -152,6 +153,12 @@ func Message(err error) string {
 			"(it contains code=…), its title, or just the code."
 	case errors.Is(err, ErrOtherAttempt):
 		return "That approval belongs to an earlier attempt. Approve again in the browser window Tokentray just opened, then paste that page's address."
+	}
+	// Errors of other packages that word themselves (the store's keyring,
+	// write and corrupt-file errors).
+	var m interface{ Message() string }
+	if errors.As(err, &m) {
+		return m.Message()
 	}
 	return "Something went wrong. Please try again."
 }

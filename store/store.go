@@ -81,6 +81,24 @@ func (e *CorruptError) Message() string {
 		". Your tokens are still protected. Start with an empty list to reconnect your accounts."
 }
 
+// ErrWrite matches (errors.Is) every *WriteError.
+var ErrWrite = errors.New("cannot write")
+
+// WriteError reports a file the store could not write (a full disk, a
+// read-only folder). The file it was replacing is left as it was.
+type WriteError struct {
+	Path string
+	Err  error
+}
+
+func (e *WriteError) Error() string        { return fmt.Sprintf("write %s: %v", e.Path, e.Err) }
+func (e *WriteError) Unwrap() error        { return e.Err }
+func (e *WriteError) Is(target error) bool { return target == ErrWrite }
+func (e *WriteError) Message() string {
+	return "Tokentray could not save its data in " + filepath.Dir(e.Path) +
+		" (the disk may be full, or the folder read-only). What was saved before is unchanged; Tokentray will try again."
+}
+
 const (
 	metadataFile    = "accounts.json"
 	metadataVersion = 1
@@ -320,7 +338,7 @@ func writeAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	defer func() {
 		if err != nil {
@@ -329,19 +347,19 @@ func writeAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if err = f.Chmod(0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	if d, derr := os.Open(dir); derr == nil {
 		d.Sync() //nolint:errcheck // best effort: not every OS syncs directories

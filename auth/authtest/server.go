@@ -330,6 +330,18 @@ func (s *Server) Revoke(ctx context.Context, refreshToken string) error {
 	return nil
 }
 
+// RefreshActive reports whether the server would still accept refreshToken
+// (issued by it, neither used up by rotation nor revoked), without using it.
+func (s *Server) RefreshActive(ctx context.Context, refreshToken string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if alias, ok := s.clioAliases[refreshToken]; ok {
+		refreshToken = alias
+	}
+	_, err := s.store.GetRefreshTokenSession(ctx, s.refreshSignature(refreshToken), nil)
+	return err == nil
+}
+
 func (s *Server) refreshSignature(token string) string {
 	// HMAC tokens are "key.signature"; the store is keyed by the signature.
 	if i := strings.LastIndexByte(token, '.'); i >= 0 {

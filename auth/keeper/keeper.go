@@ -94,9 +94,15 @@ type Keeper struct {
 	retries map[string]*retry
 	said    map[string]map[EventKind]bool // conditions already announced
 	unsaved map[string]*oauth2.Token      // rotated tokens the store refused
+	// deadlines are the expiries of tokens this process obtained, also on
+	// the monotonic clock, which the wall clock being set back cannot move.
+	deadlines map[string]deadline
 
 	onTick func() // tests: called after each scheduler pass
 }
+
+// deadline is a token's expiry as stored (wall) and on the monotonic clock.
+type deadline struct{ wall, mono time.Time }
 
 type retry struct {
 	b    *backoff.ExponentialBackOff
@@ -133,6 +139,8 @@ func New(cfg Config) *Keeper {
 		retries: map[string]*retry{},
 		said:    map[string]map[EventKind]bool{},
 		unsaved: map[string]*oauth2.Token{},
+
+		deadlines: map[string]deadline{},
 	}
 }
 
@@ -197,6 +205,7 @@ func (k *Keeper) Connected(id string) {
 	k.mu.Lock()
 	delete(k.said, id)
 	delete(k.retries, id)
+	delete(k.deadlines, id)
 	k.mu.Unlock()
 	k.emit(Event{Account: id, Kind: EventConnected, At: k.cfg.Now()})
 	k.Wake()
@@ -245,8 +254,30 @@ func expiry(tok *oauth2.Token, a store.Account) time.Time {
 	return time.Time{} // never obtained as far as we know: refresh
 }
 
-func (k *Keeper) validFor(tok *oauth2.Token, a store.Account, min time.Duration) bool {
-	return tok != nil && tok.AccessToken != "" && expiry(tok, a).After(k.cfg.Now().Add(min))
+// expiryOf is when the account's token tok stops being good on the keeper's
+// clock: expiry(tok, a), or earlier if this process obtained the token and
+// the monotonic clock says less time is left — the wall clock was set back
+// since (a wall clock set forward, or a suspend, only makes it refresh
+// sooner). Tokens obtained by another process have only their stored expiry.
+func (k *Keeper) expiryOf(id string, tok *oauth2.Token, a store.Account) time.Time {
+	return k.capExpiry(id, expiry(tok, a))
+}
+
+func (k *Keeper) capExpiry(id string, e time.Time) time.Time {
+	k.mu.Lock()
+	d, ok := k.deadlines[id]
+	k.mu.Unlock()
+	if !ok || e.IsZero() || !d.wall.Equal(e) {
+		return e
+	}
+	if m := k.cfg.Now().Add(time.Until(d.mono)); m.Before(e) {
+		return m
+	}
+	return e
+}
+
+func (k *Keeper) validFor(id string, tok *oauth2.Token, a store.Account, min time.Duration) bool {
+	return tok != nil && tok.AccessToken != "" && k.expiryOf(id, tok, a).After(k.cfg.Now().Add(min))
 }
 
 // EnsureFresh returns the account's access token, valid for at least
@@ -277,14 +308,14 @@ func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Durat
 	if err != nil {
 		return nil, err
 	}
-	if k.validFor(tok, acct, need) {
+	if k.validFor(id, tok, acct, need) {
 		return tok, nil
 	}
 	// A refresh already in flight may have been started for a smaller need
 	// and adopt a token too short for this one: then one more round.
 	for round := 0; ; round++ {
 		tok, err = k.refreshShared(ctx, id, need)
-		if err != nil || round == 1 || k.validFor(tok, acct, need) {
+		if err != nil || round == 1 || k.validFor(id, tok, acct, need) {
 			return tok, err
 		}
 	}
@@ -317,57 +348,74 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 	defer cancel()
 
 	var (
-		out    *oauth2.Token
-		events []Event
+		out     *oauth2.Token
+		events  []Event
+		metaErr error // the token is safe, but its metadata was not written
 	)
 	err := k.cfg.Store.Update(ctx, func(tx *store.Tx) error {
 		acct, err := tx.Account(id)
 		if err != nil {
 			return err
 		}
-		tok, err := k.loadUnsaved(tx, id)
-		if err != nil {
-			return err
-		}
 		if acct.Status == StatusReconnect {
 			return &auth.Error{Kind: auth.KindReconnect, Op: "refresh", Err: errors.New("account needs reconnecting")}
 		}
-		if k.validFor(tok, acct, minValid) {
+		tok, err := k.loadUnsaved(tx, id)
+		if err != nil {
+			events = append(events, k.storeFailed(tx, acct, err)...)
+			return err
+		}
+		if k.validFor(id, tok, acct, minValid) {
 			out = tok // another process (or goroutine) refreshed it: adopt
+			if auth.ExpiryKnown(tok) && !acct.Expiry.Equal(tok.Expiry) {
+				// An earlier metadata write failed (a full disk): repair.
+				acct.Expiry, acct.Status, acct.LastError = tok.Expiry, StatusOK, ""
+				metaErr = tx.PutAccount(acct)
+			}
 			return nil
 		}
 		p, err := k.cfg.Provider(acct)
 		if err != nil {
 			return fmt.Errorf("provider of %s: %w", id, err)
 		}
-		asked := k.cfg.Now()
+		asked, askedMono := k.cfg.Now(), time.Now()
 		nt, rerr := auth.Refresh(ctx, k.cfg.HTTPClient, p, tok)
 		now := k.cfg.Now()
+		var dl *deadline
 		if nt != nil && nt.ExpiresIn > 0 {
 			// Count the lifetime on the keeper's clock from when we asked,
 			// as x/oauth2 would on time.Now from when the answer came.
-			nt.Expiry = asked.Add(time.Duration(nt.ExpiresIn) * time.Second)
+			life := time.Duration(nt.ExpiresIn) * time.Second
+			nt.Expiry = asked.Add(life)
+			dl = &deadline{wall: nt.Expiry, mono: askedMono.Add(life)}
 		}
 		if rerr != nil {
 			events = append(events, k.failed(tx, acct, tok, p, rerr, now)...)
 			return rerr
 		}
 		// Persist first: the old refresh token may be dead already.
+		k.mu.Lock()
+		if dl != nil {
+			k.deadlines[id] = *dl
+		} else {
+			delete(k.deadlines, id)
+		}
+		k.mu.Unlock()
 		if err := tx.SaveToken(id, nt); err != nil {
 			k.mu.Lock()
 			k.unsaved[id] = nt
 			k.mu.Unlock()
 			k.cfg.Logger.Error("could not store a refreshed token; keeping it in memory", "account", id, "err", err)
+			events = append(events, k.storeFailed(tx, acct, err)...)
 			return err
 		}
 		k.mu.Lock()
 		delete(k.unsaved, id)
 		k.mu.Unlock()
 		acct = refreshed(acct, p, tok, nt, now)
-		if err := tx.PutAccount(acct); err != nil {
-			// The token is safe; only the displayed metadata is stale.
-			k.cfg.Logger.Warn("could not update account metadata", "account", id, "err", err)
-		}
+		// The token is safe; if this fails, only the displayed metadata
+		// is stale, and it is written again at the next try.
+		metaErr = tx.PutAccount(acct)
 		out = nt
 		events = append(events, Event{Account: id, Kind: EventRefreshed, Expiry: acct.Expiry, At: now})
 		return nil
@@ -378,8 +426,26 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 	if err != nil {
 		return nil, err
 	}
+	if metaErr != nil {
+		k.cfg.Logger.Warn("could not update account metadata; trying again later", "account", id, "err", metaErr)
+		k.scheduleRetry(id, metaErr, k.cfg.Now())
+		return out, nil
+	}
 	k.succeeded(id)
 	return out, nil
+}
+
+// storeFailed records a refresh that failed in the store (the keyring, a
+// full disk): the account is retried with backoff like a transient failure,
+// so that the scheduler never spins on it. It returns the event to announce.
+func (k *Keeper) storeFailed(tx *store.Tx, a store.Account, err error) []Event {
+	now := k.cfg.Now()
+	next := k.scheduleRetry(a.ID, err, now)
+	a.Status, a.LastError = StatusFailing, auth.Message(err)
+	if perr := tx.PutAccount(a); perr != nil {
+		k.cfg.Logger.Warn("could not record a failed refresh", "account", a.ID, "err", perr)
+	}
+	return []Event{{Account: a.ID, Kind: EventRefreshFailed, Err: err, NextRetry: next, At: now}}
 }
 
 // loadUnsaved returns a refreshed token that the store refused earlier
@@ -438,8 +504,8 @@ func (k *Keeper) failed(tx *store.Tx, a store.Account, tok *oauth2.Token, p auth
 		a.Status = StatusFailing
 		next := k.scheduleRetry(a.ID, err, now)
 		events = append(events, Event{Account: a.ID, Kind: EventRefreshFailed, Err: err, NextRetry: next, At: now})
-		if !k.validFor(tok, a, k.margin(p, a)) {
-			events = append(events, Event{Account: a.ID, Kind: EventExpiringSoon, Expiry: expiry(tok, a), Err: err, At: now})
+		if !k.validFor(a.ID, tok, a, k.margin(p, a)) {
+			events = append(events, Event{Account: a.ID, Kind: EventExpiringSoon, Expiry: k.expiryOf(a.ID, tok, a), Err: err, At: now})
 		}
 	}
 	if perr := tx.PutAccount(a); perr != nil {

@@ -85,7 +85,7 @@ func (k *Keeper) due(a store.Account) (time.Time, time.Duration, error) {
 	var at time.Time
 	switch {
 	case !a.Expiry.IsZero():
-		at = a.Expiry.Add(-m)
+		at = k.capExpiry(a.ID, a.Expiry).Add(-m)
 	case !obtained(a).IsZero():
 		at = obtained(a).Add(UnknownLifetime - m)
 	}
