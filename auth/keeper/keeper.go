@@ -235,11 +235,18 @@ func lifetime(a store.Account) time.Duration {
 	return a.Expiry.Sub(from)
 }
 
+// obtained is when the current token was obtained: the later of connecting
+// and the last refresh — unless that lies after the token's expiry, which
+// happens when the clock was set back since.
 func obtained(a store.Account) time.Time {
-	if a.LastRefresh.After(a.Connected) {
-		return a.LastRefresh
+	early, late := a.Connected, a.LastRefresh
+	if late.Before(early) {
+		early, late = late, early
 	}
-	return a.Connected
+	if !a.Expiry.IsZero() && !late.Before(a.Expiry) {
+		return early
+	}
+	return late
 }
 
 // expiry is when tok stops being good: its own expiry, or for a token the
@@ -370,7 +377,9 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 			if auth.ExpiryKnown(tok) && !acct.Expiry.Equal(tok.Expiry) {
 				// An earlier metadata write failed (a full disk): repair.
 				acct.Expiry, acct.Status, acct.LastError = tok.Expiry, StatusOK, ""
-				metaErr = tx.PutAccount(acct)
+				if metaErr = tx.PutAccount(acct); metaErr == nil {
+					events = append(events, Event{Account: id, Kind: EventRefreshed, Expiry: acct.Expiry, At: k.cfg.Now()})
+				}
 			}
 			return nil
 		}
