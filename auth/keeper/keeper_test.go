@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -335,10 +336,11 @@ func concurrentChild() {
 	os.Exit(0)
 }
 
-// TestClockJump: after a (simulated) suspend of 2 hours, overdue accounts
+// TestFaultClockForward: after a (simulated) suspend of 2 hours, overdue accounts
 // are refreshed at the next look at the wall clock, although the scheduler's
 // timer was set for much later.
-func TestClockJump(t *testing.T) {
+func TestFaultClockForward(t *testing.T) {
+	r := row(t, "clock jumps 2 h forward (suspend)", "overdue tokens refreshed at the next look at the clock")
 	t.Parallel()
 	f := newFixture(t, authtest.Config{})
 	f.offset.Store(int64(-2 * time.Hour)) // the keeper lives 2 h in the past
@@ -368,8 +370,17 @@ func TestClockJump(t *testing.T) {
 			t.Fatalf("%s refreshed before the jump", e.Account)
 		}
 	}
-	t.Logf("all %d overdue accounts refreshed in the first pass after the jump, %v later (check interval %v)",
+	r.Observed = fmt.Sprintf("all %d overdue accounts refreshed in the first pass after the jump, %v later (check interval %v)",
 		len(ids), time.Since(jump).Round(time.Millisecond), interval)
+	t.Log(r.Observed)
+	k.Close()
+	for _, id := range ids {
+		n, why := f.lost(id, nil)
+		if why != "" {
+			t.Error(id, why)
+		}
+		r.Lost += n
+	}
 }
 
 // TestTransientFailures: 503 three times, then OK: retried with backoff
@@ -470,36 +481,42 @@ func TestRevokedGrant(t *testing.T) {
 	}
 }
 
-// TestKilledMidRefresh: a process refreshing in a loop is killed (SIGKILL)
+// TestFaultKilledMidRefresh: a process refreshing in a loop is killed (SIGKILL)
 // 20 times at random moments. Afterwards the stored refresh token is always
 // one the server accepts, or the account is reported reconnect-needed —
 // never a silent broken state (an unreadable secret, a corrupt file).
-func TestKilledMidRefresh(t *testing.T) {
+func TestFaultKilledMidRefresh(t *testing.T) {
 	if os.Getenv("KEEPER_CHILD_LOOP") != "" {
 		loopChild()
 		return
 	}
+	r := row(t, "SIGKILL mid-refresh, 20 times", "stored token works, or reconnect needed is said; never older than the last token handed out")
 	t.Parallel()
 	f := newFixture(t, authtest.Config{})
 	f.seed("a", time.Now().Add(-time.Second))
 	var good, reconnect int
+	var stderr bytes.Buffer
+	var secrets []string
 	for i := range 20 {
-		c := exec.Command(os.Args[0], "-test.run=^TestKilledMidRefresh$")
+		c := exec.Command(os.Args[0], "-test.run=^TestFaultKilledMidRefresh$")
 		c.Env = append(os.Environ(), "KEEPER_CHILD_LOOP=1", "KEEPER_CHILD_DIR="+f.st.Dir(),
 			"KEEPER_CHILD_SERVICE=tokentray-test-"+t.Name(), "KEEPER_CHILD_URL="+f.srv.URL)
 		out, _ := c.StdoutPipe()
-		c.Stderr = os.Stderr
+		c.Stderr = &stderr
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
-		r := bufio.NewReader(out)
-		if line, _ := r.ReadString('\n'); line != "looping\n" {
+		rd := bufio.NewReader(out)
+		if line, _ := rd.ReadString('\n'); line != "looping\n" {
 			t.Fatalf("run %d: child said %q", i, line)
 		}
 		before := f.srv.GrantCount("refresh_token")
-		// Let it refresh a random number of times, then kill it.
+		// Let it refresh a random number of times, then kill it. It says a
+		// short hash of every refresh token EnsureFresh handed it.
+		var handed []string
 		for range 1 + rand.IntN(5) {
-			r.ReadString('\n')
+			line, _ := rd.ReadString('\n')
+			handed = append(handed, strings.TrimPrefix(strings.TrimSpace(line), "refreshed "))
 		}
 		// Not synchronisation: a random delay so that the kill lands
 		// anywhere in the next refresh (HTTP call, seal, rename).
@@ -509,6 +526,20 @@ func TestKilledMidRefresh(t *testing.T) {
 		if f.srv.GrantCount("refresh_token") == before {
 			t.Fatalf("run %d: the child refreshed nothing", i)
 		}
+		// Persist-first: the stored token is the last one handed out or a
+		// newer one, never an older one.
+		stored, err := f.st.LoadToken(f.ctx, "a")
+		if err != nil {
+			t.Fatalf("run %d: stored token unreadable after SIGKILL: %v", i, err)
+		}
+		for _, h := range handed[:len(handed)-1] {
+			if short(stored.RefreshToken) == h {
+				r.Lost++
+				t.Errorf("run %d: the stored token is older than the last one handed out", i)
+			}
+		}
+		storetest.Secret(t, stored.AccessToken, stored.RefreshToken)
+		secrets = append(secrets, stored.AccessToken, stored.RefreshToken)
 
 		k := f.keeper(nil)
 		w := f.watch(k)
@@ -517,6 +548,7 @@ func TestKilledMidRefresh(t *testing.T) {
 		case err == nil:
 			good++
 			secretToken(t, tok)
+			secrets = append(secrets, tok.AccessToken, tok.RefreshToken)
 		case errors.Is(err, auth.ErrReconnectNeeded):
 			reconnect++
 			if a, _ := f.st.Account("a"); a.Status != StatusReconnect {
@@ -531,7 +563,9 @@ func TestKilledMidRefresh(t *testing.T) {
 		}
 		k.Close()
 	}
-	t.Logf("20 kills: %d times the stored token still worked, %d times reconnect-needed was reported", good, reconnect)
+	r.Observed = fmt.Sprintf("20 kills: %d times the stored token worked, %d times reconnect needed was said; never an older token", good, reconnect)
+	t.Log(r.Observed)
+	r.Leaked = leaked(secrets, f.st.Dir(), stderr.String())
 }
 
 // loopChild refreshes account "a" as fast as it can, saying "looping" and
@@ -546,10 +580,11 @@ func loopChild() {
 	k := New(Config{Store: st, Provider: func(store.Account) (auth.Provider, error) { return p, nil }})
 	fmt.Println("looping")
 	for {
-		if _, err := k.EnsureFresh(context.Background(), "a", 2*time.Hour); err != nil {
+		tok, err := k.EnsureFresh(context.Background(), "a", 2*time.Hour)
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "loop child:", err)
 			os.Exit(1)
 		}
-		fmt.Println("refreshed")
+		fmt.Println("refreshed", short(tok.RefreshToken))
 	}
 }
