@@ -19,7 +19,7 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 # app's screenshot.
 TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils
 
-.PHONY: run build package package-check install test bench fuzz deps test-deps vet fmt-check check-deps clean
+.PHONY: run build package package-check install test faults bench fuzz vulncheck deps test-deps vet fmt-check check-deps clean
 
 # make run builds with the demo provider (a local test authorization server),
 # so that the app can be tried with no account anywhere; make build is the
@@ -124,6 +124,7 @@ test: test-deps fmt-check vet check-deps package-check
 	TOKENTRAY_TEST_SECRETS="$$work/secrets" ./testdata/session.sh \
 	  $(GO) test -race -count=1 -timeout 20m -v ./... >"$$work/out" 2>&1; rc=$$?; \
 	grep -E '^(--- FAIL|FAIL|ok|PASS|panic:|\s+\S+_test\.go:[0-9]+:)' "$$work/out" || true; \
+	sed -n '/^FAULT MATRIX$$/,/^fault matrix:/p' "$$work/out"; \
 	if [ $$rc -ne 0 ]; then tail -n 80 "$$work/out"; fi; \
 	n=$$(grep -c . "$$work/secrets" 2>/dev/null || echo 0); \
 	if [ "$$n" -gt 0 ] && grep -qF -f "$$work/secrets" "$$work/out"; then \
@@ -131,6 +132,14 @@ test: test-deps fmt-check vet check-deps package-check
 	else echo "secret scan: none of $$n tokens appears in the test output"; fi; \
 	printf '%s passed, %s failed\n' "$$(grep -cE '^ *--- PASS' "$$work/out")" "$$(grep -cE '^ *--- FAIL' "$$work/out")"; \
 	exit $$rc
+
+# make faults: the fault matrix alone (make test runs it too). Each row is a
+# test (auth/keeper, TestFault…): network faults through a proxy in front of
+# the test authorization server, SIGKILL, a dead or locked keyring, a full
+# disk, damaged metadata, clock jumps, a busy port.
+faults: test-deps
+	./testdata/session.sh $(GO) test -race -count=1 -run '^TestFault' -v ./auth/keeper/ | \
+	  grep -vE '^(=== |\s+--- PASS|--- PASS)'; exit $${PIPESTATUS[0]}
 
 # Benchmarks are not tests: they run apart, once each, in the same private
 # session (real keyring, local authorization server).
