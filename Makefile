@@ -147,12 +147,19 @@ bench: test-deps
 	./testdata/session.sh $(GO) test -run '^$$' -bench . -benchtime=1x -timeout 30m ./...
 	./testdata/session.sh ./testdata/idle-bench.sh 60
 
-# Fuzz every fuzz target for a bounded time (FUZZTIME each).
+# Fuzz every fuzz target of every package for a bounded time (FUZZTIME
+# each): the parsers of outside input (loopback callback, approval
+# title/URL/paste, token responses in both dialects, discovery documents,
+# identity answers, imported credentials, connection profiles, the metadata
+# file). New failing inputs land in the package's testdata/fuzz: commit them
+# with the fix.
 FUZZTIME ?= 30s
-fuzz:
-	@for target in $$($(GO) test -list '^Fuzz' ./auth/ | grep '^Fuzz'); do \
-	  echo "fuzzing $$target for $(FUZZTIME)"; \
-	  $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./auth/ || exit 1; \
+fuzz: deps
+	@set -o pipefail; for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzzing $$pkg $$target for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 | tail -n 3 || exit 1; \
+	  done; \
 	done
 
 clean:

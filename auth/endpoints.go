@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -158,8 +159,8 @@ type discoveryDoc struct {
 func Discover(ctx context.Context, client *http.Client, issuer string) (Provider, error) {
 	issuer = strings.TrimRight(issuer, "/")
 	u, err := url.Parse(issuer)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Provider{}, &Error{Kind: KindMisconfigured, Op: "discover", Err: fmt.Errorf("issuer %q is not an http(s) URL", issuer)}
+	if err != nil || !SafeURL(issuer) {
+		return Provider{}, &Error{Kind: KindMisconfigured, Op: "discover", Err: fmt.Errorf("issuer %q is not an https URL", issuer)}
 	}
 	rfc8414 := *u
 	rfc8414.Path = "/.well-known/oauth-authorization-server" + u.Path
@@ -178,6 +179,10 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 			lastErr = errors.New("discovery document lacks authorization or token endpoint")
 			continue
 		}
+		if !SafeURL(doc.AuthorizationEndpoint) || !SafeURL(doc.TokenEndpoint) {
+			lastErr = errors.New("discovery document names an endpoint that is not https")
+			continue
+		}
 		p := Generic(doc.AuthorizationEndpoint, doc.TokenEndpoint)
 		p.Issuer = issuer
 		p.OIDC = strings.HasSuffix(docURL, "openid-configuration")
@@ -190,13 +195,28 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 	return Provider{}, classify("discover", lastErr)
 }
 
-// applyDiscovery fills the optional endpoints a document offers, without
-// overriding ones already set.
+// SafeURL reports whether s is an address tokens may be sent to: https, or
+// http to this machine (127.0.0.1, [::1], localhost).
+func SafeURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if u.Scheme == "https" {
+		return true
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	return u.Scheme == "http" && (host == "localhost" || ip != nil && ip.IsLoopback())
+}
+
+// applyDiscovery fills the optional endpoints a document offers (https
+// only), without overriding ones already set.
 func (p *Provider) applyDiscovery(doc discoveryDoc) {
-	if p.IdentityURL == "" && doc.UserinfoEndpoint != "" {
+	if p.IdentityURL == "" && SafeURL(doc.UserinfoEndpoint) {
 		p.Identity, p.IdentityURL = IdentityUserinfo, doc.UserinfoEndpoint
 	}
-	if p.RevokeURL == "" && doc.RevocationEndpoint != "" {
+	if p.RevokeURL == "" && SafeURL(doc.RevocationEndpoint) {
 		p.Revoke, p.RevokeURL = RevokeRFC7009, doc.RevocationEndpoint
 	}
 	if len(doc.AuthMethods) > 0 && !slices.Contains(doc.AuthMethods, "client_secret_post") && slices.Contains(doc.AuthMethods, "client_secret_basic") {

@@ -116,43 +116,18 @@ func listenAll(addrs []string, port int) ([]net.Listener, error) {
 // request with the wrong state answers 400 and the wait goes on (RFC 6749
 // §10.12). It owns its goroutines: all have stopped when it returns.
 func (lb *loopback) wait(ctx context.Context, state string, log *slog.Logger) (string, error) {
-	type result struct {
-		code string
-		err  error
-	}
-	results := make(chan result, 1)
+	results := make(chan callbackResult, 1)
 	var once sync.Once
-	deliver := func(r result) { once.Do(func() { results <- r }) }
-
+	deliver := func(r callbackResult) { once.Do(func() { results <- r }) }
 	mux := http.NewServeMux()
-	mux.HandleFunc(lb.path, func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
-			log.Warn("loopback callback with a wrong state", "remote", r.RemoteAddr)
-			writePage(w, http.StatusBadRequest, pageWrongState)
-			return
-		}
-		if code := q.Get("error"); code != "" {
-			kind := authorizeErrorKind(code)
-			writePage(w, http.StatusOK, pageFailed(kind))
-			deliver(result{err: &Error{Kind: kind, Op: "connect", Code: code}})
-			return
-		}
-		code := q.Get("code")
-		if code == "" {
-			writePage(w, http.StatusBadRequest, pageWrongState)
-			return
-		}
-		writePage(w, http.StatusOK, pageApproved)
-		deliver(result{code: code})
-	})
+	mux.Handle(lb.path, callbackHandler(state, log, deliver))
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 
-	var res result
+	var res callbackResult
 	g, gctx := errgroup.WithContext(ctx)
 	for _, ln := range lb.listeners {
 		g.Go(func() error {
@@ -180,6 +155,40 @@ func (lb *loopback) wait(ctx context.Context, state string, log *slog.Logger) (s
 		res.err = err // a listener failed: that, not the cancellation it caused
 	}
 	return res.code, res.err
+}
+
+// callbackResult is what the redirect brought: a code, or an error.
+type callbackResult struct {
+	code string
+	err  error
+}
+
+// callbackHandler answers the browser's redirect to the loopback listener:
+// with the right state, a code or an error is delivered (the first one
+// wins); with a wrong or missing state, 400 and nothing is delivered. The
+// pages it answers reflect nothing of the request.
+func callbackHandler(state string, log *slog.Logger, deliver func(callbackResult)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
+			log.Warn("loopback callback with a wrong state", "remote", r.RemoteAddr)
+			writePage(w, http.StatusBadRequest, pageWrongState)
+			return
+		}
+		if code := q.Get("error"); code != "" {
+			kind := authorizeErrorKind(code)
+			writePage(w, http.StatusOK, pageFailed(kind))
+			deliver(callbackResult{err: &Error{Kind: kind, Op: "connect", Code: code}})
+			return
+		}
+		code := q.Get("code")
+		if code == "" {
+			writePage(w, http.StatusBadRequest, pageWrongState)
+			return
+		}
+		writePage(w, http.StatusOK, pageApproved)
+		deliver(callbackResult{code: code})
+	})
 }
 
 // The browser pages reflect no input: their text is fixed.

@@ -42,7 +42,7 @@ func Exchange(ctx context.Context, client *http.Client, p Provider, redirectURL,
 	if err != nil {
 		return nil, classify("exchange", err)
 	}
-	return tok, nil
+	return saneExpiry(tok, time.Now()), nil
 }
 
 // Refresh uses tok's refresh token to get a new access token (RFC 6749 §6),
@@ -74,7 +74,29 @@ func Refresh(ctx context.Context, client *http.Client, p Provider, tok *oauth2.T
 	if nt.RefreshToken == "" {
 		nt.RefreshToken = tok.RefreshToken
 	}
-	return nt, nil
+	return saneExpiry(nt, time.Now()), nil
+}
+
+// maxLifetime is the longest token lifetime a response is believed; a
+// longer or negative one is taken as unknown. It keeps every lifetime within
+// a time.Duration and every expiry within what JSON can store.
+const maxLifetime = 10 * 365 * 24 * time.Hour
+
+// saneExpiry drops an expires_in that is negative or beyond maxLifetime,
+// and replaces an expiry already past or beyond it (expires_at in seconds
+// where milliseconds were due, an overflow) by one counted from expires_in,
+// or none: a token whose expiry is unknown is checked by use.
+func saneExpiry(tok *oauth2.Token, now time.Time) *oauth2.Token {
+	if tok.ExpiresIn < 0 || tok.ExpiresIn > int64(maxLifetime/time.Second) {
+		tok.ExpiresIn = 0
+	}
+	if !tok.Expiry.IsZero() && (!tok.Expiry.After(now) || tok.Expiry.After(now.Add(maxLifetime))) {
+		tok.Expiry = time.Time{}
+		if tok.ExpiresIn > 0 {
+			tok.Expiry = now.Add(time.Duration(tok.ExpiresIn) * time.Second)
+		}
+	}
+	return tok
 }
 
 // Rotated reports whether a refresh replaced the refresh token.

@@ -72,6 +72,10 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 var ErrBadCredentials = errors.New("not Anthropic OAuth credentials: expected a Claude credentials file " +
 	`({"claudeAiOauth": {...}}) or {"access_token", "refresh_token", "expires_at", ...}`)
 
+// maxExpiresAt is the last millisecond of year 9999, the latest time JSON
+// (RFC 3339) can store.
+var maxExpiresAt = time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC).UnixMilli()
+
 // ParseAnthropicCredentials reads a Claude credentials file
 // ({"claudeAiOauth": {accessToken, refreshToken, expiresAt (ms), scopes,
 // subscriptionType}}) or the wrapper's snake_case shape (access_token,
@@ -105,7 +109,9 @@ func ParseAnthropicCredentials(data []byte) (*oauth2.Token, error) {
 	if w.AccessToken == "" || w.RefreshToken == "" {
 		return nil, ErrBadCredentials
 	}
-	if w.ExpiresAt < 1e11 { // seconds, or missing: milliseconds are required
+	// Seconds, a missing value, or a time no file can hold (past year
+	// 9999): milliseconds are required.
+	if w.ExpiresAt < 1e11 || w.ExpiresAt > maxExpiresAt {
 		return nil, fmt.Errorf("%w: expires_at must be milliseconds since 1970", ErrBadCredentials)
 	}
 	tok := &oauth2.Token{AccessToken: w.AccessToken, RefreshToken: w.RefreshToken, TokenType: "Bearer",

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 
 	"github.com/tokentray/tokentray/auth"
@@ -104,7 +102,7 @@ func ParseProfile(data []byte) (Profile, error) {
 		}
 	}
 	for _, u := range []string{p.BaseURL, p.Issuer, p.AuthURL, p.TokenURL} {
-		if u != "" && !safeURL(u) {
+		if u != "" && !auth.SafeURL(u) {
 			return Profile{}, badProfile("the address %q is not https (http is allowed only on this machine)", u)
 		}
 	}
@@ -123,19 +121,6 @@ func validID(s string) bool {
 	return len(s) <= 40
 }
 
-// safeURL accepts https, and http to a loopback host.
-func safeURL(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	if u.Scheme == "https" {
-		return true
-	}
-	host := u.Hostname()
-	ip := net.ParseIP(host)
-	return u.Scheme == "http" && (host == "localhost" || ip != nil && ip.IsLoopback())
-}
 
 // Summary lists what the profile would set, for the confirmation; the
 // client secret is only said to be there.

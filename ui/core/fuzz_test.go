@@ -1,0 +1,51 @@
+package core
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tokentray/tokentray/auth"
+)
+
+// FuzzParseProfile: any file opened or dropped on the window is either a
+// profile that names its provider one way, with only safe addresses, and a
+// summary that never shows the client secret — or a *ProfileError.
+func FuzzParseProfile(f *testing.F) {
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-us","client_id":"abc","client_secret":"s3cr3t-value"}}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"id":"acme","name":"Acme","issuer":"https://login.acme.example","client_id":"x"}}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"id":"acme","name":"Acme","auth_url":"https://a.example/a","token_url":"http://127.0.0.1:9/t","client_id":"x","redirect_port":53111}}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-us","issuer":"https://x.example","client_id":"x"}}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"id":"acme","token_url":"http://evil.example/t","auth_url":"https://a/a","client_id":"x"}}`))
+	f.Add([]byte(`{"tokentray_profile":2}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-us","client_id":"x"},"extra":1}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-us","client_id":"x"}} {}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pr, err := ParseProfile(data)
+		if err != nil {
+			var pe *ProfileError
+			if !errors.As(err, &pe) || pe.Message() == "" {
+				t.Fatalf("not a ProfileError: %v", err)
+			}
+			return
+		}
+		p := pr.Provider
+		for _, u := range []string{p.BaseURL, p.Issuer, p.AuthURL, p.TokenURL} {
+			if u != "" && !auth.SafeURL(u) {
+				t.Fatalf("unsafe address accepted: %q", u)
+			}
+		}
+		if strings.TrimSpace(p.ClientID) == "" {
+			t.Fatal("no client ID")
+		}
+		// The summary shows the secret's text only where it comes from
+		// elsewhere (another field, the summary's own words).
+		if sec := p.ClientSecret; sec != "" {
+			other := pr
+			other.Provider.ClientSecret = "\x00"
+			if strings.Contains(pr.Summary(), sec) && !strings.Contains(other.Summary(), sec) {
+				t.Fatal("the summary shows the client secret")
+			}
+		}
+	})
+}
