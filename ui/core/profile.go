@@ -121,7 +121,6 @@ func validID(s string) bool {
 	return len(s) <= 40
 }
 
-
 // Summary lists what the profile would set, for the confirmation; the
 // client secret is only said to be there.
 func (pr Profile) Summary() string {
