@@ -9,6 +9,7 @@ BIN   := bin/tokentray
 VERSION := $(shell sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
 LDFLAGS := -X github.com/tokentray/tokentray/ui/cli.Version=$(VERSION)
 FYNE    := $(shell $(GO) env GOPATH)/bin/fyne
+GOVULNCHECK := $(shell $(GO) env GOPATH)/bin/govulncheck
 
 # Fyne needs a C compiler and the X11/OpenGL headers to build.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
@@ -34,6 +35,23 @@ build: deps
 # Fyne's packaging tool, from the Go module proxy.
 $(FYNE):
 	$(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+
+# govulncheck, from the Go module proxy.
+$(GOVULNCHECK):
+	$(GO) install golang.org/x/vuln/cmd/govulncheck@v1.9.0
+
+# make vulncheck (run by make test): govulncheck ./... against the Go
+# vulnerability database. That database is served only by vuln.go.dev (or
+# a copy named by VULNDB=file:///…); on a machine that cannot reach it the
+# check says so plainly and is not counted, unless VULNCHECK=required.
+VULNDB ?=
+vulncheck: $(GOVULNCHECK)
+	@out=$$($(GOVULNCHECK) $(if $(VULNDB),-db $(VULNDB)) ./... 2>&1); rc=$$?; \
+	if [ $$rc -eq 0 ]; then echo "vulncheck: clean ($$(echo "$$out" | tail -n 1))"; \
+	elif echo "$$out" | grep -q "fetching vulnerabilities"; then \
+	  echo "vulncheck: NOT RUN — the vulnerability database cannot be reached from this machine ($$(echo "$$out" | grep -o 'lookup [^ ]*' | head -n 1))"; \
+	  [ "$(VULNCHECK)" != required ] || exit 1; \
+	else echo "$$out"; exit 1; fi
 
 # make package: bin/Tokentray.tar.xz with the binary, the icon and the
 # .desktop file (from FyneApp.toml). On macOS and Windows the same tool makes
@@ -119,7 +137,7 @@ check-deps:
 # gnome-keyring, Xvfb, temporary HOME). Every token a test handles is written
 # to a list (storetest.Secret); afterwards the whole test output is searched
 # for each of them: none may appear.
-test: test-deps fmt-check vet check-deps package-check
+test: test-deps fmt-check vet check-deps vulncheck package-check
 	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
 	TOKENTRAY_TEST_SECRETS="$$work/secrets" ./testdata/session.sh \
 	  $(GO) test -race -count=1 -timeout 20m -v ./... >"$$work/out" 2>&1; rc=$$?; \
