@@ -159,11 +159,19 @@ faults: test-deps
 	./testdata/session.sh $(GO) test -race -count=1 -run '^TestFault' -v ./auth/keeper/ | \
 	  grep -vE '^(=== |\s+--- PASS|--- PASS)'; exit $${PIPESTATUS[0]}
 
-# Benchmarks are not tests: they run apart, once each, in the same private
-# session (real keyring, local authorization server).
+# make bench: every benchmark, several runs each, in the private session
+# (real keyring, local authorization server, Xvfb), then BENCHMARKS.md is
+# rewritten with the medians (testdata/benchreport). Raw output: bin/bench/.
+# About 10 minutes on 2 cores.
 bench: test-deps
-	./testdata/session.sh $(GO) test -run '^$$' -bench . -benchtime=1x -timeout 30m ./...
-	./testdata/session.sh ./testdata/idle-bench.sh 60
+	@mkdir -p bin/bench && rm -f bin/bench/go.txt bin/bench/idle.txt && start=$$(date +%s); \
+	set -o pipefail; \
+	./testdata/session.sh $(GO) test -run '^$$' -bench KeeperScale -benchtime=1x -count=3 -timeout 30m ./auth/keeper/ | tee -a bin/bench/go.txt && \
+	./testdata/session.sh $(GO) test -run '^$$' -bench ConnectFlow -benchtime=20x -count=5 ./ui/core/ | tee -a bin/bench/go.txt && \
+	./testdata/session.sh $(GO) test -run '^$$' -bench TokenVsProcessStart -benchtime=1x -count=5 -timeout 20m ./ui/cli/ | tee -a bin/bench/go.txt && \
+	for i in 1 2 3; do ./testdata/session.sh ./testdata/idle-bench.sh 30 | tee -a bin/bench/idle.txt || exit 1; done && \
+	$(GO) run ./testdata/benchreport -go bin/bench/go.txt -idle bin/bench/idle.txt -o BENCHMARKS.md \
+	  -wall "$$(( ($$(date +%s) - start) / 60 )) min $$(( ($$(date +%s) - start) % 60 )) s"
 
 # Fuzz every fuzz target of every package for a bounded time (FUZZTIME
 # each): the parsers of outside input (loopback callback, approval

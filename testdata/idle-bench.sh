@@ -37,4 +37,5 @@ awk -v a=$((a1-a0)) -v m=$((m1-m0)) -v ar=$(rss $app) -v mr=$(rss $min) -v hz=$h
   printf "%-22s %11.1f%% %11.1f%%\n", "CPU (of one core)", 100*a/hz/s, 100*m/hz/s
   printf "%-22s %9.1f MB %9.1f MB\n", "RSS", ar/1024, mr/1024
   printf "ratio: CPU %.2f, RSS %.2f\n", (m ? a/m : 0), ar/mr
+  printf "idle-result: seconds=%d accounts=%d app_cpu_pct=%.3f min_cpu_pct=%.3f app_rss_mb=%.1f min_rss_mb=%.1f\n", s, n, 100*a/hz/s, 100*m/hz/s, ar/1024, mr/1024
 }'
