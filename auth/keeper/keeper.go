@@ -402,7 +402,6 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 			events = append(events, k.failed(tx, acct, tok, p, rerr, now)...)
 			return rerr
 		}
-		// Persist first: the old refresh token may be dead already.
 		k.mu.Lock()
 		if dl != nil {
 			k.deadlines[id] = *dl
@@ -410,6 +409,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 			delete(k.deadlines, id)
 		}
 		k.mu.Unlock()
+		// Persist first: the old refresh token may be dead already.
 		if err := tx.SaveToken(id, nt); err != nil {
 			k.mu.Lock()
 			k.unsaved[id] = nt
