@@ -189,7 +189,7 @@ func TestFaultHugeBody(t *testing.T) {
 	if e.Kind != EventRefreshFailed || !errors.Is(e.Err, auth.ErrTransient) {
 		t.Fatalf("%v (%v), want a temporary failure", e.Kind, e.Err)
 	}
-	if alloc > 6<<20 {
+	if alloc > 8<<20 {
 		t.Errorf("the refresh allocated %d MB for a 10 MB answer: the body was not cut", alloc>>20)
 	}
 	f.offset.Add(int64(e.NextRetry.Sub(e.At) + time.Millisecond))

@@ -16,7 +16,6 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
-	"github.com/tokentray/tokentray/store"
 )
 
 // The fault matrix (make faults): every TestFault… test fills in one or more
@@ -202,5 +201,3 @@ func short(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:4])
 }
-
-var _ = store.Account{}
