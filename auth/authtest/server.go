@@ -279,6 +279,20 @@ func (s *Server) Accepts(ctx context.Context, accessToken string) bool {
 	return err == nil
 }
 
+// AccessExpiry returns when the server lets accessToken expire, and false
+// if it does not hold the token (never issued, or revoked, as a refresh
+// revokes the access token it replaces). Unlike Accepts it does not depend
+// on the moment it is asked.
+func (s *Server) AccessExpiry(ctx context.Context, accessToken string) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	req, err := s.store.GetAccessTokenSession(ctx, s.refreshSignature(accessToken), s.session())
+	if err != nil {
+		return time.Time{}, false
+	}
+	return req.GetSession().GetExpiresAt(fosite.AccessToken), true
+}
+
 // TokenRequests returns how many requests reached a token endpoint (any
 // dialect, any outcome, injected faults included).
 func (s *Server) TokenRequests() int {
@@ -343,7 +357,8 @@ func (s *Server) RefreshActive(ctx context.Context, refreshToken string) bool {
 }
 
 func (s *Server) refreshSignature(token string) string {
-	// HMAC tokens are "key.signature"; the store is keyed by the signature.
+	// HMAC tokens (access and refresh) are "key.signature"; the store is
+	// keyed by the signature.
 	if i := strings.LastIndexByte(token, '.'); i >= 0 {
 		return token[i+1:]
 	}
