@@ -160,7 +160,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 	issuer = strings.TrimRight(issuer, "/")
 	u, err := url.Parse(issuer)
 	if err != nil || !SafeURL(issuer) {
-		return Provider{}, &Error{Kind: KindMisconfigured, Op: "discover", Err: fmt.Errorf("issuer %q is not an https URL", issuer)}
+		return Provider{}, &Error{Kind: KindMisconfigured, Op: "discover", Err: fmt.Errorf("issuer %q is not https (http only to this machine)", issuer)}
 	}
 	rfc8414 := *u
 	rfc8414.Path = "/.well-known/oauth-authorization-server" + u.Path
