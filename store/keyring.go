@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"time"
 
+	"github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
 )
 
@@ -36,15 +39,59 @@ func (e *KeyringError) Unwrap() error { return e.Err }
 
 func (e *KeyringError) Is(target error) bool { return target == ErrKeyringUnavailable }
 
-// Message says in plain words what is wrong and how to fix it.
+// Message says in plain words what is wrong and how to fix it: a locked
+// keyring is to be unlocked, a missing one installed; anything else gets
+// both pieces of advice.
 func (e *KeyringError) Message() string {
-	if e.Timeout {
+	switch {
+	case e.Timeout:
 		return "The system keyring did not answer. It may be locked and waiting for your password: " +
 			"unlock it (look for a password prompt), then try again."
+	case e.Locked():
+		return "Your system keyring is locked, and Tokentray keeps your tokens protected by it. " +
+			"Unlock it — enter your login password when it asks, or unlock the Login keyring in Passwords and Keys — then try again."
+	case e.Missing():
+		return "No system keyring is running, and Tokentray keeps your tokens protected by one. " +
+			"Install and start one — GNOME Keyring (package gnome-keyring), " +
+			"KWallet, or KeePassXC with its Secret Service enabled — then try again."
 	}
 	return "Tokentray keeps your tokens protected by the system keyring, and could not use it. " +
 		"Make sure a keyring is installed, running and unlocked — GNOME Keyring (package gnome-keyring), " +
 		"KWallet, or KeePassXC with its Secret Service enabled — then try again."
+}
+
+// Locked reports whether the keyring answered but stayed locked (its
+// unlock prompt was dismissed, or could not be shown).
+func (e *KeyringError) Locked() bool {
+	if dbusErrorName(e.Err) == "org.freedesktop.Secret.Error.IsLocked" {
+		return true
+	}
+	// go-keyring's own error when an unlock did not unlock the collection.
+	return e.Err != nil && strings.Contains(e.Err.Error(), "failed to unlock")
+}
+
+// Missing reports whether no keyring is there to answer: no Secret Service
+// on the session bus, or no session bus at all.
+func (e *KeyringError) Missing() bool {
+	switch dbusErrorName(e.Err) {
+	case "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner":
+		return true
+	}
+	var oe *net.OpError
+	return errors.As(e.Err, &oe) && oe.Op == "dial"
+}
+
+// dbusErrorName is the name of the D-Bus error reply in err's chain, or "".
+func dbusErrorName(err error) string {
+	var v dbus.Error
+	if errors.As(err, &v) {
+		return v.Name
+	}
+	var p *dbus.Error
+	if errors.As(err, &p) && p != nil {
+		return p.Name
+	}
+	return ""
 }
 
 // keyringAPI is the part of go-keyring the store uses; tests of error paths

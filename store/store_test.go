@@ -298,8 +298,8 @@ func TestKeyringUnavailable(t *testing.T) {
 		if !errors.As(err, &ke) || !errors.Is(err, store.ErrKeyringUnavailable) {
 			t.Fatalf("save without a keyring: %v, want *KeyringError", err)
 		}
-		if !strings.Contains(ke.Message(), "gnome-keyring") {
-			t.Errorf("message gives no fix: %q", ke.Message())
+		if !ke.Missing() || !strings.Contains(ke.Message(), "No system keyring is running") || !strings.Contains(ke.Message(), "gnome-keyring") {
+			t.Errorf("no session bus: missing %v, message %q; want it said that no keyring runs, and the fix", ke.Missing(), ke.Message())
 		}
 		return
 	}
@@ -318,7 +318,8 @@ func TestKeyringUnavailable(t *testing.T) {
 
 // TestKeyringLocked: a locked collection (locked for real over D-Bus, in a
 // private session of its own so other tests keep their keyring) is a
-// *KeyringError, within the timeout, never a plaintext fallback.
+// *KeyringError that says so, within the timeout, never a plaintext
+// fallback.
 func TestKeyringLocked(t *testing.T) {
 	if dir := os.Getenv("TOKENTRAY_LOCKED_CHILD"); dir != "" {
 		if err := lockDefaultCollection(); err != nil {
@@ -329,8 +330,14 @@ func TestKeyringLocked(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = st.SaveToken(context.Background(), "a1", &oauth2.Token{AccessToken: "plaintext-must-not-land"})
-		if !errors.Is(err, store.ErrKeyringUnavailable) {
+		var ke *store.KeyringError
+		if !errors.As(err, &ke) {
 			t.Fatalf("save with a locked keyring: %v, want a keyring error", err)
+		}
+		// With a display, the unlock prompt waits for a password (the
+		// timeout); without one, the unlock fails at once.
+		if !(ke.Locked() || ke.Timeout) || !strings.Contains(ke.Message(), "locked") {
+			t.Errorf("locked keyring: locked %v, timeout %v, message %q; want it said that the keyring is locked", ke.Locked(), ke.Timeout, ke.Message())
 		}
 		return
 	}

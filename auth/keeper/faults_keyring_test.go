@@ -37,21 +37,22 @@ func TestFaultKeyring(t *testing.T) {
 	for _, tc := range []struct {
 		scenario, expected string
 		fault              func(*storetest.Keyring)
+		said               string // in what the new process says
 	}{
-		{"keyring daemon killed mid-run", "running app keeps refreshing; a new process says the keyring is unavailable; all readable once it is back",
-			(*storetest.Keyring).Stop},
-		{"keyring locked mid-run", "running app keeps refreshing; a new process says the keyring is locked or silent; all readable once unlocked",
-			(*storetest.Keyring).Lock},
+		{"keyring daemon killed mid-run", "running app keeps refreshing; a new process says no keyring is running; all readable once it is back",
+			(*storetest.Keyring).Stop, "No system keyring is running"},
+		{"keyring locked mid-run", "running app keeps refreshing; a new process says the keyring is locked; all readable once unlocked",
+			(*storetest.Keyring).Lock, "locked"},
 	} {
 		r := row(t, tc.scenario, tc.expected)
 		t.Run(tc.scenario, func(t *testing.T) {
 			t.Parallel()
-			runKeyringFault(t, r, tc.fault)
+			runKeyringFault(t, r, tc.fault, tc.said)
 		})
 	}
 }
 
-func runKeyringFault(t *testing.T, r *faultRow, fault func(*storetest.Keyring)) {
+func runKeyringFault(t *testing.T, r *faultRow, fault func(*storetest.Keyring), said string) {
 	kr := storetest.StartKeyring(t)
 	srv := authtest.NewServer(t, authtest.Config{})
 	px := authtest.NewProxy(t, srv.URL)
@@ -117,6 +118,9 @@ func runKeyringFault(t *testing.T, r *faultRow, fault func(*storetest.Keyring)) 
 		t.Errorf("a process started during the fault said %q, want a keyring error", fresh)
 	}
 	msg := strings.TrimPrefix(fresh, "err keyring ")
+	if !strings.Contains(msg, said) {
+		t.Errorf("a process started during the fault said %q, want %q in it", msg, said)
+	}
 
 	kr.Stop()
 	kr.Start() // back, unlocked with the password
