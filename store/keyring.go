@@ -52,13 +52,14 @@ func (e *KeyringError) Message() string {
 			"Unlock it — enter your login password when it asks, or unlock the Login keyring in Passwords and Keys — then try again."
 	case e.Missing():
 		return "No system keyring is running, and Tokentray keeps your tokens protected by one. " +
-			"Install and start one — GNOME Keyring (package gnome-keyring), " +
-			"KWallet, or KeePassXC with its Secret Service enabled — then try again."
+			"Install and start one — " + keyringChoices + " — then try again."
 	}
 	return "Tokentray keeps your tokens protected by the system keyring, and could not use it. " +
-		"Make sure a keyring is installed, running and unlocked — GNOME Keyring (package gnome-keyring), " +
-		"KWallet, or KeePassXC with its Secret Service enabled — then try again."
+		"Make sure a keyring is installed, running and unlocked — " + keyringChoices + " — then try again."
 }
+
+// keyringChoices names the Secret Service keyrings Tokentray works with.
+const keyringChoices = "GNOME Keyring (package gnome-keyring), KWallet, or KeePassXC with its Secret Service enabled"
 
 // Locked reports whether the keyring answered but stayed locked (its
 // unlock prompt was dismissed, or could not be shown).

@@ -286,7 +286,7 @@ func (s *Server) Accepts(ctx context.Context, accessToken string) bool {
 func (s *Server) AccessExpiry(ctx context.Context, accessToken string) (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	req, err := s.store.GetAccessTokenSession(ctx, s.refreshSignature(accessToken), s.session())
+	req, err := s.store.GetAccessTokenSession(ctx, s.tokenSignature(accessToken), s.session())
 	if err != nil {
 		return time.Time{}, false
 	}
@@ -329,7 +329,7 @@ func (s *Server) Revoke(ctx context.Context, refreshToken string) error {
 	if alias, ok := s.clioAliases[refreshToken]; ok {
 		refreshToken = alias
 	}
-	sig := s.refreshSignature(refreshToken)
+	sig := s.tokenSignature(refreshToken)
 	rt, ok := s.store.RefreshTokens[sig]
 	if !ok {
 		return errors.New("authtest: unknown refresh token")
@@ -352,11 +352,11 @@ func (s *Server) RefreshActive(ctx context.Context, refreshToken string) bool {
 	if alias, ok := s.clioAliases[refreshToken]; ok {
 		refreshToken = alias
 	}
-	_, err := s.store.GetRefreshTokenSession(ctx, s.refreshSignature(refreshToken), nil)
+	_, err := s.store.GetRefreshTokenSession(ctx, s.tokenSignature(refreshToken), nil)
 	return err == nil
 }
 
-func (s *Server) refreshSignature(token string) string {
+func (s *Server) tokenSignature(token string) string {
 	// HMAC tokens (access and refresh) are "key.signature"; the store is
 	// keyed by the signature.
 	if i := strings.LastIndexByte(token, '.'); i >= 0 {
