@@ -677,7 +677,7 @@ func TestTimeoutAndCancel(t *testing.T) {
 }
 
 // TestPortBusy: a registered port held by another program is an error that
-// names the port and, on Linux, the program.
+// names the port and, on Linux and Windows, the program.
 func TestPortBusy(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -695,7 +695,13 @@ func TestPortBusy(t *testing.T) {
 	if ae.Port != port {
 		t.Errorf("port = %d, want %d", ae.Port, port)
 	}
-	if runtime.GOOS == "linux" && !strings.Contains(ae.Holder, strconv.Itoa(os.Getpid())) {
+	// Wine (the Windows tests' host, which sets WINEPREFIX) gives PID 0 as
+	// every socket's owner: there the holder cannot be named.
+	wine := runtime.GOOS == "windows" && os.Getenv("WINEPREFIX") != ""
+	if wine {
+		t.Logf("under Wine, which does not tell a socket's owner: holder %q not checked", ae.Holder)
+	}
+	if (runtime.GOOS == "linux" || runtime.GOOS == "windows" && !wine) && !strings.Contains(ae.Holder, strconv.Itoa(os.Getpid())) {
 		t.Errorf("holder = %q, want this process (PID %d)", ae.Holder, os.Getpid())
 	}
 	if !strings.Contains(ae.Message(), strconv.Itoa(port)) {

@@ -67,7 +67,7 @@ func listenLoopback(p Provider) (*loopback, error) {
 			break
 		}
 	}
-	if errors.Is(lastErr, syscall.EADDRINUSE) {
+	if addrInUse(lastErr) {
 		e := &Error{Kind: KindPortBusy, Op: "connect", Port: p.RedirectPort, Err: lastErr}
 		if p.RedirectPort != 0 {
 			e.Holder = portHolder(p.RedirectPort)

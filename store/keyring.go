@@ -58,9 +58,6 @@ func (e *KeyringError) Message() string {
 		"Make sure a keyring is installed, running and unlocked — " + keyringChoices + " — then try again."
 }
 
-// keyringChoices names the Secret Service keyrings Tokentray works with.
-const keyringChoices = "GNOME Keyring (package gnome-keyring), KWallet, or KeePassXC with its Secret Service enabled"
-
 // Locked reports whether the keyring answered but stayed locked (its
 // unlock prompt was dismissed, or could not be shown).
 func (e *KeyringError) Locked() bool {

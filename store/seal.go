@@ -125,7 +125,7 @@ func (s *Store) LoadSecret(ctx context.Context, name string) ([]byte, error) {
 	if !validName(name) {
 		return nil, fmt.Errorf("secret %q: %w", name, ErrNotFound)
 	}
-	data, err := os.ReadFile(s.secretPath(name))
+	data, err := readShared(s.secretPath(name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("secret %s: %w", name, ErrNotFound)
 	}

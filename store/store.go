@@ -157,7 +157,8 @@ type cachedMetadata struct {
 	md metadata
 }
 
-// DefaultDir is $TOKENTRAY_CONFIG_DIR, else os.UserConfigDir()/tokentray.
+// DefaultDir is $TOKENTRAY_CONFIG_DIR, else os.UserConfigDir()/tokentray
+// (%AppData%\Tokentray on Windows).
 func DefaultDir() (string, error) {
 	if d := os.Getenv("TOKENTRAY_CONFIG_DIR"); d != "" {
 		return d, nil
@@ -166,7 +167,7 @@ func DefaultDir() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find config dir: %w", err)
 	}
-	return filepath.Join(d, "tokentray"), nil
+	return filepath.Join(d, dirName), nil
 }
 
 // Open opens (creating, mode 0700) the store's directory and checks the
@@ -185,7 +186,7 @@ func Open(opts Options) (*Store, error) {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
 	for _, d := range []string{dir, filepath.Join(dir, secretsDir)} {
-		if err := os.Chmod(d, 0o700); err != nil {
+		if err := restrictDir(d); err != nil {
 			return nil, fmt.Errorf("restrict %s: %w", d, err)
 		}
 	}
@@ -252,7 +253,7 @@ func (s *Store) Account(id string) (Account, error) {
 // An unchanged file is parsed once.
 func (s *Store) read() (*metadata, error) {
 	path := filepath.Join(s.dir, metadataFile)
-	f, err := os.Open(path)
+	f, err := openShared(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &metadata{Version: metadataVersion}, nil
 	}
@@ -332,6 +333,16 @@ func (s *Store) write(md *metadata) error {
 	return nil
 }
 
+// readShared reads the whole file at path (see openShared).
+func readShared(path string) ([]byte, error) {
+	f, err := openShared(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
 // writeAtomic writes data to path with mode 0600: temp file in the same
 // directory, fsync, rename, fsync of the directory.
 func writeAtomic(path string, data []byte) (err error) {
@@ -346,7 +357,7 @@ func writeAtomic(path string, data []byte) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	if err = f.Chmod(0o600); err != nil {
+	if err = restrictFile(f); err != nil {
 		return &WriteError{Path: path, Err: err}
 	}
 	if _, err = f.Write(data); err != nil {
@@ -358,13 +369,10 @@ func writeAtomic(path string, data []byte) (err error) {
 	if err = f.Close(); err != nil {
 		return &WriteError{Path: path, Err: err}
 	}
-	if err = os.Rename(f.Name(), path); err != nil {
+	if err = replaceFile(f.Name(), path); err != nil {
 		return &WriteError{Path: path, Err: err}
 	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() //nolint:errcheck // best effort: not every OS syncs directories
-		d.Close()
-	}
+	syncDir(dir)
 	return nil
 }
 

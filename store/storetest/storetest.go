@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -16,10 +17,12 @@ import (
 )
 
 // RequireSession skips the test outside the private test session, except
-// under CI, where a missing session is a failure.
+// under CI, where a missing session is a failure. On Windows the keyring
+// is the user's Credential Manager (under Wine, the test prefix's), always
+// there: no session is needed.
 func RequireSession(t testing.TB) {
 	t.Helper()
-	if os.Getenv("TOKENTRAY_TEST_SESSION") != "" {
+	if os.Getenv("TOKENTRAY_TEST_SESSION") != "" || runtime.GOOS == "windows" {
 		return
 	}
 	if os.Getenv("CI") != "" {
@@ -96,4 +99,13 @@ func StartXvfb(t *testing.T) string {
 	display := ":" + strings.TrimSpace(line)
 	t.Setenv("DISPLAY", display)
 	return display
+}
+
+// LinuxOnly skips a test that exercises the Linux desktop (D-Bus, the
+// Secret Service, X11) on other systems, saying why in the test output.
+func LinuxOnly(t testing.TB, why string) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skipf("SKIP on %s: %s", runtime.GOOS, why)
+	}
 }
