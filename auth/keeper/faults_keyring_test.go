@@ -30,6 +30,7 @@ import (
 // (storetest.StartKeyring), as a child process: go-keyring keeps the first
 // bus it connected to.
 func TestFaultKeyring(t *testing.T) {
+	storetest.LinuxOnly(t, "kills and locks a gnome-keyring daemon on a private D-Bus")
 	if role := os.Getenv("KEEPER_KEYRING_CHILD"); role != "" {
 		keyringChild(role)
 		os.Exit(0)

