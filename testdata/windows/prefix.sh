@@ -6,7 +6,7 @@
 set -euo pipefail
 dir=$(realpath -m "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-export WINEPREFIX="$dir" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEPREFIX="$dir" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 stamp="$dir/.tokentray-shim.sha256"
 want=$(sha256sum "$here/processprng.c" "$0" | sha256sum | cut -c1-64)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$dir/drive_c/windows/system32/bcryptprimitives.dll" ]; then

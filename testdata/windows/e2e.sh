@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# e2e.sh EXE — Tokentray.exe end to end under Wine, as a Windows user has it:
+#   1. the command line (the same exe given arguments) adds a provider,
+#      connects an account against the test authorization server on
+#      127.0.0.1 through the real browser path (pkg/browser → rundll32
+#      url.dll → Wine's winebrowser → a "browser" that approves), prints a
+#      fresh token the server accepts, and disconnect revokes it;
+#   2. the desktop app starts, its window is found by title and saved as
+#      a screenshot (bin/windows/screenshot.png), its icon registers in the
+#      system tray, and a second launch exits and shows the first's window;
+#   3. no token of either connection (access and refresh, as the wrapper
+#      format shows them) is anywhere in the Wine prefix in plain text: its
+#      files, and an export of its registry (Credential Manager lives there).
+# Needs DISPLAY (an X server: make test-windows runs it in testdata/session.sh)
+# and WINEPREFIX (made by prefix.sh). Prints one line per check.
+set -euo pipefail
+exe=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+: "${DISPLAY:?e2e.sh needs an X display: run make test-windows}"
+export WINEPREFIX=${WINEPREFIX:-$root/bin/windows/wine} WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+work=$(mktemp -d "${TMPDIR:-/tmp}/tokentray-e2e.XXXXXX")
+server_pid=
+cleanup() {
+  wineserver -k 2>/dev/null || true
+  exec 7>&- 2>/dev/null || true
+  [ -n "$server_pid" ] && wait "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "windows e2e: FAIL — $*" >&2; exit 1; }
+ok() { echo "windows e2e: ok — $*"; }
+win() { wine "$exe" "$@" 2>"$work/stderr"; }
+
+# A fresh Windows user: no Tokentray data, no tray icons left over.
+wineserver -k 2>/dev/null || true
+appdata=$(winepath -u "$(wine cmd /c 'echo %APPDATA%' | tr -d '\r')")
+rm -rf "$appdata/Tokentray"
+
+# The browser. Wine opens http(s) links with winebrowser, which runs the
+# first program named in HKCU\Software\Wine\WineBrowser\Browsers that it
+# finds on PATH: this one follows the sign-in's redirects (the test server
+# approves at once) back to Tokentray's loopback listener, like a browser
+# after the user clicked Approve.
+mkdir -p "$work/bin"
+cat >"$work/bin/tokentray-e2e-browser" <<SCRIPT
+#!/bin/sh
+echo "\$1" >>"$work/visited"
+curl -sS -L -o /dev/null --max-time 60 "\$1" >>"$work/browser.log" 2>&1 &
+SCRIPT
+chmod +x "$work/bin/tokentray-e2e-browser"
+export PATH="$work/bin:$PATH"
+wine reg add 'HKCU\Software\Wine\WineBrowser' /v Browsers /d tokentray-e2e-browser /f >/dev/null 2>&1
+
+# The authorization server, in a process of its own; stdin (fd 7) held open.
+(cd "$root" && go build -o "$work/authserver" ./testdata/windows/authserver)
+mkfifo "$work/server-in"
+"$work/authserver" <"$work/server-in" >"$work/server-url" &
+server_pid=$!
+exec 7>"$work/server-in"
+for _ in $(seq 100); do [ -s "$work/server-url" ] && break; sleep 0.1; done # poll: the URL line is the ready signal
+url=$(head -n 1 "$work/server-url")
+[ -n "$url" ] || fail "the test authorization server did not start"
+
+# 1. The command line.
+v=$(win --version) || fail "--version: $(cat "$work/stderr")"
+[ "$v" = "tokentray ${VERSION:-$v}" ] || fail "--version printed '$v', want 'tokentray $VERSION'"
+ok "the exe's command line prints its version ($v)"
+printf '%s\n' tokentray-test-secret | win provider add e2e --issuer "$url" --client-id tokentray-test \
+  --client-secret-stdin --scopes "openid profile email offline_access" >/dev/null || fail "provider add: $(cat "$work/stderr")"
+id=$(timeout 120 wine "$exe" connect e2e --name "Windows E2E" 2>"$work/stderr") || fail "connect: $(cat "$work/stderr")"
+grep -q "^$url/oauth2/authorize" "$work/visited" || fail "the sign-in page was not opened through Windows' browser path"
+ok "connect opened the sign-in page through rundll32/winebrowser and connected account $id"
+tok=$(win token "Windows E2E") || fail "token: $(cat "$work/stderr")"
+[ -n "$tok" ] || fail "token printed nothing"
+# Every token of the account (the wrapper format shows the refresh token
+# too), for the plain-text scan at the end.
+win token "Windows E2E" --format wrapper | sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' >>"$work/tokens"
+if grep -qF -- "$tok" "$work/stderr"; then fail "the token appeared on stderr"; fi
+code=$(curl -s -o "$work/userinfo" -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/oauth2/userinfo")
+[ "$code" = 200 ] && grep -q "Windows User" "$work/userinfo" || fail "the server does not accept the printed token (HTTP $code)"
+ok "token printed a fresh token that the server accepts"
+win list | grep -q "Windows E2E" || fail "list does not show the account"
+win disconnect "Windows E2E" >/dev/null || fail "disconnect: $(cat "$work/stderr")"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/oauth2/userinfo")
+[ "$code" = 401 ] || fail "after disconnect the server still accepts the token (HTTP $code)"
+ok "disconnect revoked the grant at the server (HTTP 401 afterwards)"
+# An account again, for the desktop app to show and for the scan.
+timeout 120 wine "$exe" connect e2e --name "Windows E2E" >/dev/null 2>"$work/stderr" || fail "connect again: $(cat "$work/stderr")"
+win token "Windows E2E" --format wrapper >"$work/wrapper" || fail "token: $(cat "$work/stderr")"
+sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' "$work/wrapper" >>"$work/tokens"
+
+# 2. The desktop app.
+wine "$exe" >"$work/app.log" 2>&1 &
+app=$!
+wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared"
+ok "the desktop app's window is up (X window $wid)"
+# The account list is drawn once the window has loaded it.
+for _ in $(seq 100); do
+  import -window "$wid" "$work/shot.png" 2>/dev/null && [ "$(convert "$work/shot.png" -format '%k' info:)" -gt 50 ] && break
+  sleep 0.2 # poll: a redraw has no signal outside the process
+done
+mkdir -p "$root/bin/windows"
+cp "$work/shot.png" "$root/bin/windows/screenshot.png"
+ok "screenshot: bin/windows/screenshot.png ($(convert "$work/shot.png" -format '%wx%h, %k colours' info:))"
+# Wine shows tray icons in its own system tray window when the X desktop
+# has no tray: one "__wine_tray_icon"-backed entry per icon.
+tray=$(timeout 60 xdotool search --sync --name '^Wine System Tray$' 2>/dev/null | head -n 1) || true
+if [ -n "$tray" ]; then
+  ok "the tray icon registered: Wine's system tray window is up ($tray)"
+else
+  fail "no system tray icon registered (no Wine System Tray window)"
+fi
+xdotool windowunmap --sync "$wid"
+timeout 60 wine "$exe" >"$work/second.log" 2>&1 || fail "the second launch did not exit: $(cat "$work/second.log")"
+timeout 30 xdotool search --sync --onlyvisible --name '^Tokentray$' >/dev/null || fail "a second launch did not show the first one's window"
+ok "a second launch exits and shows the running app's window"
+kill "$app" 2>/dev/null || true
+wineserver -k 2>/dev/null || true
+
+# 3. No token in plain text anywhere in the prefix.
+exec 7>&-
+wait "$server_pid" || fail "the authorization server failed"
+server_pid=
+n=$(grep -c . "$work/tokens" || true)
+[ "$n" -ge 4 ] || fail "only $n tokens collected for the scan, want 4 (two connections' access and refresh tokens)"
+wine regedit /E "$work/registry.reg" >/dev/null 2>&1 || fail "registry export failed"
+iconv -f UTF-16LE -t UTF-8 "$work/registry.reg" >"$work/registry.txt" 2>/dev/null || cp "$work/registry.reg" "$work/registry.txt"
+grep -q "tokentray" "$work/registry.txt" || fail "the registry export lacks Tokentray's Credential Manager entry (export broken?)"
+if grep -rlaF -f "$work/tokens" "$WINEPREFIX" "$work/registry.txt" 2>/dev/null | head -n 3 | grep -q .; then
+  fail "a token is stored in plain text: $(grep -rlaF -f "$work/tokens" "$WINEPREFIX" "$work/registry.txt" | head -n 3)"
+fi
+ok "none of $n tokens handed out is in the prefix's files or its registry export"

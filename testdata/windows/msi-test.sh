@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# msi-test.sh MSI EXPECTED_VERSION [OLDER.msi] — installs Tokentray's MSI
+# (made by msi.sh) silently under Wine in $WINEPREFIX and checks what it did:
+# the program, the Start-menu shortcut, the Add/Remove Programs entry and its
+# icon, the connection-profile association, the installed exe's --version,
+# AUTOSTART=1 (the Run value the app's "Start at login" checkbox also
+# writes); then that uninstalling removes all of that and keeps the user's
+# data (%AppData%\Tokentray). With OLDER.msi (an earlier version), it first
+# installs that with AUTOSTART=1, upgrades it to MSI, and checks that the
+# upgrade left one entry and kept the Run value, and that installing the
+# older one again is refused. Last, the same for a machine-wide install
+# (ALLUSERS=1). One line per check; stops at the first failure, naming it.
+#
+# WINEPREFIX must be a prefix made by prefix.sh in which Tokentray is not
+# installed; use a copy (cp -a) of a shared one. Wine's menu builder is
+# turned off so the install adds nothing to this machine's own menus.
+set -euo pipefail
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+  echo "usage: msi-test.sh MSI EXPECTED_VERSION [OLDER.msi]" >&2
+  exit 2
+fi
+msi=$1 want_version=$2 older=${3:-}
+: "${WINEPREFIX:?WINEPREFIX must name a Wine prefix made by testdata/windows/prefix.sh}"
+export WINEARCH=win64 WINEDEBUG=${WINEDEBUG:--all} WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+command -v wine >/dev/null || { echo "msi-test.sh: wine not found (apt-get install wine wine64)" >&2; exit 1; }
+[ -d "$WINEPREFIX/drive_c" ] || { echo "msi-test.sh: $WINEPREFIX is not a Wine prefix" >&2; exit 1; }
+for f in "$msi" ${older:+"$older"}; do [ -f "$f" ] || { echo "msi-test.sh: no such file: $f" >&2; exit 1; }; done
+
+tmp=$(mktemp -d) keep_tmp=no
+made_data_file=no made_data_dir=no data_file="" data_dir=""
+cleanup() { # removes the data file if this script made it, and the logs unless a check failed
+  [ "$made_data_file" = no ] || rm -f "$data_file"
+  [ "$made_data_dir" = no ] || rmdir "$data_dir" 2>/dev/null || true
+  [ "$keep_tmp" = yes ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+ok() { echo "msi: ok — $*"; }
+fail() {
+  echo "msi: FAILED — $*" >&2
+  echo "msi: msiexec logs and registry snapshots kept in $tmp" >&2
+  keep_tmp=yes
+  exit 1
+}
+winpath() { winepath -w "$1" 2>/dev/null | tr -d '\r'; }
+
+# msiexec NAME ARGS... — runs msiexec silently with a verbose log; returns its
+# exit code (msiexec /qn returns when the installation is over).
+msiexec() {
+  local name=$1; shift
+  local rc=0
+  wine msiexec "$@" /qn /l*v "$(winpath "$tmp/$name.log")" </dev/null >/dev/null 2>&1 || rc=$?
+  return "$rc"
+}
+must_msiexec() { # CHECK NAME ARGS...
+  local check=$1 name=$2; shift 2
+  local rc=0
+  msiexec "$name" "$@" || rc=$?
+  [ "$rc" = 0 ] || fail "$check: msiexec $* exited $rc (log: $tmp/$name.log)"
+}
+
+# Windows folders of the prefix's user, and their Unix paths.
+IFS=';' read -r local_appdata appdata program_files program_data < <(
+  wine cmd /c 'echo %LOCALAPPDATA%;%APPDATA%;%ProgramW6432%;%ProgramData%' </dev/null 2>/dev/null | tr -d '\r') || true
+[ -n "$program_data" ] || fail "reading the user's folders from Wine (cmd /c echo %LOCALAPPDATA% …)"
+unix() { winepath -u "$1" 2>/dev/null | tr -d '\r'; }
+
+# snap NAME — one `reg query /s` of every key the checks read, flattened to
+# KEY<TAB>NAME<TAB>TYPE<TAB>DATA lines (a key's own line has NAME empty).
+keys=()
+for root in HKCU HKLM; do
+  keys+=("$root\\Software\\Classes\\Tokentray.Profile"
+    "$root\\Software\\Classes\\.json\\OpenWithProgids"
+    "$root\\Software\\Classes\\SystemFileAssociations\\.json\\shell\\Tokentray.Open"
+    "$root\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"
+    "$root\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
+    "$root\\Software\\Tokentray")
+done
+keys+=('HKCU\Software\Microsoft\Installer\Products' 'HKLM\Software\Classes\Installer\Products')
+snap() {
+  local cmdline="" k
+  for k in "${keys[@]}"; do cmdline+="reg query $k /s & "; done
+  # cmd exits non-zero when the last key is missing: that is no failure here.
+  { wine cmd /c "${cmdline%& }" </dev/null 2>/dev/null || true; } | tr -d '\r' | awk '
+    /^HKEY_/ { key = $0; print key "\t\t\t"; next }
+    /^    / { n = split(substr($0, 5), f, /    /); data = f[3]; for (i = 4; i <= n; i++) data = data "    " f[i]
+              print key "\t" f[1] "\t" f[2] "\t" data }' >"$tmp/$1.reg"
+  reg=$tmp/$1.reg
+}
+hk() { case $1 in HKCU*) echo "HKEY_CURRENT_USER${1#HKCU}" ;; HKLM*) echo "HKEY_LOCAL_MACHINE${1#HKLM}" ;; *) echo "$1" ;; esac; }
+# regval KEY NAME — prints the value's data; fails when there is no such value.
+regval() {
+  awk -F'\t' -v k="$(hk "$1")" -v n="$2" 'tolower($1) == tolower(k) && $2 == n { print $4; found = 1; exit } END { exit !found }' "$reg"
+}
+haskey() { awk -F'\t' -v k="$(hk "$1")" 'tolower($1) == tolower(k) { found = 1; exit } END { exit !found }' "$reg"; }
+# entries — the Uninstall keys (HKCU and HKLM) whose DisplayName is Tokentray.
+entries() { awk -F'\t' '$1 ~ /\\Uninstall\\/ && $2 == "DisplayName" && $4 == "Tokentray" { print $1 }' "$reg"; }
+# product_icon — the ProductIcon Windows Installer registered for Tokentray.
+product_icon() {
+  awk -F'\t' '$1 ~ /\\Installer\\Products\\/ && $2 == "ProductName" && $4 == "Tokentray" { p[$1] = 1 }
+    $2 == "ProductIcon" { icon[$1] = $4 } END { for (k in p) if (k in icon) print icon[k] }' "$reg"
+}
+
+run_key='Software\Microsoft\Windows\CurrentVersion\Run'
+snap before
+[ -z "$(entries)" ] || fail "precondition: Tokentray is already installed in $WINEPREFIX ($(entries | head -1)); use a fresh copy of the prefix"
+for root in HKCU HKLM; do
+  ! regval "$root\\$run_key" Tokentray >/dev/null || fail "precondition: $root\\$run_key has a Tokentray value already"
+done
+
+# The user's data: a file the uninstaller must leave alone.
+data_dir=$(unix "$appdata\\Tokentray")
+data_file=$data_dir/accounts.json
+[ -d "$data_dir" ] || { mkdir -p "$data_dir"; made_data_dir=yes; }
+[ -f "$data_file" ] || { printf '{"msi-test": "keep me"}\n' >"$data_file"; made_data_file=yes; }
+data_sum=$(sha256sum <"$data_file")
+
+# check_installed SCOPE INSTALLDIR CLASSES_ROOT MENU_DIRS... — everything an
+# installation must have made.
+check_installed() {
+  local scope=$1 dir=$2 root=$3; shift 3
+  local exe="$dir\\Tokentray.exe" lnk="" m found entry icon out rc=0
+  [ -f "$(unix "$exe")" ] || fail "$scope: program: $exe is missing"
+  ok "$scope: installed in $dir"
+  for m in "$@"; do [ -f "$(unix "$m\\Tokentray.lnk")" ] && { lnk="$m\\Tokentray.lnk"; break; }; done
+  [ -n "$lnk" ] || fail "$scope: shortcut: no Tokentray.lnk in $*"
+  grep -aqF "$exe" "$(unix "$lnk")" || fail "$scope: shortcut: $lnk does not point at $exe"
+  ok "$scope: Start-menu shortcut $lnk → $exe"
+  mapfile -t found < <(entries)
+  [ "${#found[@]}" = 1 ] || fail "$scope: Add/Remove Programs: ${#found[@]} Tokentray entries (want 1): ${found[*]}"
+  entry=${found[0]}
+  [ "$(regval "$entry" DisplayVersion)" = "$want_version" ] ||
+    fail "$scope: Add/Remove Programs: DisplayVersion is '$(regval "$entry" DisplayVersion)', want $want_version"
+  [ "$(regval "$entry" InstallLocation)" = "$dir\\" ] ||
+    fail "$scope: Add/Remove Programs: InstallLocation is '$(regval "$entry" InstallLocation)', want $dir\\"
+  regval "$entry" UninstallString | grep -qi 'msiexec.exe /x{' ||
+    fail "$scope: Add/Remove Programs: UninstallString is '$(regval "$entry" UninstallString)'"
+  icon=$(product_icon)
+  { [ -n "$icon" ] && [ -f "$(unix "$icon")" ]; } || fail "$scope: Add/Remove Programs: no product icon file ('$icon')"
+  ok "$scope: Add/Remove Programs entry $entry, version $want_version, icon $icon"
+  [ "$(regval "$root\\Tokentray.Profile\\shell\\open\\command" '(Default)')" = "\"$exe\" \"%1\"" ] ||
+    fail "$scope: association: $root\\Tokentray.Profile\\shell\\open\\command is '$(regval "$root\\Tokentray.Profile\\shell\\open\\command" '(Default)')'"
+  regval "$root\\.json\\OpenWithProgids" Tokentray.Profile >/dev/null ||
+    fail "$scope: association: no Tokentray.Profile under $root\\.json\\OpenWithProgids"
+  local verb="$root\\SystemFileAssociations\\.json\\shell\\Tokentray.Open"
+  { [ "$(regval "$verb" AppliesTo)" = 'System.FileName:~=".tokentray.json"' ] &&
+    [ "$(regval "$verb\\command" '(Default)')" = "\"$exe\" \"%1\"" ]; } ||
+    fail "$scope: association: the \"Open in Tokentray\" verb under $verb is missing or wrong"
+  ok "$scope: *.tokentray.json → Tokentray.Profile (\"$exe\" \"%1\"), in .json's Open with and as \"Open in Tokentray\""
+  out=$(timeout 120 wine "$exe" --version </dev/null 2>/dev/null | tr -d '\r') || rc=$?
+  [ "$rc" = 0 ] || fail "$scope: --version: the installed exe exited $rc (output: '$out')"
+  [ -n "$out" ] || fail "$scope: --version: the installed exe printed nothing on stdout (GUI-subsystem stdout lost under wine?)"
+  [ "$out" = "tokentray $want_version" ] || fail "$scope: --version: printed '$out', want 'tokentray $want_version'"
+  ok "$scope: the installed exe says '$out'"
+}
+
+# check_removed SCOPE INSTALLDIR CLASSES_ROOT RUN_ROOT MENU_DIRS...
+check_removed() {
+  local scope=$1 dir=$2 root=$3 run_root=$4; shift 4
+  local m k
+  [ ! -e "$(unix "$dir")" ] || fail "$scope: uninstall: $dir is still there: $(find "$(unix "$dir")" -mindepth 1 -printf '%P ')"
+  for m in "$@"; do [ ! -e "$(unix "$m\\Tokentray.lnk")" ] || fail "$scope: uninstall: $m\\Tokentray.lnk is still there"; done
+  [ -z "$(entries)" ] || fail "$scope: uninstall: the Add/Remove Programs entry is still there: $(entries)"
+  for k in Tokentray.Profile SystemFileAssociations\\.json\\shell\\Tokentray.Open; do
+    ! haskey "$root\\$k" || fail "$scope: uninstall: $root\\$k is still there"
+  done
+  ! regval "$root\\.json\\OpenWithProgids" Tokentray.Profile >/dev/null ||
+    fail "$scope: uninstall: $root\\.json\\OpenWithProgids\\Tokentray.Profile is still there"
+  ! regval "$run_root\\$run_key" Tokentray >/dev/null || fail "$scope: uninstall: the Run value $run_root\\$run_key\\Tokentray is still there"
+  ! haskey "${root%%\\*}\\Software\\Tokentray" || fail "$scope: uninstall: ${root%%\\*}\\Software\\Tokentray is still there"
+  ok "$scope: uninstalled: no program folder, shortcut, Add/Remove Programs entry, association or Run value left"
+  { [ -f "$data_file" ] && [ "$(sha256sum <"$data_file")" = "$data_sum" ]; } ||
+    fail "$scope: uninstall: the user's data $appdata\\Tokentray\\accounts.json was removed or changed"
+  ok "$scope: the user's data is still there ($appdata\\Tokentray\\accounts.json)"
+}
+
+# check_run SCOPE RUN_ROOT EXE WHAT
+check_run() {
+  local got
+  got=$(regval "$2\\$run_key" Tokentray) || fail "$1: $4: no Tokentray value under $2\\$run_key"
+  [ "$got" = "\"$3\"" ] || fail "$1: $4: $2\\$run_key\\Tokentray is '$got', want '\"$3\"'"
+}
+
+# --- Per-user (the default) -------------------------------------------------
+scope=per-user
+dir="$local_appdata\\Programs\\Tokentray"
+user_menu="$appdata\\Microsoft\\Windows\\Start Menu\\Programs"
+msi_w=$(winpath "$msi")
+if [ -n "$older" ]; then
+  older_w=$(winpath "$older")
+  must_msiexec "$scope: install the older MSI" install-older /i "$older_w" AUTOSTART=1
+  must_msiexec "$scope: upgrade" upgrade /i "$msi_w"
+  snap upgraded
+  ok "$scope: upgraded $(basename "$older") to $(basename "$msi")"
+  check_run "$scope" HKCU "$dir\\Tokentray.exe" "upgrade keeps start at login"
+  ok "$scope: the upgrade kept the Run value"
+else
+  must_msiexec "$scope: install" install /i "$msi_w"
+  snap installed
+  ! regval "HKCU\\$run_key" Tokentray >/dev/null || fail "$scope: install without AUTOSTART wrote a Run value"
+fi
+check_installed "$scope" "$dir" 'HKCU\Software\Classes' "$user_menu"
+
+must_msiexec "$scope: AUTOSTART=1 reinstall" autostart /i "$msi_w" AUTOSTART=1 REINSTALL=ALL REINSTALLMODE=omus
+snap autostart
+check_run "$scope" HKCU "$dir\\Tokentray.exe" "AUTOSTART=1"
+ok "$scope: AUTOSTART=1 wrote HKCU\\$run_key\\Tokentray = \"$dir\\Tokentray.exe\""
+
+if [ -n "$older" ]; then
+  rc=0; msiexec downgrade /i "$older_w" || rc=$?
+  [ "$rc" != 0 ] || fail "$scope: downgrade: installing $(basename "$older") over $want_version succeeded"
+  snap downgrade
+  [ "$(regval "$(entries)" DisplayVersion)" = "$want_version" ] || fail "$scope: downgrade: the installed version changed"
+  ok "$scope: installing the older MSI again is refused (msiexec exit $rc)"
+fi
+
+must_msiexec "$scope: uninstall" uninstall /x "$msi_w"
+snap uninstalled
+check_removed "$scope" "$dir" 'HKCU\Software\Classes' HKCU "$user_menu"
+
+# --- Machine-wide (ALLUSERS=1, as IT deploys it) ------------------------------
+# Wine 8 needs ALLUSERS=1 again on /x (it does not look up the context the
+# product was installed in) and always puts the shortcut in the user's Start
+# menu (ProgramMenuFolder ignores ALLUSERS there), so both menus are looked at.
+scope=machine
+dir="$program_files\\Tokentray"
+common_menu="$program_data\\Microsoft\\Windows\\Start Menu\\Programs"
+must_msiexec "$scope: install" install-machine /i "$msi_w" ALLUSERS=1 AUTOSTART=1
+snap installed-machine
+check_installed "$scope" "$dir" 'HKLM\Software\Classes' "$common_menu" "$user_menu"
+check_run "$scope" HKLM "$dir\\Tokentray.exe" "AUTOSTART=1"
+! regval "HKCU\\$run_key" Tokentray >/dev/null || fail "$scope: AUTOSTART=1 wrote a per-user Run value"
+ok "$scope: AUTOSTART=1 wrote HKLM\\$run_key\\Tokentray = \"$dir\\Tokentray.exe\""
+must_msiexec "$scope: uninstall" uninstall-machine /x "$msi_w" ALLUSERS=1
+snap uninstalled-machine
+check_removed "$scope" "$dir" 'HKLM\Software\Classes' HKLM "$common_menu" "$user_menu"
+
+wineserver -w # nothing of the test's is left running in the prefix
+echo "msi: all checks passed ($(basename "$msi"), $want_version)"
