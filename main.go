@@ -12,6 +12,7 @@ import (
 
 func main() {
 	if cli.IsCommand(os.Args[1:]) {
+		cli.UseParentConsole() // Windows GUI build started from a console: use it
 		open := func() (*core.App, error) { return core.Open(core.Options{}) }
 		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
 	}

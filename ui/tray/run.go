@@ -14,6 +14,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/instance"
 )
 
 // demoBackend is what the demo needs besides Backend.
@@ -40,14 +41,14 @@ func Run(open func() (Runner, error), files ...string) error {
 		return showFatal(err)
 	}
 	defer be.Close()
-	inst, err := claim(instanceDir(be.ConfigDir()))
-	if errors.Is(err, errRunning) {
+	inst, err := instance.Claim(instance.Dir(be.ConfigDir()))
+	if errors.Is(err, instance.ErrRunning) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	defer inst.close()
+	defer inst.Close() // stops Serve and waits for it
 
 	stopDemo, err := startDemo(context.Background(), be)
 	if err != nil {
@@ -77,7 +78,7 @@ func Run(open func() (Runner, error), files ...string) error {
 	if isDesktop {
 		desk.SetSystemTrayWindow(u.Window()) // left-click shows the window
 	}
-	go inst.serve(func() { u.do(u.ShowWindow) })
+	go inst.Serve(context.Background(), func() { u.do(u.ShowWindow) })
 	be.StartKeeper()
 	u.Start()
 	for _, f := range files {

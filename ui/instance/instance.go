@@ -1,0 +1,116 @@
+// Package instance makes Tokentray a single-instance app for each user: the
+// first launch claims an endpoint that only the same user can reach; a
+// later launch finds it taken, sends the one command "show" through it, and
+// is told ErrRunning. The endpoint takes that command and nothing else, and
+// never hands anything out.
+//
+// On Linux and other unix systems the endpoint is a lock file (flock) and a
+// unix socket in a directory of mode 0700. On Windows it is a named pipe,
+// \\.\pipe\tokentray-<user SID>-<hash of dir>, created as the first
+// instance of that name, with a security descriptor that lets only the
+// current user open it, and refusing remote clients; it disappears with
+// the process that made it.
+package instance
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// ErrRunning is returned by Claim when another instance runs; it has been
+// asked to show its window.
+var ErrRunning = errors.New("tokentray is already running")
+
+// showCommand is the whole of what the endpoint understands.
+const showCommand = "show\n"
+
+const (
+	// readTimeout bounds how long the running instance waits for a
+	// connected client to send its command.
+	readTimeout = 2 * time.Second
+	// dialTimeout bounds how long a later launch tries to reach the
+	// running instance.
+	dialTimeout = 5 * time.Second
+	// maxCommand bounds what the running instance reads from a client.
+	maxCommand = 64
+)
+
+// Dir is the per-user directory for the instance endpoint of the app whose
+// configuration is in configDir: $XDG_RUNTIME_DIR/tokentray, else configDir.
+// (On Windows it names the instance: the pipe's name includes its hash.)
+func Dir(configDir string) string {
+	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
+		return filepath.Join(d, "tokentray")
+	}
+	return configDir
+}
+
+// Guard is the running instance's hold on its endpoint. Its methods may be
+// called from any goroutine.
+type Guard struct {
+	ep *endpoint // per platform
+
+	mu      sync.Mutex
+	closed  bool
+	serving sync.WaitGroup
+}
+
+// Claim makes the caller the running instance for dir (see Dir), or, if
+// another instance holds it, asks that one to show its window and returns
+// ErrRunning. An instance that ended without Close (a crash) does not
+// block a new claim. The caller must Close the Guard.
+func Claim(dir string) (*Guard, error) {
+	ep, err := claim(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Guard{ep: ep}, nil
+}
+
+// Serve calls show, on Serve's goroutine, for each "show" a later launch
+// sends, until ctx is done or Close is called; then it returns nil, and
+// later calls return at once. Call it once, on a goroutine the caller owns.
+// A command sent between Claim and Serve is kept for Serve. It returns an
+// error if the endpoint fails for another reason.
+func (g *Guard) Serve(ctx context.Context, show func()) error {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return nil
+	}
+	g.serving.Add(1)
+	g.mu.Unlock()
+	defer g.serving.Done()
+
+	interrupted := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(interrupted)
+		g.ep.interrupt()
+	})
+	defer func() {
+		if !stop() {
+			<-interrupted // the interrupt ran or runs: let it end
+		}
+	}()
+	return g.ep.serve(show)
+}
+
+// Close stops Serve, waits for it to return (so show is not called after
+// Close returns), and gives up the endpoint so that a new Claim wins. It
+// may be called more than once.
+func (g *Guard) Close() error {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return nil
+	}
+	g.closed = true
+	g.mu.Unlock()
+	g.ep.interrupt()
+	g.serving.Wait()
+	return g.ep.close()
+}
