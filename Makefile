@@ -97,8 +97,10 @@ install: build
 # subsystem, with the icon, a manifest and the version resource from
 # FyneApp.toml (testdata/windows/resources.sh, windres). fyne package
 # --os windows would do the resources too, but it builds twice and drops
-# the -X version stamp on its second build. make msi: the per-user
-# installer, bin/windows/Tokentray-VERSION.msi (wixl).
+# the -X version stamp on its second build. Beside it, tokentray.com, its
+# console twin (ui/cli/wincon): what cmd.exe and PowerShell run for
+# `tokentray …`, so that the shell waits and sees the exit code. make msi:
+# the per-user installer, bin/windows/Tokentray-VERSION.msi (wixl).
 WIN_DIR := bin/windows
 WIN_EXE := $(WIN_DIR)/Tokentray.exe
 WIN_MSI := $(WIN_DIR)/Tokentray-$(VERSION).msi
@@ -119,6 +121,7 @@ windows: windows-deps
 	./testdata/windows/resources.sh $(VERSION) $(BUILD_NUMBER) tokentray_windows_amd64.syso
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(WIN_CC) $(GO) build -trimpath -tags release \
 	  -ldflags "-H=windowsgui -s -w $(LDFLAGS)" -o $(WIN_EXE) .; rc=$$?; rm -f tokentray_windows_amd64.syso; exit $$rc
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags "-s -w" -o $(WIN_DIR)/tokentray.com ./ui/cli/wincon
 
 msi: windows
 	./testdata/windows/msi.sh $(VERSION) $(WIN_EXE) $(WIN_MSI)

@@ -7,7 +7,10 @@
 #      fresh token the server accepts, and disconnect revokes it;
 #   2. the desktop app starts, its window is found by title and saved as
 #      a screenshot (bin/windows/screenshot.png), its icon registers in the
-#      system tray, and a second launch exits and shows the first's window;
+#      system tray; when the server goes away and the token (40 s here)
+#      cannot be refreshed, the app sends its notification through Fyne's
+#      Windows toast path (PowerShell, which Wine lacks) and neither hangs
+#      nor crashes; a second launch exits and shows the running app;
 #   3. no token of either connection (access and refresh, as the wrapper
 #      format shows them) is anywhere in the Wine prefix in plain text: its
 #      files, and an export of its registry (Credential Manager lives there).
@@ -55,7 +58,7 @@ wine reg add 'HKCU\Software\Wine\WineBrowser' /v Browsers /d tokentray-e2e-brows
 # The authorization server, in a process of its own; stdin (fd 7) held open.
 (cd "$root" && go build -o "$work/authserver" ./testdata/windows/authserver)
 mkfifo "$work/server-in"
-"$work/authserver" <"$work/server-in" >"$work/server-url" &
+"$work/authserver" -lifetime 40s <"$work/server-in" >"$work/server-url" &
 server_pid=$!
 exec 7>"$work/server-in"
 for _ in $(seq 100); do [ -s "$work/server-url" ] && break; sleep 0.1; done # poll: the URL line is the ready signal
@@ -71,23 +74,31 @@ printf '%s\n' tokentray-test-secret | win provider add e2e --issuer "$url" --cli
 id=$(timeout 120 wine "$exe" connect e2e --name "Windows E2E" 2>"$work/stderr") || fail "connect: $(cat "$work/stderr")"
 grep -q "^$url/oauth2/authorize" "$work/visited" || fail "the sign-in page was not opened through Windows' browser path"
 ok "connect opened the sign-in page through rundll32/winebrowser and connected account $id"
-tok=$(win token "Windows E2E") || fail "token: $(cat "$work/stderr")"
+tok=$(win token "Windows E2E" --min-valid 10s) || fail "token: $(cat "$work/stderr")"
 [ -n "$tok" ] || fail "token printed nothing"
 # Every token of the account (the wrapper format shows the refresh token
 # too), for the plain-text scan at the end.
-win token "Windows E2E" --format wrapper | sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' >>"$work/tokens"
+win token "Windows E2E" --min-valid 10s --format wrapper | sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' >>"$work/tokens"
 if grep -qF -- "$tok" "$work/stderr"; then fail "the token appeared on stderr"; fi
 code=$(curl -s -o "$work/userinfo" -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/oauth2/userinfo")
 [ "$code" = 200 ] && grep -q "Windows User" "$work/userinfo" || fail "the server does not accept the printed token (HTTP $code)"
 ok "token printed a fresh token that the server accepts"
 win list | grep -q "Windows E2E" || fail "list does not show the account"
+# The console twin (what cmd.exe and PowerShell run for `tokentray …`)
+# hands on the arguments, the output and the exit code.
+twin="$(dirname "$exe")/tokentray.com"
+t2=$(wine "$twin" token "Windows E2E" --min-valid 10s 2>"$work/stderr") || fail "tokentray.com token: $(cat "$work/stderr")"
+[ "$t2" = "$tok" ] || fail "tokentray.com token printed another token than Tokentray.exe"
+rc=0; wine "$twin" token "no such account" >/dev/null 2>"$work/stderr" || rc=$?
+[ "$rc" = 1 ] && grep -q "no such account" "$work/stderr" || fail "tokentray.com token for a missing account: exit $rc, $(cat "$work/stderr")"
+ok "tokentray.com, the console twin, passes arguments, output and exit codes through"
 win disconnect "Windows E2E" >/dev/null || fail "disconnect: $(cat "$work/stderr")"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/oauth2/userinfo")
 [ "$code" = 401 ] || fail "after disconnect the server still accepts the token (HTTP $code)"
 ok "disconnect revoked the grant at the server (HTTP 401 afterwards)"
 # An account again, for the desktop app to show and for the scan.
 timeout 120 wine "$exe" connect e2e --name "Windows E2E" >/dev/null 2>"$work/stderr" || fail "connect again: $(cat "$work/stderr")"
-win token "Windows E2E" --format wrapper >"$work/wrapper" || fail "token: $(cat "$work/stderr")"
+win token "Windows E2E" --min-valid 10s --format wrapper >"$work/wrapper" || fail "token: $(cat "$work/stderr")"
 sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' "$work/wrapper" >>"$work/tokens"
 
 # 2. The desktop app.
@@ -111,7 +122,28 @@ if [ -n "$tray" ]; then
 else
   fail "no system tray icon registered (no Wine System Tray window)"
 fi
-xdotool windowunmap --sync "$wid"
+# The server goes away: the app's next refresh fails with the token about
+# to expire, which it announces with a notification.
+exec 7>&-
+wait "$server_pid" || fail "the authorization server failed"
+server_pid=
+for _ in $(seq 300); do
+  grep -q "windows notify script" "$work/app.log" && break
+  kill -0 "$app" 2>/dev/null || fail "the app ended while a refresh failed: $(tail -n 5 "$work/app.log")"
+  sleep 0.5 # poll: the notification is seen only in the app's log
+done
+grep -q "windows notify script" "$work/app.log" || fail "no notification was sent within 150 s of the server going away"
+kill -0 "$app" 2>/dev/null || fail "the app ended after its notification"
+ok "a failed refresh sent a notification through the Windows toast path; without PowerShell (Wine) the app goes on"
+# Closing the window (taskkill without /f sends WM_CLOSE, as the title
+# bar's X does) hides it; the app stays in the tray.
+wine taskkill /im Tokentray.exe >/dev/null 2>&1 || true
+for _ in $(seq 100); do
+  xdotool search --onlyvisible --name '^Tokentray$' >/dev/null || break
+  sleep 0.1 # poll: the window's state is seen only from outside
+done
+if xdotool search --onlyvisible --name '^Tokentray$' >/dev/null; then fail "closing the window did not hide it"; fi
+kill -0 "$app" 2>/dev/null || fail "closing the window ended the app; it should stay in the tray"
 timeout 60 wine "$exe" >"$work/second.log" 2>&1 || fail "the second launch did not exit: $(cat "$work/second.log")"
 timeout 30 xdotool search --sync --onlyvisible --name '^Tokentray$' >/dev/null || fail "a second launch did not show the first one's window"
 ok "a second launch exits and shows the running app's window"
@@ -119,9 +151,6 @@ kill "$app" 2>/dev/null || true
 wineserver -k 2>/dev/null || true
 
 # 3. No token in plain text anywhere in the prefix.
-exec 7>&-
-wait "$server_pid" || fail "the authorization server failed"
-server_pid=
 n=$(grep -c . "$work/tokens" || true)
 [ "$n" -ge 4 ] || fail "only $n tokens collected for the scan, want 4 (two connections' access and refresh tokens)"
 wine regedit /E "$work/registry.reg" >/dev/null 2>&1 || fail "registry export failed"

@@ -12,6 +12,7 @@ want=$(sha256sum "$here/processprng.c" "$0" | sha256sum | cut -c1-64)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$dir/drive_c/windows/system32/bcryptprimitives.dll" ]; then
   exit 0
 fi
+[ -d "$dir" ] && wineserver -k 2>/dev/null || true # nothing may run in the old prefix
 rm -rf "$dir"
 mkdir -p "$dir"
 echo "prefix.sh: making the Wine prefix $dir (once; kept for later runs)" >&2
