@@ -3,13 +3,16 @@
 # (made by msi.sh) silently under Wine in $WINEPREFIX and checks what it did:
 # the program, the Start-menu shortcut, the Add/Remove Programs entry and its
 # icon, the connection-profile association, the installed exe's --version,
-# AUTOSTART=1 (the Run value the app's "Start at login" checkbox also
-# writes); then that uninstalling removes all of that and keeps the user's
-# data (%AppData%\Tokentray). With OLDER.msi (an earlier version), it first
-# installs that with AUTOSTART=1, upgrades it to MSI, and checks that the
-# upgrade left one entry and kept the Run value, and that installing the
-# older one again is refused. Last, the same for a machine-wide install
-# (ALLUSERS=1). One line per check; stops at the first failure, naming it.
+# the console twin tokentray.com (its --version, and an exit code passed
+# through it), the install folder on the PATH (the user's; the system's with
+# ALLUSERS=1), AUTOSTART=1 (the Run value the app's "Start at login" checkbox
+# also writes); then that uninstalling removes all of that, leaves the PATH
+# as it was, and keeps the user's data (%AppData%\Tokentray). With OLDER.msi
+# (an earlier version), it first installs that with AUTOSTART=1, upgrades it
+# to MSI, and checks that the upgrade left one entry and kept the Run value,
+# and that installing the older one again is refused. Last, the same for a
+# machine-wide install (ALLUSERS=1). One line per check; stops at the first
+# failure, naming it.
 #
 # WINEPREFIX must be a prefix made by prefix.sh in which Tokentray is not
 # installed; use a copy (cp -a) of a shared one. Wine's menu builder is
@@ -75,12 +78,15 @@ for root in HKCU HKLM; do
     "$root\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
     "$root\\Software\\Tokentray")
 done
-keys+=('HKCU\Software\Microsoft\Installer\Products' 'HKLM\Software\Classes\Installer\Products')
+user_env='HKCU\Environment' machine_env='HKLM\System\CurrentControlSet\Control\Session Manager\Environment'
+keys+=('HKCU\Software\Microsoft\Installer\Products' 'HKLM\Software\Classes\Installer\Products' "$user_env" "$machine_env")
+# The queries go in a batch file: a key with a space (Session Manager) cannot
+# be quoted on `wine cmd /c`'s command line (wine escapes the quotes as \"
+# there, which cmd does not undo).
+{ printf '@echo off\r\n'; for k in "${keys[@]}"; do printf 'reg query "%s" /s\r\n' "$k"; done; } >"$tmp/snap.bat"
 snap() {
-  local cmdline="" k
-  for k in "${keys[@]}"; do cmdline+="reg query $k /s & "; done
   # cmd exits non-zero when the last key is missing: that is no failure here.
-  { wine cmd /c "${cmdline%& }" </dev/null 2>/dev/null || true; } | tr -d '\r' | awk '
+  { wine cmd /c "$(winpath "$tmp/snap.bat")" </dev/null 2>/dev/null || true; } | tr -d '\r' | awk '
     /^HKEY_/ { key = $0; print key "\t\t\t"; next }
     /^    / { n = split(substr($0, 5), f, /    /); data = f[3]; for (i = 4; i <= n; i++) data = data "    " f[i]
               print key "\t" f[1] "\t" f[2] "\t" data }' >"$tmp/$1.reg"
@@ -94,6 +100,16 @@ regval() {
 haskey() { awk -F'\t' -v k="$(hk "$1")" 'tolower($1) == tolower(k) { found = 1; exit } END { exit !found }' "$reg"; }
 # entries — the Uninstall keys (HKCU and HKLM) whose DisplayName is Tokentray.
 entries() { awk -F'\t' '$1 ~ /\\Uninstall\\/ && $2 == "DisplayName" && $4 == "Tokentray" { print $1 }' "$reg"; }
+# pathval ENV_KEY — the PATH value under ENV_KEY, or "(no PATH value)";
+# without a trailing ";": Wine 8's RemoveEnvironmentStrings takes the last
+# entry out but leaves the ";" before it (Windows removes both).
+pathval() { regval "$1" PATH | sed 's/;$//' | grep '' || echo "(no PATH value)"; }
+# on_path ENV_KEY DIR — whether DIR (with or without a trailing \) is one of
+# the ;-separated entries of the PATH value under ENV_KEY.
+on_path() {
+  pathval "$1" | dir=$2 awk 'BEGIN { RS = ";"; d = tolower(ENVIRON["dir"]); sub(/\\$/, "", d) }
+    { sub(/\n$/, ""); e = tolower($0); sub(/\\$/, "", e) } e == d { found = 1 } END { exit !found }'
+}
 # product_icon — the ProductIcon Windows Installer registered for Tokentray.
 product_icon() {
   awk -F'\t' '$1 ~ /\\Installer\\Products\\/ && $2 == "ProductName" && $4 == "Tokentray" { p[$1] = 1 }
@@ -103,6 +119,7 @@ product_icon() {
 run_key='Software\Microsoft\Windows\CurrentVersion\Run'
 snap before
 [ -z "$(entries)" ] || fail "precondition: Tokentray is already installed in $WINEPREFIX ($(entries | head -1)); use a fresh copy of the prefix"
+user_path_before=$(pathval "$user_env") machine_path_before=$(pathval "$machine_env")
 for root in HKCU HKLM; do
   ! regval "$root\\$run_key" Tokentray >/dev/null || fail "precondition: $root\\$run_key has a Tokentray value already"
 done
@@ -114,13 +131,23 @@ data_file=$data_dir/accounts.json
 [ -f "$data_file" ] || { printf '{"msi-test": "keep me"}\n' >"$data_file"; made_data_file=yes; }
 data_sum=$(sha256sum <"$data_file")
 
-# check_installed SCOPE INSTALLDIR CLASSES_ROOT MENU_DIRS... — everything an
-# installation must have made.
+# check_installed SCOPE INSTALLDIR CLASSES_ROOT ENV_KEY OTHER_ENV_KEY
+# MENU_DIRS... — everything an installation must have made: the install
+# folder on the PATH under ENV_KEY, and the PATH under OTHER_ENV_KEY as it
+# was.
 check_installed() {
-  local scope=$1 dir=$2 root=$3; shift 3
-  local exe="$dir\\Tokentray.exe" lnk="" m found entry icon out rc=0
+  local scope=$1 dir=$2 root=$3 env_key=$4 other_env=$5; shift 5
+  local exe="$dir\\Tokentray.exe" com="$dir\\tokentray.com" lnk="" m found entry icon out err rc=0
   [ -f "$(unix "$exe")" ] || fail "$scope: program: $exe is missing"
   ok "$scope: installed in $dir"
+  [ -f "$(unix "$com")" ] || fail "$scope: console twin: $com is missing"
+  ok "$scope: console twin $com installed"
+  on_path "$env_key" "$dir" || fail "$scope: PATH: $dir is not in $env_key\\PATH ('$(pathval "$env_key")')"
+  local other_before=$user_path_before
+  [ "$other_env" = "$machine_env" ] && other_before=$machine_path_before
+  [ "$(pathval "$other_env")" = "$other_before" ] ||
+    fail "$scope: PATH: $other_env\\PATH changed to '$(pathval "$other_env")' (was '$other_before')"
+  ok "$scope: $dir added to $env_key\\PATH ('$(pathval "$env_key")'), $other_env\\PATH untouched"
   for m in "$@"; do [ -f "$(unix "$m\\Tokentray.lnk")" ] && { lnk="$m\\Tokentray.lnk"; break; }; done
   [ -n "$lnk" ] || fail "$scope: shortcut: no Tokentray.lnk in $*"
   grep -aqF "$exe" "$(unix "$lnk")" || fail "$scope: shortcut: $lnk does not point at $exe"
@@ -151,13 +178,32 @@ check_installed() {
   [ -n "$out" ] || fail "$scope: --version: the installed exe printed nothing on stdout (GUI-subsystem stdout lost under wine?)"
   [ "$out" = "tokentray $want_version" ] || fail "$scope: --version: printed '$out', want 'tokentray $want_version'"
   ok "$scope: the installed exe says '$out'"
+  rc=0; out=$(timeout 120 wine "$com" --version </dev/null 2>/dev/null | tr -d '\r') || rc=$?
+  [ "$rc" = 0 ] || fail "$scope: console twin: $com --version exited $rc (output: '$out')"
+  [ "$out" = "tokentray $want_version" ] || fail "$scope: console twin: $com --version printed '$out', want 'tokentray $want_version'"
+  ok "$scope: the installed tokentray.com --version says '$out' (exit 0)"
+  # An empty store of its own (TOKENTRAY_CONFIG_DIR, which also crosses the
+  # twin), so the app neither reads the test's data file nor writes beside it.
+  mkdir -p "$tmp/config-$scope"
+  rc=0; TOKENTRAY_CONFIG_DIR=$(winpath "$tmp/config-$scope") timeout 120 wine "$com" token no-such-account \
+    </dev/null >"$tmp/twin-$scope.out" 2>"$tmp/twin-$scope.err" || rc=$?
+  err=$(tr -d '\r' <"$tmp/twin-$scope.err" | grep -m1 '^tokentray: .*no-such-account') || true
+  [ "$rc" = 1 ] || fail "$scope: console twin: $com token no-such-account exited $rc, want 1 (stderr: '$(tr -d '\r' <"$tmp/twin-$scope.err")')"
+  [ -n "$err" ] || fail "$scope: console twin: $com token no-such-account exited 1 but printed no 'tokentray: … no-such-account …' on stderr ('$(tr -d '\r' <"$tmp/twin-$scope.err")')"
+  ok "$scope: tokentray.com token no-such-account exits 1 through the twin, stderr '$err'"
 }
 
-# check_removed SCOPE INSTALLDIR CLASSES_ROOT RUN_ROOT MENU_DIRS...
+# check_removed SCOPE INSTALLDIR CLASSES_ROOT RUN_ROOT ENV_KEY MENU_DIRS...
 check_removed() {
-  local scope=$1 dir=$2 root=$3 run_root=$4; shift 4
-  local m k
+  local scope=$1 dir=$2 root=$3 run_root=$4 env_key=$5; shift 5
+  local m k before=$user_path_before
+  [ "$env_key" = "$machine_env" ] && before=$machine_path_before
+  [ ! -e "$(unix "$dir\\tokentray.com")" ] || fail "$scope: uninstall: the console twin $dir\\tokentray.com is still there"
   [ ! -e "$(unix "$dir")" ] || fail "$scope: uninstall: $dir is still there: $(find "$(unix "$dir")" -mindepth 1 -printf '%P ')"
+  ! on_path "$env_key" "$dir" || fail "$scope: uninstall: $dir is still in $env_key\\PATH ('$(pathval "$env_key")')"
+  [ "$(pathval "$env_key")" = "$before" ] ||
+    fail "$scope: uninstall: $env_key\\PATH is '$(pathval "$env_key")', want it as before the install ('$before')"
+  ok "$scope: uninstalled: tokentray.com gone, $dir off $env_key\\PATH, which is as before ('$before')"
   for m in "$@"; do [ ! -e "$(unix "$m\\Tokentray.lnk")" ] || fail "$scope: uninstall: $m\\Tokentray.lnk is still there"; done
   [ -z "$(entries)" ] || fail "$scope: uninstall: the Add/Remove Programs entry is still there: $(entries)"
   for k in Tokentray.Profile SystemFileAssociations\\.json\\shell\\Tokentray.Open; do
@@ -198,7 +244,7 @@ else
   snap installed
   ! regval "HKCU\\$run_key" Tokentray >/dev/null || fail "$scope: install without AUTOSTART wrote a Run value"
 fi
-check_installed "$scope" "$dir" 'HKCU\Software\Classes' "$user_menu"
+check_installed "$scope" "$dir" 'HKCU\Software\Classes' "$user_env" "$machine_env" "$user_menu"
 
 must_msiexec "$scope: AUTOSTART=1 reinstall" autostart /i "$msi_w" AUTOSTART=1 REINSTALL=ALL REINSTALLMODE=omus
 snap autostart
@@ -215,7 +261,7 @@ fi
 
 must_msiexec "$scope: uninstall" uninstall /x "$msi_w"
 snap uninstalled
-check_removed "$scope" "$dir" 'HKCU\Software\Classes' HKCU "$user_menu"
+check_removed "$scope" "$dir" 'HKCU\Software\Classes' HKCU "$user_env" "$user_menu"
 
 # --- Machine-wide (ALLUSERS=1, as IT deploys it) ------------------------------
 # Wine 8 needs ALLUSERS=1 again on /x (it does not look up the context the
@@ -226,13 +272,13 @@ dir="$program_files\\Tokentray"
 common_menu="$program_data\\Microsoft\\Windows\\Start Menu\\Programs"
 must_msiexec "$scope: install" install-machine /i "$msi_w" ALLUSERS=1 AUTOSTART=1
 snap installed-machine
-check_installed "$scope" "$dir" 'HKLM\Software\Classes' "$common_menu" "$user_menu"
+check_installed "$scope" "$dir" 'HKLM\Software\Classes' "$machine_env" "$user_env" "$common_menu" "$user_menu"
 check_run "$scope" HKLM "$dir\\Tokentray.exe" "AUTOSTART=1"
 ! regval "HKCU\\$run_key" Tokentray >/dev/null || fail "$scope: AUTOSTART=1 wrote a per-user Run value"
 ok "$scope: AUTOSTART=1 wrote HKLM\\$run_key\\Tokentray = \"$dir\\Tokentray.exe\""
 must_msiexec "$scope: uninstall" uninstall-machine /x "$msi_w" ALLUSERS=1
 snap uninstalled-machine
-check_removed "$scope" "$dir" 'HKLM\Software\Classes' HKLM "$common_menu" "$user_menu"
+check_removed "$scope" "$dir" 'HKLM\Software\Classes' HKLM "$machine_env" "$common_menu" "$user_menu"
 
 wineserver -w # nothing of the test's is left running in the prefix
 echo "msi: all checks passed ($(basename "$msi"), $want_version)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # msi.sh VERSION EXE OUT.msi — builds Tokentray's per-user Windows installer
-# from assets/windows/tokentray.wxs with wixl (apt: wixl), then fixes with
-# msibuild (apt: msitools) what wixl 0.101 cannot express or gets wrong:
+# from assets/windows/tokentray.wxs with wixl (apt: wixl): EXE, and
+# tokentray.com, its console twin, taken from EXE's folder. Then it fixes
+# with msibuild (apt: msitools) what wixl 0.101 cannot express or gets wrong:
 #  - HKMU registry rows: wixl writes Root 4, which Windows Installer does not
 #    know (HKMU is -1), so those values would never be written;
 #  - the Autostart component's condition (wixl has no Component/Condition),
@@ -9,7 +10,10 @@
 #  - the same version may replace a rebuilt MSI of itself (no
 #    MajorUpgrade/@AllowSameVersionUpgrades in wixl);
 #  - AUTOSTART and INSTALLDIR in SecureCustomProperties (no Property/@Secure),
-#    so they reach a managed per-machine install.
+#    so they reach a managed per-machine install;
+#  - the install folder on the PATH (no Environment element): the
+#    Environment table, its two actions, and the conditions of the PathUser
+#    (per-user PATH) and PathMachine (system PATH, ALLUSERS=1) components.
 # VERSION is x.y.z (Windows Installer compares three numbers); the icon is
 # made from assets/icon.png with ImageMagick at each build, not committed.
 # Prints the path of the MSI.
@@ -34,6 +38,8 @@ need convert imagemagick
 [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
   { echo "msi.sh: VERSION must be x.y.z (three numbers), not '$version'" >&2; exit 2; }
 [ -f "$exe" ] || { echo "msi.sh: no such file: $exe" >&2; exit 1; }
+com=$(dirname "$exe")/tokentray.com
+[ -f "$com" ] || { echo "msi.sh: no $com: tokentray.com (the console twin, ./ui/cli/wincon) must be next to $(basename "$exe")" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -44,7 +50,7 @@ wxsdir=$(dirname "$wxs")
 rel() { realpath --relative-to="$wxsdir" "$1"; }
 mkdir -p "$(dirname "$out")"
 wixl --arch x64 \
-  -D Version="$version" -D Exe="$(rel "$exe")" -D Icon="$(rel "$work/Tokentray.ico")" \
+  -D Version="$version" -D Exe="$(rel "$exe")" -D Com="$(rel "$com")" -D Icon="$(rel "$work/Tokentray.ico")" \
   -o "$work/Tokentray.msi" "$wxs"
 
 q() { msibuild "$work/Tokentray.msi" -q "$1" >/dev/null || { echo "msi.sh: msibuild failed: $1" >&2; exit 1; }; }
@@ -61,6 +67,20 @@ q "UPDATE \`Component\` SET \`Condition\` = '$autostart', \`Attributes\` = 324 W
 q "DELETE FROM \`Upgrade\` WHERE \`ActionProperty\` = 'WIX_UPGRADE_DETECTED'"
 q "INSERT INTO \`Upgrade\` (\`UpgradeCode\`, \`VersionMax\`, \`Attributes\`, \`ActionProperty\`) VALUES ('$upgrade_code', '$version', 513, 'WIX_UPGRADE_DETECTED')"
 q "UPDATE \`Property\` SET \`Value\` = 'WIX_DOWNGRADE_DETECTED;WIX_UPGRADE_DETECTED;AUTOSTART;INSTALLDIR' WHERE \`Property\` = 'SecureCustomProperties'"
+# PATH += ;INSTALLDIR — what WiX writes for <Environment Name="PATH"
+# Value="[INSTALLDIR]" Part="last" Action="set" System="no|yes"/>: "=" set
+# on install, "-" remove on uninstall (only this part), "*" the system's
+# PATH; "[~];" appends to the value already there. One component each, so
+# a per-user install never writes (nor needs rights on) the system PATH.
+q "CREATE TABLE \`Environment\` (\`Environment\` CHAR(72) NOT NULL, \`Name\` CHAR(255) NOT NULL LOCALIZABLE, \`Value\` CHAR(255) LOCALIZABLE, \`Component_\` CHAR(72) NOT NULL PRIMARY KEY \`Environment\`)"
+q "INSERT INTO \`Environment\` (\`Environment\`, \`Name\`, \`Value\`, \`Component_\`) VALUES ('PathUser', '=-PATH', '[~];[INSTALLDIR]', 'PathUser')"
+q "INSERT INTO \`Environment\` (\`Environment\`, \`Name\`, \`Value\`, \`Component_\`) VALUES ('PathMachine', '=-*PATH', '[~];[INSTALLDIR]', 'PathMachine')"
+# The standard sequence numbers (after RemoveRegistryValues, after
+# WriteRegistryValues).
+q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('RemoveEnvironmentStrings', 3300)"
+q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('WriteEnvironmentStrings', 5200)"
+q "UPDATE \`Component\` SET \`Condition\` = 'ALLUSERS<>\"1\"' WHERE \`Component\` = 'PathUser'"
+q "UPDATE \`Component\` SET \`Condition\` = 'ALLUSERS=\"1\"' WHERE \`Component\` = 'PathMachine'"
 
 # Check that each fix landed (msidump writes CRLF lines; an UPDATE whose WHERE
 # matches nothing is no error).
@@ -73,6 +93,17 @@ awk -F'\t' -v c="$autostart" '{ sub(/\r$/, "") } $1 == "Autostart" && $4 == "324
 awk -F'\t' -v v="$version" '{ sub(/\r$/, "") } $3 == v && $5 == "513" && $7 == "WIX_UPGRADE_DETECTED" { ok = 1 } END { exit !ok }' \
   "$work/dump/Upgrade.idt" || fail "the upgrade row was not changed"
 grep -q 'AUTOSTART;INSTALLDIR' "$work/dump/Property.idt" || fail "SecureCustomProperties was not set"
+awk -F'\t' '{ sub(/\r$/, "") } $1 == "TokentrayCom" && $3 ~ /(^|\|)tokentray\.com$/ { ok = 1 } END { exit !ok }' \
+  "$work/dump/File.idt" || fail "tokentray.com is not in the File table"
+awk -F'\t' '{ sub(/\r$/, "") } ($1 == "PathUser" && $2 == "=-PATH" || $1 == "PathMachine" && $2 == "=-*PATH") &&
+  $3 == "[~];[INSTALLDIR]" && $4 == $1 { n++ } END { exit n != 2 }' "$work/dump/Environment.idt" ||
+  fail "the Environment rows were not added"
+awk -F'\t' '{ sub(/\r$/, "") } $1 == "RemoveEnvironmentStrings" && $3 == "3300" { r = 1 }
+  $1 == "WriteEnvironmentStrings" && $3 == "5200" { w = 1 } END { exit !(r && w) }' \
+  "$work/dump/InstallExecuteSequence.idt" || fail "the environment actions are not in InstallExecuteSequence"
+awk -F'\t' '{ sub(/\r$/, "") } $1 == "PathUser" && $5 == "ALLUSERS<>\"1\"" { u = 1 }
+  $1 == "PathMachine" && $5 == "ALLUSERS=\"1\"" { m = 1 } END { exit !(u && m) }' \
+  "$work/dump/Component.idt" || fail "the PATH components' conditions were not set"
 
 mv "$work/Tokentray.msi" "$out"
 echo "$out"

@@ -3,7 +3,7 @@
 // own, for end-to-end tests of a Tokentray that runs in another process
 // (the Windows exe under Wine).
 //
-//	authserver
+//	authserver [-lifetime 1h]
 //
 // prints the server's URL on its first line and serves until its standard
 // input closes.
@@ -15,6 +15,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"time"
 
 	"github.com/tokentray/tokentray/auth/authtest"
 )
@@ -27,9 +28,10 @@ func (*program) Fatalf(format string, args ...any) { log.Fatalf(format, args...)
 func (p *program) Cleanup(f func())                { p.cleanups = append(p.cleanups, f) }
 
 func main() {
+	lifetime := flag.Duration("lifetime", time.Hour, "access token lifetime")
 	flag.Parse()
 	p := &program{}
-	srv := authtest.NewServer(p, authtest.Config{UserName: "Windows User"})
+	srv := authtest.NewServer(p, authtest.Config{UserName: "Windows User", AccessTokenLifespan: *lifetime})
 	fmt.Println(srv.URL)
 	io.Copy(io.Discard, os.Stdin) //nolint:errcheck // serve until stdin closes
 	for i := len(p.cleanups) - 1; i >= 0; i-- {
