@@ -9,7 +9,7 @@
 #      a screenshot (bin/windows/screenshot.png), its icon registers in the
 #      system tray; when the server goes away and the token (40 s here)
 #      cannot be refreshed, the app sends its notification through Fyne's
-#      Windows toast path (PowerShell, which Wine lacks) and neither hangs
+#      Windows toast path (PowerShell, a stub under Wine) and neither hangs
 #      nor crashes; a second launch exits and shows the running app;
 #   3. no token of either connection (access and refresh, as the wrapper
 #      format shows them) is anywhere in the Wine prefix in plain text: its
@@ -26,8 +26,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/tokentray-e2e.XXXXXX")
 server_pid=
 cleanup() {
   wineserver -k 2>/dev/null || true
-  exec 7>&- 2>/dev/null || true
-  [ -n "$server_pid" ] && wait "$server_pid" 2>/dev/null || true
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -55,12 +54,10 @@ chmod +x "$work/bin/tokentray-e2e-browser"
 export PATH="$work/bin:$PATH"
 wine reg add 'HKCU\Software\Wine\WineBrowser' /v Browsers /d tokentray-e2e-browser /f >/dev/null 2>&1
 
-# The authorization server, in a process of its own; stdin (fd 7) held open.
+# The authorization server, in a process of its own (stopped by a signal).
 (cd "$root" && go build -o "$work/authserver" ./testdata/windows/authserver)
-mkfifo "$work/server-in"
-"$work/authserver" -lifetime 40s <"$work/server-in" >"$work/server-url" &
+"$work/authserver" -lifetime 40s -signal >"$work/server-url" &
 server_pid=$!
-exec 7>"$work/server-in"
 for _ in $(seq 100); do [ -s "$work/server-url" ] && break; sleep 0.1; done # poll: the URL line is the ready signal
 url=$(head -n 1 "$work/server-url")
 [ -n "$url" ] || fail "the test authorization server did not start"
@@ -102,7 +99,9 @@ win token "Windows E2E" --min-valid 10s --format wrapper >"$work/wrapper" || fai
 sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' "$work/wrapper" >>"$work/tokens"
 
 # 2. The desktop app.
-wine "$exe" >"$work/app.log" 2>&1 &
+# Wine's PowerShell is a stub that logs its command line on the fixme
+# channel: that line shows the notification script Fyne hands it.
+WINEDEBUG=-all,fixme+powershell wine "$exe" >"$work/app.log" 2>&1 &
 app=$!
 wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared"
 ok "the desktop app's window is up (X window $wid)"
@@ -114,9 +113,9 @@ done
 mkdir -p "$root/bin/windows"
 cp "$work/shot.png" "$root/bin/windows/screenshot.png"
 ok "screenshot: bin/windows/screenshot.png ($(convert "$work/shot.png" -format '%wx%h, %k colours' info:))"
-# Wine shows tray icons in its own system tray window when the X desktop
-# has no tray: one "__wine_tray_icon"-backed entry per icon.
-tray=$(timeout 60 xdotool search --sync --name '^Wine System Tray$' 2>/dev/null | head -n 1) || true
+# Wine shows tray icons in its own "Wine System Tray" window when the X
+# desktop has no tray; the window is shown only while it holds an icon.
+tray=$(timeout 60 xdotool search --sync --onlyvisible --name '^Wine System Tray$' 2>/dev/null | head -n 1) || true
 if [ -n "$tray" ]; then
   ok "the tray icon registered: Wine's system tray window is up ($tray)"
 else
@@ -124,17 +123,17 @@ else
 fi
 # The server goes away: the app's next refresh fails with the token about
 # to expire, which it announces with a notification.
-exec 7>&-
-wait "$server_pid" || fail "the authorization server failed"
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null || true
 server_pid=
 for _ in $(seq 300); do
-  grep -q "windows notify script" "$work/app.log" && break
+  grep -q "powershell.*tokentray-notify" "$work/app.log" && break
   kill -0 "$app" 2>/dev/null || fail "the app ended while a refresh failed: $(tail -n 5 "$work/app.log")"
   sleep 0.5 # poll: the notification is seen only in the app's log
 done
-grep -q "windows notify script" "$work/app.log" || fail "no notification was sent within 150 s of the server going away"
+grep -q "powershell.*tokentray-notify" "$work/app.log" || fail "no notification was sent within 150 s of the server going away"
 kill -0 "$app" 2>/dev/null || fail "the app ended after its notification"
-ok "a failed refresh sent a notification through the Windows toast path; without PowerShell (Wine) the app goes on"
+ok "a failed refresh sent a notification through the Windows toast path (PowerShell, a stub in Wine); the app goes on"
 # Closing the window (taskkill without /f sends WM_CLOSE, as the title
 # bar's X does) hides it; the app stays in the tray.
 wine taskkill /im Tokentray.exe >/dev/null 2>&1 || true
