@@ -30,7 +30,15 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "windows e2e: FAIL — $*" >&2; exit 1; }
+fail() {
+  echo "windows e2e: FAIL — $*" >&2
+  # What the screen and the app showed, for the one reading the failure.
+  mkdir -p "$root/bin/windows"
+  import -window root "$root/bin/windows/e2e-failure.png" 2>/dev/null &&
+    echo "windows e2e: the screen at the failure: bin/windows/e2e-failure.png" >&2
+  [ -f "$work/app.log" ] && grep -v fixme "$work/app.log" | tail -n 20 >&2
+  exit 1
+}
 ok() { echo "windows e2e: ok — $*"; }
 win() { wine "$exe" "$@" 2>"$work/stderr"; }
 
@@ -134,9 +142,11 @@ done
 grep -q "powershell.*tokentray-notify" "$work/app.log" || fail "no notification was sent within 150 s of the server going away"
 kill -0 "$app" 2>/dev/null || fail "the app ended after its notification"
 ok "a failed refresh sent a notification through the Windows toast path (PowerShell, a stub in Wine); the app goes on"
-# Closing the window (taskkill without /f sends WM_CLOSE, as the title
-# bar's X does) hides it; the app stays in the tray.
-wine taskkill /im Tokentray.exe >/dev/null 2>&1 || true
+# Closing the window (Alt+F4, as a user would; Windows turns it into
+# WM_CLOSE for that window alone) hides it; the app stays in the tray.
+# (taskkill would send WM_CLOSE to every window of the process, the tray's
+# hidden message window too, which ends the app: not what a user does.)
+xdotool windowfocus --sync "$wid" key --clearmodifiers alt+F4
 for _ in $(seq 100); do
   xdotool search --onlyvisible --name '^Tokentray$' >/dev/null || break
   sleep 0.1 # poll: the window's state is seen only from outside
