@@ -140,14 +140,20 @@ WIN_TEST_PKGS_GO := ./auth/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ .
 test-windows: windows msi windows-test-deps test-deps
 	@./testdata/windows/prefix.sh $(WIN_DIR)/wine
 	@./testdata/windows/overlay.sh $(WIN_DIR)/overlay
-	@set -o pipefail; start=$$(date +%s); \
-	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine ./testdata/session.sh env CGO_ENABLED=0 GOOS=windows \
+	@set -o pipefail; start=$$(date +%s); secrets=$(CURDIR)/$(WIN_DIR)/test-secrets; rm -f "$$secrets"; \
+	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine TOKENTRAY_TEST_SECRETS="$$(WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine winepath -w "$$secrets" 2>/dev/null)" \
+	  ./testdata/session.sh env CGO_ENABLED=0 GOOS=windows \
 	  $(GO) test -count=1 -timeout 20m -v -overlay $(CURDIR)/$(WIN_DIR)/overlay/overlay.json \
 	  -exec $(CURDIR)/testdata/windows/wine-exec.sh $(WIN_TEST_PKGS_GO) >$(WIN_DIR)/test.out 2>&1; rc=$$?; \
 	grep -E '^(--- FAIL|FAIL|ok|panic:|\s+\S+_test\.go:[0-9]+: SKIP)' $(WIN_DIR)/test.out || true; \
 	if [ $$rc -ne 0 ]; then tail -n 60 $(WIN_DIR)/test.out; fi; \
 	echo "windows go test under Wine: $$(grep -cE '^ *--- PASS' $(WIN_DIR)/test.out) passed, $$(grep -cE '^ *--- FAIL' $(WIN_DIR)/test.out) failed, $$(grep -cE '^ *--- SKIP' $(WIN_DIR)/test.out) skipped in $$(( $$(date +%s) - start )) s"; \
-	exit $$rc
+	n=$$(grep -c . "$$secrets" 2>/dev/null || echo 0); \
+	if [ "$$n" -eq 0 ]; then echo "FAIL: the Windows tests recorded no token for the secret scan"; rc=1; \
+	elif grep -qF -f "$$secrets" $(WIN_DIR)/test.out; then \
+	  echo "FAIL: a token handled by the Windows tests appears in their output"; rc=1; \
+	else echo "windows secret scan: none of $$n tokens appears in the Windows test output"; fi; \
+	rm -f "$$secrets"; exit $$rc
 	@WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine VERSION=$(VERSION) ./testdata/session.sh ./testdata/windows/e2e.sh $(WIN_EXE)
 	@rm -rf $(WIN_DIR)/wine-msi && cp -a $(WIN_DIR)/wine $(WIN_DIR)/wine-msi && \
 	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine-msi ./testdata/windows/msi-test.sh $(WIN_MSI) $(VERSION); rc=$$?; \
