@@ -108,15 +108,12 @@ func TestCloseStopsServeAndFreesTheClaim(t *testing.T) {
 	if err := g.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	select { // Close waits for Serve: it has returned already
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Serve: %v", err)
-		}
-		done <- nil // for the cleanup
-	default:
-		t.Fatal("Serve still runs after Close returned")
+	// Close has waited for Serve's return; the goroutine hands the result
+	// on just after it, so receive it (bounded) rather than expect it there.
+	if err := await(t, done, "Serve to return after Close"); err != nil {
+		t.Fatalf("Serve: %v", err)
 	}
+	done <- nil // for the cleanup
 	if err := g.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
