@@ -1,0 +1,88 @@
+//go:build unix
+
+// Command tokentray is the program people and scripts run on Linux (and
+// macOS): the command line, built without the desktop toolkit, so that a
+// script's `tokentray token NAME` costs about a process start. Without a
+// subcommand, or given a connection profile, it replaces itself with the
+// desktop app, tokentray-app, installed beside it.
+//
+// tokentray-app (the module's main package) is the whole program, the
+// command line included; it links Fyne, whose start-up (OpenGL and X11
+// libraries, and package initialisation that parses every built-in
+// translation) costs several times a process start on every call.
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/tokentray/tokentray/ui/cli"
+	"github.com/tokentray/tokentray/ui/core"
+)
+
+// appName is the desktop app's file name, beside this program.
+const appName = "tokentray-app"
+
+func main() {
+	if cli.IsCommand(os.Args[1:]) {
+		open := func() (*core.App, error) { return core.Open(core.Options{}) }
+		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
+	}
+	app, err := appPath()
+	if err == nil {
+		err = syscall.Exec(app, append([]string{app}, os.Args[1:]...), appEnv(os.Environ()))
+	}
+	fmt.Fprintf(os.Stderr, "tokentray: cannot start the desktop app: %v\n", err)
+	os.Exit(cli.ExitError)
+}
+
+// appPath finds tokentray-app beside this program (links followed, so that
+// a link on PATH to an installed copy works), else on PATH.
+func appPath() (string, error) {
+	self, err := os.Executable()
+	if err == nil {
+		if real, err := filepath.EvalSymlinks(self); err == nil {
+			self = real
+		}
+		app := filepath.Join(filepath.Dir(self), appName)
+		if _, err := os.Stat(app); err == nil {
+			return app, nil
+		}
+	}
+	return exec.LookPath(appName)
+}
+
+// appEnv is env for the desktop app. Fyne reads the language from the first
+// of LC_ALL, LC_MESSAGES and LANG and, unless that is exactly "C" or
+// "POSIX", from LANGUAGE; it takes "C.UTF-8" (Debian's default in
+// containers and on servers) for a language named "C", fails to parse it,
+// and says so on stderr while its packages initialise, before the app's
+// own code runs. Such a locale asks for no translation: the app is told
+// English instead, where LANGUAGE does not already say otherwise.
+func appEnv(env []string) []string {
+	get := func(name string) string {
+		for i := len(env) - 1; i >= 0; i-- {
+			if v, ok := strings.CutPrefix(env[i], name+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	loc := get("LC_ALL")
+	if loc == "" {
+		loc = get("LC_MESSAGES")
+	}
+	if loc == "" {
+		loc = get("LANG")
+	}
+	base, _, _ := strings.Cut(loc, ".")
+	base, _, _ = strings.Cut(base, "@")
+	if (base == "C" || base == "POSIX") && loc != base && get("LANGUAGE") == "" {
+		return append(env, "LANGUAGE=en")
+	}
+	return env
+}
