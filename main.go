@@ -1,5 +1,8 @@
-// Command tokentray is a tray app that keeps OAuth tokens fresh; given a
-// subcommand it is the command line instead (no Fyne app is made).
+// Command tokentray-app (Tokentray.exe on Windows) is the desktop app, a tray
+// app that keeps OAuth tokens fresh; given a subcommand it is the command
+// line instead (no Fyne app is made). On Linux people and scripts run
+// tokentray (ui/cli/tokentray), the command line without Fyne, which starts
+// this program when asked for the app.
 package main
 
 import (
@@ -13,8 +16,7 @@ import (
 func main() {
 	if cli.IsCommand(os.Args[1:]) {
 		cli.UseParentConsole() // Windows GUI build started from a console: use it
-		open := func() (*core.App, error) { return core.Open(core.Options{}) }
-		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
+		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, cli.OpenCore))
 	}
 	if tray.Run(func() (tray.Runner, error) { return core.Open(core.Options{}) }, os.Args[1:]...) != nil {
 		os.Exit(1)

@@ -37,7 +37,7 @@ scan() { # scan NAME ARGS...: one govulncheck run, its findings printed in full
   local out
   out=$("$govulncheck" -db "$db" "$@" 2>&1)
   case $? in
-    0) echo "vulncheck: $name: clean ($(echo "$out" | tail -n 1))" ;;
+    0) echo "vulncheck: $name: clean ($(echo "$out" | grep -E "^(No vulnerabilities found|Your code is affected)" | tail -n 1))" ;;
     3) echo "$out"; echo "vulncheck: FAIL: $name has known vulnerabilities (above)"; rc=1 ;;
     *) echo "$out"; echo "vulncheck: FAIL: govulncheck could not scan $name"; rc=1 ;;
   esac

@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -84,6 +85,14 @@ func IsCommand(args []string) bool {
 
 // Opener opens the shared application core (store and keeper).
 type Opener func() (*core.App, error)
+
+// OpenCore is the Opener of a real command: the store in its usual place,
+// and a log on stderr of warnings and errors only (the commands say in
+// plain words what they do; a script's stderr gets nothing else).
+func OpenCore() (*core.App, error) {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return core.Open(core.Options{Logger: log})
+}
 
 // Run runs the command in args and returns the exit code.
 func Run(args []string, stdio IO, open Opener) int {

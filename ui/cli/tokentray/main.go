@@ -21,7 +21,6 @@ import (
 	"syscall"
 
 	"github.com/tokentray/tokentray/ui/cli"
-	"github.com/tokentray/tokentray/ui/core"
 )
 
 // appName is the desktop app's file name, beside this program.
@@ -29,8 +28,7 @@ const appName = "tokentray-app"
 
 func main() {
 	if cli.IsCommand(os.Args[1:]) {
-		open := func() (*core.App, error) { return core.Open(core.Options{}) }
-		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
+		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, cli.OpenCore))
 	}
 	app, err := appPath()
 	if err == nil {
@@ -65,8 +63,8 @@ func appPath() (string, error) {
 // English instead, where LANGUAGE does not already say otherwise.
 func appEnv(env []string) []string {
 	get := func(name string) string {
-		for i := len(env) - 1; i >= 0; i-- {
-			if v, ok := strings.CutPrefix(env[i], name+"="); ok {
+		for _, kv := range env { // the first counts, as for getenv
+			if v, ok := strings.CutPrefix(kv, name+"="); ok {
 				return v
 			}
 		}
