@@ -18,7 +18,6 @@ import (
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store/storetest"
 	"github.com/tokentray/tokentray/ui/cli"
-	"github.com/tokentray/tokentray/ui/core"
 )
 
 // The test binary plays two more roles, chosen by TOKENTRAY_ROLE: the
@@ -41,8 +40,7 @@ func TestMain(m *testing.M) {
 	}
 	switch role {
 	case "cli":
-		open := func() (*core.App, error) { return core.Open(core.Options{}) }
-		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, open))
+		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, cli.OpenCore))
 	case "browser":
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -36,13 +36,14 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestDemoAppEndToEnd starts the built app (demo build) in a real window
-// and tray
-// under a private Xvfb, on the test session's D-Bus and keyring; connects
-// the demo account through the loopback with a headless browser; checks the
-// account from the app's store (the command line of the same binary), that
-// a second launch only shows the first one's window, and takes a
-// screenshot. Set TOKENTRAY_SCREENSHOT to keep it.
+// TestDemoAppEndToEnd starts the built app (demo build, installed as
+// tokentray-app beside the tokentray command, which starts it, as a user's
+// menu entry does) in a real window and tray under a private Xvfb, on the
+// test session's D-Bus and keyring, with LANG=C.UTF-8 (no translation,
+// and no complaint about it either); connects the demo account through the
+// loopback with a headless browser; checks the account from the app's store
+// (the command line); that a second launch only shows the first one's
+// window; and takes a screenshot. Set TOKENTRAY_SCREENSHOT to keep it.
 func TestDemoAppEndToEnd(t *testing.T) {
 	storetest.RequireSession(t)
 	if _, err := exec.LookPath("import"); err != nil {
@@ -53,17 +54,29 @@ func TestDemoAppEndToEnd(t *testing.T) {
 	}
 	storetest.StartXvfb(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "tokentray-demo")
+	bin := filepath.Join(dir, "tokentray")
 	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("go", "build", "-tags", "demo", "-o", bin, strings.TrimSpace(string(root))).CombinedOutput(); err != nil {
-		t.Fatalf("build the demo app: %v\n%s", err, out)
+	appBuild := exec.Command("go", "build", "-tags", "demo", "-o", filepath.Join(dir, "tokentray-app"), ".")
+	cmdBuild := exec.Command("go", "build", "-o", bin, "./ui/cli/tokentray")
+	cmdBuild.Env = append(os.Environ(), "CGO_ENABLED=0")
+	for _, b := range []*exec.Cmd{appBuild, cmdBuild} {
+		b.Dir = strings.TrimSpace(string(root))
+		if out, err := b.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", b.Args, err, out)
+		}
 	}
 	browser := filepath.Join(dir, "browser")
 	os.WriteFile(browser, []byte(fmt.Sprintf("#!/bin/sh\nTOKENTRAY_ROLE=browser exec %q \"$1\"\n", os.Args[0])), 0o700)
-	env := append(os.Environ(), "TOKENTRAY_CONFIG_DIR="+filepath.Join(dir, "config"), "TOKENTRAY_BROWSER="+browser)
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); k != "LANG" && k != "LANGUAGE" && !strings.HasPrefix(k, "LC_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "LANG=C.UTF-8", "TOKENTRAY_CONFIG_DIR="+filepath.Join(dir, "config"), "TOKENTRAY_BROWSER="+browser)
 	run := func(args ...string) string {
 		t.Helper()
 		c := exec.Command(bin, args...)
@@ -89,6 +102,9 @@ func TestDemoAppEndToEnd(t *testing.T) {
 	defer func() {
 		app.Process.Kill()
 		<-exited
+		if strings.Contains(appLog.String(), "locale") {
+			t.Errorf("the app complained about the locale:\n%s", appLog.String())
+		}
 		if t.Failed() {
 			t.Logf("app output:\n%s", appLog.String())
 		}
