@@ -1,4 +1,4 @@
-// Package store keeps Tokentray's accounts: metadata in a JSON file (mode
+// Package store keeps Tokentray's accounts: metadata in JSON files (mode
 // 0600, written atomically, no secrets) and secrets sealed with AES-256-GCM
 // under a key held in the OS keyring (github.com/zalando/go-keyring). A file
 // lock serialises writers across processes, so the tray and any number of
@@ -7,6 +7,12 @@
 // Sealing with a keyring-held key, rather than putting tokens in the keyring
 // itself, avoids backend size limits (Windows 2,560 bytes, macOS about
 // 3,000; JWTs exceed both) and costs one keyring read per process.
+//
+// The metadata is one file for what changes seldom (accounts.json: the
+// accounts' names, providers and scopes, provider settings, preferences)
+// and one small file per account for what changes at every refresh
+// (state/ID.json: expiry, status, last error), so that a refresh writes
+// the same few hundred bytes however many accounts there are.
 package store
 
 import (
@@ -21,6 +27,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -100,11 +107,47 @@ func (e *WriteError) Message() string {
 }
 
 const (
-	metadataFile    = "accounts.json"
-	metadataVersion = 1
+	metadataFile = "accounts.json"
+	// metadataVersion 2 keeps each account's refresh state in state/; a
+	// version 1 file (all in accounts.json) is read, and rewritten as 2 at
+	// the first change. A Tokentray that knows only 1 refuses a 2 rather
+	// than overwrite it.
+	metadataVersion = 2
 	lockFile        = "lock"
 	secretsDir      = "secrets"
+	stateDir        = "state"
 )
+
+// accountState is the part of an Account that changes at every refresh,
+// kept in a file of its own per account.
+type accountState struct {
+	Expiry        time.Time `json:"expiry,omitzero"`
+	RefreshExpiry time.Time `json:"refresh_expiry,omitzero"`
+	LastRefresh   time.Time `json:"last_refresh,omitzero"`
+	Status        string    `json:"status,omitempty"`
+	LastError     string    `json:"last_error,omitempty"`
+}
+
+func (a Account) state() accountState {
+	return accountState{a.Expiry, a.RefreshExpiry, a.LastRefresh, a.Status, a.LastError}
+}
+
+func (a *Account) setState(st accountState) {
+	a.Expiry, a.RefreshExpiry, a.LastRefresh, a.Status, a.LastError = st.Expiry, st.RefreshExpiry, st.LastRefresh, st.Status, st.LastError
+}
+
+// equal reports whether two states are the same (times compared as
+// instants, as they read back from JSON).
+func (st accountState) equal(o accountState) bool {
+	return st.Expiry.Equal(o.Expiry) && st.RefreshExpiry.Equal(o.RefreshExpiry) && st.LastRefresh.Equal(o.LastRefresh) &&
+		st.Status == o.Status && st.LastError == o.LastError
+}
+
+// settled is a without its state: what accounts.json holds of it.
+func (a Account) settled() Account {
+	a.setState(accountState{})
+	return a
+}
 
 type metadata struct {
 	Version  int       `json:"version"`
@@ -146,7 +189,15 @@ type Store struct {
 	key   sealKey
 
 	cacheMu sync.Mutex
-	cache   *cachedMetadata // the last file parsed
+	cache   *cachedMetadata        // the last accounts.json parsed
+	states  map[string]cachedState // the last state file parsed, by account ID
+}
+
+// cachedState is a parsed state file and the file it came from (see
+// cachedMetadata).
+type cachedState struct {
+	fi os.FileInfo
+	st accountState
 }
 
 // cachedMetadata is a parsed metadata file and the file it came from: every
@@ -182,10 +233,12 @@ func Open(opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(dir, secretsDir), 0o700); err != nil {
-		return nil, fmt.Errorf("create %s: %w", dir, err)
+	for _, d := range []string{secretsDir, stateDir} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
+			return nil, fmt.Errorf("create %s: %w", dir, err)
+		}
 	}
-	for _, d := range []string{dir, filepath.Join(dir, secretsDir)} {
+	for _, d := range []string{dir, filepath.Join(dir, secretsDir), filepath.Join(dir, stateDir)} {
 		if err := restrictDir(d); err != nil {
 			return nil, fmt.Errorf("restrict %s: %w", d, err)
 		}
@@ -195,6 +248,7 @@ func Open(opts Options) (*Store, error) {
 		service: opts.Service,
 		timeout: opts.KeyringTimeout,
 		keyring: opts.keyring,
+		states:  map[string]cachedState{},
 		mu:      make(chan struct{}, 1),
 		flock:   flock.New(filepath.Join(dir, lockFile), flock.SetPermissions(0o600)),
 	}
@@ -249,9 +303,75 @@ func (s *Store) Account(id string) (Account, error) {
 	return Account{}, fmt.Errorf("account %q: %w", id, ErrNotFound)
 }
 
-// read returns the metadata file's content, a copy the caller may change.
-// An unchanged file is parsed once.
+// read returns the metadata, each account with its state, as a copy the
+// caller may change.
 func (s *Store) read() (*metadata, error) {
+	md, err := s.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	for i := range md.Accounts {
+		if st, ok := s.readState(md.Accounts[i].ID); ok {
+			md.Accounts[i].setState(st)
+		}
+	}
+	return md, nil
+}
+
+// readState returns the account's state file, if it has one that reads
+// (an account connected by a version 1 Tokentray keeps its state in
+// accounts.json until its first change). An unchanged file is parsed once.
+// A damaged one is passed over: the state is rewritten at the next
+// refresh, and meanwhile the account shows what accounts.json last said.
+func (s *Store) readState(id string) (accountState, bool) {
+	if !validName(id) {
+		return accountState{}, false
+	}
+	path := s.statePath(id)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return accountState{}, false
+	}
+	s.cacheMu.Lock()
+	c, ok := s.states[id]
+	s.cacheMu.Unlock()
+	if ok && os.SameFile(c.fi, fi) && c.fi.Size() == fi.Size() && c.fi.ModTime().Equal(fi.ModTime()) {
+		return c.st, true
+	}
+	data, err := readShared(path)
+	var st accountState
+	if err != nil || json.Unmarshal(data, &st) != nil {
+		return accountState{}, false
+	}
+	s.cacheMu.Lock()
+	s.states[id] = cachedState{fi: fi, st: st}
+	s.cacheMu.Unlock()
+	return st, true
+}
+
+func (s *Store) statePath(id string) string { return filepath.Join(s.dir, stateDir, id+".json") }
+
+// writeState replaces the account's state file.
+func (s *Store) writeState(id string, st accountState) error {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("encode state of %s: %w", id, err)
+	}
+	path := s.statePath(id)
+	if err := writeAtomic(path, append(data, '\n')); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(path); err == nil {
+		s.cacheMu.Lock()
+		s.states[id] = cachedState{fi: fi, st: st}
+		s.cacheMu.Unlock()
+	}
+	return nil
+}
+
+// readIndex returns accounts.json's content, a copy the caller may change.
+// An unchanged file is parsed once.
+func (s *Store) readIndex() (*metadata, error) {
 	path := filepath.Join(s.dir, metadataFile)
 	f, err := openShared(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -279,7 +399,7 @@ func (s *Store) read() (*metadata, error) {
 	if err := json.Unmarshal(data, &md); err != nil {
 		return nil, s.corrupt(path, data, err)
 	}
-	if md.Version != metadataVersion {
+	if md.Version != 1 && md.Version != metadataVersion {
 		return nil, s.corrupt(path, data, fmt.Errorf("unknown version %d", md.Version))
 	}
 	s.cacheMu.Lock()
@@ -314,9 +434,23 @@ func (s *Store) corrupt(path string, data []byte, cause error) error {
 	return &CorruptError{Path: path, Backup: backup, Err: cause}
 }
 
-// write replaces the metadata file. The caller holds the store lock, so the
-// file it just renamed into place is still its own when it stats it.
+// write replaces accounts.json with md, its accounts' states left to their
+// own files: those it does not find yet (an account kept by a version 1
+// file) are written first. The caller holds the store lock, so the file it
+// just renamed into place is still its own when it stats it.
 func (s *Store) write(md *metadata) error {
+	md = md.clone()
+	md.Version = metadataVersion
+	for i, a := range md.Accounts {
+		if st := a.state(); validName(a.ID) && !st.equal(accountState{}) {
+			if _, err := os.Stat(s.statePath(a.ID)); errors.Is(err, fs.ErrNotExist) {
+				if err := s.writeState(a.ID, st); err != nil {
+					return err
+				}
+			}
+		}
+		md.Accounts[i] = a.settled()
+	}
 	data, err := json.MarshalIndent(md, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode metadata: %w", err)
@@ -411,7 +545,8 @@ func (tx *Tx) Accounts() ([]Account, error) { return tx.s.Accounts() }
 // Account returns one account, or ErrNotFound.
 func (tx *Tx) Account(id string) (Account, error) { return tx.s.Account(id) }
 
-// PutAccount adds a, or replaces the account with a's ID.
+// PutAccount adds a, or replaces the account with a's ID. A change of its
+// state alone (a refresh) writes only the account's state file.
 func (tx *Tx) PutAccount(a Account) error {
 	if !validName(a.ID) {
 		return fmt.Errorf("account ID %q: want letters, digits, '-', '_' or '.'", a.ID)
@@ -421,6 +556,18 @@ func (tx *Tx) PutAccount(a Account) error {
 		return err
 	}
 	i := slices.IndexFunc(md.Accounts, func(x Account) bool { return x.ID == a.ID })
+	// The state first: a new account's replaces any left by an account of
+	// that ID removed before.
+	if i < 0 || !a.state().equal(md.Accounts[i].state()) {
+		if err := tx.s.writeState(a.ID, a.state()); err != nil {
+			return err
+		}
+	}
+	if i >= 0 && reflect.DeepEqual(a.settled(), md.Accounts[i].settled()) {
+		if _, ok := tx.s.readState(a.ID); ok || a.state().equal(accountState{}) {
+			return nil // accounts.json already says all the rest
+		}
+	}
 	if i >= 0 {
 		md.Accounts[i] = a
 	} else {
@@ -439,6 +586,11 @@ func (tx *Tx) DeleteAccount(id string) error {
 	md.Accounts = slices.DeleteFunc(md.Accounts, func(x Account) bool { return x.ID == id })
 	if err := tx.s.write(md); err != nil {
 		return err
+	}
+	if validName(id) {
+		if err := os.Remove(tx.s.statePath(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove state of %s: %w", id, err)
+		}
 	}
 	return tx.DeleteSecret(accountSecret(id))
 }

@@ -91,8 +91,10 @@ func TestFaultDiskFull(t *testing.T) {
 	w := f.watch(k)
 	metaPath := filepath.Join(f.st.Dir(), "accounts.json")
 	sealedPath := filepath.Join(f.st.Dir(), "secrets", "account-a.sealed")
+	statePath := filepath.Join(f.st.Dir(), "state", "a.json")
 	metaBefore, _ := os.ReadFile(metaPath)
 	sealedBefore, _ := os.ReadFile(sealedPath)
+	stateBefore, _ := os.ReadFile(statePath)
 
 	limit, lift := fileSizeLimit(t)
 
@@ -105,6 +107,7 @@ func TestFaultDiskFull(t *testing.T) {
 	k.tick() // must not try again before the retry time
 	metaFull, _ := os.ReadFile(metaPath)
 	sealedFull, _ := os.ReadFile(sealedPath)
+	stateFull, _ := os.ReadFile(statePath)
 	lift()
 
 	if e.Kind != EventRefreshFailed || !errors.Is(e.Err, store.ErrWrite) {
@@ -119,9 +122,9 @@ func TestFaultDiskFull(t *testing.T) {
 	if n := f.srv.GrantCount("refresh_token"); n != 1 {
 		t.Errorf("%d refreshes while the disk was full, want 1 (the new token is kept, not fetched again)", n)
 	}
-	if !bytes.Equal(metaFull, metaBefore) || !bytes.Equal(sealedFull, sealedBefore) {
-		t.Errorf("files changed while the disk was full (metadata same: %v, sealed same: %v)",
-			bytes.Equal(metaFull, metaBefore), bytes.Equal(sealedFull, sealedBefore))
+	if !bytes.Equal(metaFull, metaBefore) || !bytes.Equal(sealedFull, sealedBefore) || !bytes.Equal(stateFull, stateBefore) || len(stateBefore) == 0 {
+		t.Errorf("files changed while the disk was full (metadata same: %v, sealed same: %v, state same: %v, %d bytes)",
+			bytes.Equal(metaFull, metaBefore), bytes.Equal(sealedFull, sealedBefore), bytes.Equal(stateFull, stateBefore), len(stateBefore))
 	}
 
 	// 2. Space is back: the next try saves the token kept in memory.
@@ -138,16 +141,24 @@ func TestFaultDiskFull(t *testing.T) {
 		t.Error(why)
 	}
 
-	// 3. Only the metadata file (the larger one) cannot be written.
-	sealed, _ := os.Stat(sealedPath)
-	meta, _ := os.Stat(metaPath)
-	if sealed.Size()+256 >= meta.Size() {
-		t.Fatalf("sealed %d bytes, metadata %d: no room for a limit between them", sealed.Size(), meta.Size())
+	// 3. Only the metadata (the account's state file, smaller than the
+	// sealed token, so no size limit can single it out) cannot be written:
+	// its folder is gone, a file in its place.
+	stateDir := filepath.Join(f.st.Dir(), "state")
+	if err := os.RemoveAll(stateDir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stateDir, nil, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	f.offset.Add(int64(2 * time.Hour)) // due again
-	limit(uint64(sealed.Size() + 256))
 	k.tick()
-	lift()
+	if err := os.Remove(stateDir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(stateDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	tok, err := f.st.LoadToken(f.ctx, "a")
 	if err != nil {
 		t.Fatal(err)
