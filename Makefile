@@ -17,14 +17,16 @@ LDFLAGS := -X github.com/tokentray/tokentray/ui/cli.Version=$(VERSION)
 FYNE    := $(shell $(GO) env GOPATH)/bin/fyne
 GOVULNCHECK := $(shell $(GO) env GOPATH)/bin/govulncheck
 
-# Fyne needs a C compiler and the X11/OpenGL headers to build.
+# Fyne needs a C compiler and the X11/OpenGL headers to build; packaging
+# needs xz (tar.xz), which a minimal Debian lacks.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
-              libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+              libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev xz-utils
 # The tests need a virtual display, a private D-Bus session, a real Secret
 # Service (gnome-keyring), and a real browser with a light window manager
 # (Clio's approval page read from the window title), and ImageMagick for the
-# app's screenshot.
-TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils
+# app's screenshot; procps for pkill, which stops the private session's
+# keyring daemon.
+TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils procps
 
 .PHONY: run build package package-check install test faults bench fuzz vulncheck deps test-deps vet fmt-check check-deps clean \
         windows msi test-windows test-windows-skipped windows-deps windows-test-deps

@@ -5,7 +5,7 @@
 # (never the user's real keyring), and its own Xvfb display.
 set -euo pipefail
 
-for tool in dbus-run-session gnome-keyring-daemon Xvfb; do
+for tool in dbus-run-session gnome-keyring-daemon Xvfb pkill; do
   command -v "$tool" >/dev/null || { echo "session.sh: $tool is missing (run make test, which installs it)" >&2; exit 1; }
 done
 
@@ -16,7 +16,7 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/tokentray-test.XXXXXX")"
 xvfb_pid=
 cleanup() {
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null || true
-  pkill -f -- "--control-directory=$tmp/run/keyring" 2>/dev/null || true
+  pkill -f -- "--control-directory=$tmp/run/keyring" || true # none left is fine
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
