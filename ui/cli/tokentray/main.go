@@ -31,10 +31,13 @@ func main() {
 		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, cli.OpenCore))
 	}
 	app, err := appPath()
-	if err == nil {
-		err = syscall.Exec(app, append([]string{app}, os.Args[1:]...), appEnv(os.Environ()))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "tokentray: the desktop app (%s) is not installed beside this program or on your PATH. "+
+			"Install Tokentray from its package (or make install), or give a command: tokentray help\n", appName)
+		os.Exit(cli.ExitError)
 	}
-	fmt.Fprintf(os.Stderr, "tokentray: cannot start the desktop app: %v\n", err)
+	err = syscall.Exec(app, append([]string{app}, os.Args[1:]...), appEnv(os.Environ()))
+	fmt.Fprintf(os.Stderr, "tokentray: cannot start the desktop app %s: %v\n", app, err)
 	os.Exit(cli.ExitError)
 }
 
