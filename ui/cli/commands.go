@@ -17,6 +17,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/core"
 )
 
 func cmdToken(ctx context.Context, e *env, args []string) error {
@@ -35,7 +36,7 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 	default:
 		return usagef("unknown --format %q: want raw, header, json or wrapper", *format)
 	}
-	tok, acct, err := e.freshToken(ctx, pos[0], *minValid)
+	tok, acct, err := e.freshToken(ctx, pos[0], *minValid, *format == "wrapper")
 	if err != nil {
 		return err
 	}
@@ -44,23 +45,23 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 
 // freshToken finds the account by name and hands out its token through the
 // keeper, with the account as it is after any refresh (scopes, extras).
-func (e *env) freshToken(ctx context.Context, name string, minValid time.Duration) (*oauth2.Token, store.Account, error) {
+// When the desktop app runs for the same store it is asked (it keeps the
+// keyring's key already), unless the refresh token is wanted too, which
+// the app never hands out.
+func (e *env) freshToken(ctx context.Context, name string, minValid time.Duration, withRefreshToken bool) (*oauth2.Token, store.Account, error) {
+	if !withRefreshToken && e.app == nil {
+		if dir, err := store.DefaultDir(); err == nil {
+			tok, acct, err := core.AskToken(ctx, dir, name, minValid)
+			if !errors.Is(err, core.ErrNoTokenServer) {
+				return tok, acct, err
+			}
+		}
+	}
 	app, err := e.core()
 	if err != nil {
 		return nil, store.Account{}, err
 	}
-	acct, err := app.Find(name)
-	if err != nil {
-		return nil, store.Account{}, err
-	}
-	tok, err := app.Keeper.EnsureFresh(ctx, acct.ID, minValid)
-	if err != nil {
-		return nil, store.Account{}, err
-	}
-	if acct, err = app.Store.Account(acct.ID); err != nil {
-		return nil, store.Account{}, err
-	}
-	return tok, acct, nil
+	return app.FreshToken(ctx, name, minValid)
 }
 
 // writeToken prints exactly the token in the asked format, and a newline.
@@ -319,7 +320,7 @@ func cmdExec(ctx context.Context, e *env, args []string) error {
 	if len(pos) < 3 || pos[1] != "--" {
 		return usagef("exec takes an account name, then -- and a command")
 	}
-	tok, _, err := e.freshToken(ctx, pos[0], *minValid)
+	tok, _, err := e.freshToken(ctx, pos[0], *minValid, false)
 	if err != nil {
 		return err
 	}

@@ -23,11 +23,12 @@ type demoBackend interface {
 }
 
 // Runner is what Run needs: the Backend, provider settings for the demo,
-// the keeper's lifetime, and where the config lives.
+// the keeper's lifetime, the token endpoint, and where the config lives.
 type Runner interface {
 	Backend
 	demoBackend
 	StartKeeper()
+	ListenTokens() (*core.TokenEndpoint, error)
 	Close() error
 	ConfigDir() string
 }
@@ -49,6 +50,22 @@ func Run(open func() (Runner, error), files ...string) error {
 		return err
 	}
 	defer inst.Close() // stops Serve and waits for it
+
+	// `tokentray token` asks this instance first (ui/core's token
+	// endpoint); without it the command line gets tokens itself.
+	if tokens, err := be.ListenTokens(); err != nil {
+		fmt.Fprintln(os.Stderr, "tokentray:", err)
+	} else {
+		ctx, stop := context.WithCancel(context.Background())
+		served := make(chan struct{})
+		go func() {
+			defer close(served)
+			if err := tokens.Serve(ctx); err != nil {
+				fmt.Fprintln(os.Stderr, "tokentray:", err)
+			}
+		}()
+		defer func() { stop(); <-served }()
+	}
 
 	stopDemo, err := startDemo(context.Background(), be)
 	if err != nil {

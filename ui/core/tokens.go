@@ -1,0 +1,94 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/store"
+)
+
+// FreshToken finds the account by name (or ID) and hands out its token
+// through the keeper, valid for at least minValid, with the account as it
+// is after any refresh (scopes, extras).
+func (a *App) FreshToken(ctx context.Context, name string, minValid time.Duration) (*oauth2.Token, store.Account, error) {
+	acct, err := a.Find(name)
+	if err != nil {
+		return nil, store.Account{}, err
+	}
+	tok, err := a.Keeper.EnsureFresh(ctx, acct.ID, minValid)
+	if err != nil {
+		return nil, store.Account{}, err
+	}
+	if acct, err = a.Store.Account(acct.ID); err != nil {
+		return nil, store.Account{}, err
+	}
+	return tok, acct, nil
+}
+
+// ErrNoTokenServer: no desktop app of this user answers token requests for
+// this config dir (none runs, it serves another dir, or this OS has no
+// token endpoint); the caller gets the token itself.
+var ErrNoTokenServer = errors.New("no running Tokentray serves tokens here")
+
+// tokenRequest is what `tokentray token` asks the running app, one JSON
+// line: which account, how long its token must stay valid, and for which
+// config dir (an app with another store does not answer).
+type tokenRequest struct {
+	ConfigDir string        `json:"config_dir"`
+	Name      string        `json:"name"`
+	MinValid  time.Duration `json:"min_valid"`
+}
+
+// tokenReply is the app's answer, one JSON line: the access token (never
+// the refresh token) with the account, or the error as the command line
+// would word it.
+type tokenReply struct {
+	AccessToken string         `json:"access_token,omitempty"`
+	TokenType   string         `json:"token_type,omitempty"`
+	Expiry      time.Time      `json:"expiry,omitzero"`
+	Account     *store.Account `json:"account,omitempty"`
+	Err         *RemoteError   `json:"error,omitempty"`
+	// Elsewhere: this app keeps another config dir's accounts.
+	Elsewhere bool `json:"elsewhere,omitempty"`
+}
+
+// RemoteError is a failure the running app met getting a token, carried
+// back to the command line with the same wording and the same kind, so
+// that its message and exit code are those of the direct path.
+type RemoteError struct {
+	Text      string `json:"text"`              // the error's own text
+	Plain     string `json:"message,omitempty"` // its Message(), if it had one
+	Reconnect bool   `json:"reconnect,omitempty"`
+	Keyring   bool   `json:"keyring,omitempty"`
+}
+
+func (e *RemoteError) Error() string { return e.Text }
+
+// Message is the plain sentence the app had for the error, else its text
+// as the command line shows an error without one.
+func (e *RemoteError) Message() string {
+	if e.Plain != "" {
+		return e.Plain
+	}
+	return strings.TrimPrefix(e.Text, "tokentray: ")
+}
+
+// Is matches the sentinels the command line chooses its exit code by.
+func (e *RemoteError) Is(target error) bool {
+	return e.Reconnect && target == auth.ErrReconnectNeeded || e.Keyring && target == store.ErrKeyringUnavailable
+}
+
+func remoteError(err error) *RemoteError {
+	r := &RemoteError{Text: err.Error(), Reconnect: errors.Is(err, auth.ErrReconnectNeeded),
+		Keyring: errors.Is(err, store.ErrKeyringUnavailable)}
+	var m interface{ Message() string }
+	if errors.As(err, &m) {
+		r.Plain = m.Message()
+	}
+	return r
+}
