@@ -261,7 +261,7 @@ func Open(opts Options) (*Store, error) {
 	if s.keyring == nil {
 		s.keyring = osKeyring{}
 	}
-	if _, err := s.read(); err != nil {
+	if _, err := s.readIndex(); err != nil {
 		if !opts.ResetCorrupt || !errors.Is(err, ErrCorrupt) {
 			return nil, err
 		}
@@ -289,18 +289,31 @@ func (s *Store) Accounts() ([]Account, error) {
 	return md.Accounts, nil
 }
 
-// Account returns one account, or ErrNotFound.
+// Account returns one account, or ErrNotFound. It reads accounts.json
+// and that account's state alone.
 func (s *Store) Account(id string) (Account, error) {
-	md, err := s.read()
+	md, err := s.readIndex()
 	if err != nil {
 		return Account{}, err
 	}
-	for _, a := range md.Accounts {
-		if a.ID == id {
-			return a, nil
-		}
+	if i := md.index(id); i >= 0 {
+		return md.account(s, i), nil
 	}
 	return Account{}, fmt.Errorf("account %q: %w", id, ErrNotFound)
+}
+
+// index is the position of account id in md, or -1.
+func (md *metadata) index(id string) int {
+	return slices.IndexFunc(md.Accounts, func(x Account) bool { return x.ID == id })
+}
+
+// account is md's account i with its state.
+func (md *metadata) account(s *Store, i int) Account {
+	a := md.Accounts[i]
+	if st, ok := s.readState(a.ID); ok {
+		a.setState(st)
+	}
+	return a
 }
 
 // read returns the metadata, each account with its state, as a copy the
@@ -311,9 +324,7 @@ func (s *Store) read() (*metadata, error) {
 		return nil, err
 	}
 	for i := range md.Accounts {
-		if st, ok := s.readState(md.Accounts[i].ID); ok {
-			md.Accounts[i].setState(st)
-		}
+		md.Accounts[i] = md.account(s, i)
 	}
 	return md, nil
 }
@@ -551,19 +562,23 @@ func (tx *Tx) PutAccount(a Account) error {
 	if !validName(a.ID) {
 		return fmt.Errorf("account ID %q: want letters, digits, '-', '_' or '.'", a.ID)
 	}
-	md, err := tx.s.read()
+	md, err := tx.s.readIndex()
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(md.Accounts, func(x Account) bool { return x.ID == a.ID })
+	i := md.index(a.ID)
+	var cur Account
+	if i >= 0 {
+		cur = md.account(tx.s, i)
+	}
 	// The state first: a new account's replaces any left by an account of
 	// that ID removed before.
-	if i < 0 || !a.state().equal(md.Accounts[i].state()) {
+	if i < 0 || !a.state().equal(cur.state()) {
 		if err := tx.s.writeState(a.ID, a.state()); err != nil {
 			return err
 		}
 	}
-	if i >= 0 && reflect.DeepEqual(a.settled(), md.Accounts[i].settled()) {
+	if i >= 0 && reflect.DeepEqual(a.settled(), cur.settled()) {
 		if _, ok := tx.s.readState(a.ID); ok || a.state().equal(accountState{}) {
 			return nil // accounts.json already says all the rest
 		}
@@ -579,7 +594,7 @@ func (tx *Tx) PutAccount(a Account) error {
 // DeleteAccount removes the account and its sealed secret. Deleting an
 // unknown account is not an error.
 func (tx *Tx) DeleteAccount(id string) error {
-	md, err := tx.s.read()
+	md, err := tx.s.readIndex()
 	if err != nil {
 		return err
 	}
@@ -597,7 +612,7 @@ func (tx *Tx) DeleteAccount(id string) error {
 
 // Providers returns the stored provider settings by provider ID.
 func (s *Store) Providers() (map[string]json.RawMessage, error) {
-	md, err := s.read()
+	md, err := s.readIndex()
 	if err != nil {
 		return nil, err
 	}
@@ -606,7 +621,7 @@ func (s *Store) Providers() (map[string]json.RawMessage, error) {
 
 // Settings returns the stored preferences (nil when none were saved).
 func (s *Store) Settings() (json.RawMessage, error) {
-	md, err := s.read()
+	md, err := s.readIndex()
 	if err != nil {
 		return nil, err
 	}
@@ -615,7 +630,7 @@ func (s *Store) Settings() (json.RawMessage, error) {
 
 // PutSettings stores the preferences.
 func (tx *Tx) PutSettings(settings json.RawMessage) error {
-	md, err := tx.s.read()
+	md, err := tx.s.readIndex()
 	if err != nil {
 		return err
 	}
@@ -628,7 +643,7 @@ func (tx *Tx) PutProvider(id string, settings json.RawMessage) error {
 	if !validName(id) {
 		return fmt.Errorf("provider ID %q: want letters, digits, '-', '_' or '.'", id)
 	}
-	md, err := tx.s.read()
+	md, err := tx.s.readIndex()
 	if err != nil {
 		return err
 	}
