@@ -259,7 +259,7 @@ faults: test-deps
 bench: test-deps
 	@mkdir -p bin/bench && rm -f bin/bench/go.txt bin/bench/idle.txt && start=$$(date +%s); \
 	set -o pipefail; \
-	./testdata/session.sh $(GO) test -run '^$$' -bench KeeperScale -benchtime=1x -count=3 -timeout 30m ./auth/keeper/ | tee -a bin/bench/go.txt && \
+	./testdata/session.sh $(GO) test -run '^$$' -bench KeeperScale -benchtime=1x -count=3 -timeout 45m ./auth/keeper/ | tee -a bin/bench/go.txt && \
 	./testdata/session.sh $(GO) test -run '^$$' -bench ConnectFlow -benchtime=20x -count=5 ./ui/core/ | tee -a bin/bench/go.txt && \
 	./testdata/session.sh $(GO) test -run '^$$' -bench TokenVsProcessStart -benchtime=1x -count=5 -timeout 20m ./ui/cli/ | tee -a bin/bench/go.txt && \
 	for i in 1 2 3; do ./testdata/session.sh ./testdata/idle-bench.sh 30 | tee -a bin/bench/idle.txt || exit 1; done && \
