@@ -57,7 +57,13 @@ func (a *App) ListenTokens() (*TokenEndpoint, error) {
 	path := filepath.Join(dir, tokenSocket)
 	os.Remove(path) // left by a crash: the caller holds the instance
 	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err == nil {
+		err = os.Chmod(path, 0o600)
+	}
 	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
 		return nil, fmt.Errorf("token endpoint: %w", err)
 	}
 	return &TokenEndpoint{a: a, ln: ln}, nil
