@@ -103,7 +103,8 @@ type UI struct {
 	top       *fyne.Container
 	statuses  []keeper.Status
 	names     map[string]string // provider ID → name
-	menuSig   string
+	menuSig   string            // what the tray menu shows, to rebuild it only on change
+	listSig   string            // what the window's list shows, likewise
 	list      *widget.List
 	empty     *fyne.Container
 	status    *widget.Label
@@ -265,7 +266,16 @@ func (u *UI) setStatuses(sts []keeper.Status, names map[string]string) {
 	u.statuses, u.names = sts, names
 	now := u.opts.Now()
 	if u.list != nil {
-		u.list.Refresh()
+		// Redrawn only when what it shows changed: the periodic reload
+		// mostly finds the same words, and an idle app should not redraw.
+		var sig strings.Builder
+		for _, s := range sts {
+			fmt.Fprintf(&sig, "|%s|%s|%s", s.ID, u.label(s), u.detail(s))
+		}
+		if sig.String() != u.listSig || len(sts) == 0 {
+			u.listSig = sig.String()
+			u.list.Refresh()
+		}
 		if len(sts) == 0 {
 			u.empty.Show()
 		} else {
