@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -143,6 +144,9 @@ func New(a fyne.App, be Backend, tray Tray, opts Options) *UI {
 // Window is the accounts window.
 func (u *UI) Window() fyne.Window { return u.win }
 
+// startupSettles is how long after Start the start-up memory is returned.
+const startupSettles = 8 * time.Second
+
 // Start loads the accounts and follows the keeper's events until Close.
 func (u *UI) Start() {
 	events, unsubscribe := u.be.Subscribe(64)
@@ -159,6 +163,18 @@ func (u *UI) Start() {
 			}
 		})
 	}
+	// Starting up (parsing fonts, building the window) leaves garbage that
+	// Go would hand back to the system only slowly; an app that then idles
+	// all day returns it once, when the window has settled.
+	u.goOwned(func() {
+		t := time.NewTimer(startupSettles)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			debug.FreeOSMemory()
+		case <-u.ctx.Done():
+		}
+	})
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
