@@ -112,9 +112,12 @@ func (a *App) answerToken(ctx context.Context, c *net.UnixConn, myDir string) {
 		reply.Elsewhere = true // the caller goes on by itself
 	} else {
 		tok, acct, err := a.FreshToken(ctx, req.Name, req.MinValid)
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return // the app is quitting: no answer, the command asks the store
+		case err != nil:
 			reply.Err = remoteError(err)
-		} else {
+		default:
 			reply.AccessToken, reply.TokenType, reply.Expiry, reply.Account = tok.AccessToken, tok.TokenType, tok.Expiry, &acct
 		}
 	}
