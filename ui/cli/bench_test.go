@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,26 +74,6 @@ func BenchmarkTokenVsProcessStart(b *testing.B) {
 		slices.Sort(d)
 		return d[len(d)/2]
 	}
-	serve := func() (stop func()) { // the running app's token endpoint
-		app, err := core.Open(core.Options{Dir: filepath.Join(dir, "config")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		tokens, err := app.ListenTokens()
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		served := make(chan error, 1)
-		go func() { served <- tokens.Serve(ctx) }()
-		return func() {
-			cancel()
-			if err := <-served; err != nil {
-				b.Error(err)
-			}
-			app.Close()
-		}
-	}
 	for range b.N {
 		var h, tk, v, ha, ta []time.Duration
 		for range 50 { // side by side, so that the machine's drift hits all three
@@ -100,7 +81,7 @@ func BenchmarkTokenVsProcessStart(b *testing.B) {
 			tk = append(tk, timed(bin, "token", "claude"))
 			v = append(v, timed(bin, "--version"))
 		}
-		stop := serve()
+		stop := serveTokens(b, filepath.Join(dir, "config"))
 		for range 50 {
 			ha = append(ha, timed(hello))
 			ta = append(ta, timed(bin, "token", "claude"))
@@ -118,4 +99,31 @@ func BenchmarkTokenVsProcessStart(b *testing.B) {
 	if n := srv.GrantCount("refresh_token"); n != 0 {
 		b.Errorf("%d refreshes: the token was fresh", n)
 	}
+}
+
+// serveTokens runs, in this process, the token endpoint the desktop app
+// runs for the store in configDir (ui/core's), until stop is called or tb
+// ends.
+func serveTokens(tb testing.TB, configDir string) (stop func()) {
+	tb.Helper()
+	app, err := core.Open(core.Options{Dir: configDir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tokens, err := app.ListenTokens()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- tokens.Serve(ctx) }()
+	stop = sync.OnceFunc(func() {
+		cancel()
+		if err := <-served; err != nil {
+			tb.Errorf("token endpoint: %v", err)
+		}
+		app.Close()
+	})
+	tb.Cleanup(stop)
+	return stop
 }

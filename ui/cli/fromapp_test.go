@@ -3,7 +3,6 @@
 package cli_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store/storetest"
 	"github.com/tokentray/tokentray/ui/cli"
-	"github.com/tokentray/tokentray/ui/core"
 )
 
 // TestTokenFromRunningApp: while the desktop app runs for the same store,
@@ -30,24 +28,7 @@ func TestTokenFromRunningApp(t *testing.T) {
 	storetest.Secret(t, direct)
 	unknownDirect := c.run("", "token", "Nobody")
 
-	app, err := core.Open(core.Options{Dir: c.dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokens, err := app.ListenTokens()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- tokens.Serve(ctx) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-		app.Close()
-	})
+	stop := serveTokens(t, c.dir)
 	noKeyring := []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent"}
 	r := c.runWith(strings.NewReader(""), noKeyring, "token", "Work")
 	if r.code != 0 || strings.TrimSpace(r.out) != direct || r.errOut != "" {
@@ -73,10 +54,6 @@ func TestTokenFromRunningApp(t *testing.T) {
 	}
 
 	stop()
-	if err := <-served; err != nil {
-		t.Errorf("Serve: %v", err)
-	}
-	served <- nil // for the cleanup
 	if tok := strings.TrimSpace(c.ok("", "token", "Work")); tok != direct {
 		t.Error("after the app ended, the store gives another token")
 	}
