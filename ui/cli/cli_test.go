@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
+
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store/storetest"
 	"github.com/tokentray/tokentray/ui/cli"
@@ -398,22 +400,45 @@ func TestConcurrentTokenProcesses(t *testing.T) {
 	}
 }
 
-// TestDoctor: the keyring check passes on the test session's keyring, and
-// what is missing (no tray host here) is said with its fix.
+// TestDoctor: the keyring check passes on a real keyring, and what is
+// missing is said with its fix. On Linux the session is a private bus of
+// this test's own (other tests of the run start tray hosts on the shared
+// one): without a tray host doctor says so and fails; once one holds the
+// StatusNotifierWatcher name, it says ok.
 func TestDoctor(t *testing.T) {
 	c := newCLI(t, authtest.Config{})
-	r := c.run("", "doctor")
-	if !strings.Contains(r.out, "ok    system keyring reachable and unlocked") {
-		t.Errorf("doctor:\n%s", r.out)
-	}
 	if runtime.GOOS == "windows" {
-		if r.code != 0 || !strings.Contains(r.out, "ok    tray: the Windows notification area") || strings.Contains(r.out, "D-Bus") {
+		r := c.run("", "doctor")
+		if r.code != 0 || !strings.Contains(r.out, "ok    system keyring reachable and unlocked") ||
+			!strings.Contains(r.out, "ok    tray: the Windows notification area") || strings.Contains(r.out, "D-Bus") {
 			t.Errorf("doctor on Windows: exit %d\n%s", r.code, r.out)
 		}
 		return
 	}
+	kr := storetest.StartKeyring(t)
+	r := c.runWith(strings.NewReader(""), kr.Env, "doctor")
+	if !strings.Contains(r.out, "ok    system keyring reachable and unlocked") {
+		t.Errorf("doctor:\n%s", r.out)
+	}
 	if !strings.Contains(r.out, "FAIL  tray host") || !strings.Contains(r.out, "AppIndicator") || r.code != cli.ExitError {
 		t.Errorf("doctor without a tray host: exit %d\n%s", r.code, r.out)
+	}
+	var addr string
+	for _, kv := range kr.Env {
+		if v, ok := strings.CutPrefix(kv, "DBUS_SESSION_BUS_ADDRESS="); ok {
+			addr = v
+		}
+	}
+	host, err := dbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	if reply, err := host.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("become the tray host: %v %v", reply, err)
+	}
+	if r := c.runWith(strings.NewReader(""), kr.Env, "doctor"); !strings.Contains(r.out, "ok    tray host") {
+		t.Errorf("doctor with a tray host:\n%s", r.out)
 	}
 }
 
