@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -30,8 +29,17 @@ const discoveryTimeout = 5 * time.Second
 type ConnectOptions struct {
 	// Open shows the authorization URL to the user; default: the system
 	// browser (github.com/pkg/browser, its output discarded). Tests pass a
-	// headless visitor.
+	// headless visitor. Connect runs it on a goroutine of its own while it
+	// already waits for the browser, and never waits for it: a launcher
+	// may return only when the browser window closes (xdg-open without a
+	// session helper), after Connect.
 	Open func(authURL string) error
+	// OpenFailed is told, on Open's goroutine and at most once, that Open
+	// failed (no browser installed, a browser that cannot start, a
+	// locked-down desktop) while Connect still waits: the caller shows
+	// authURL for the user to open by hand, and the flow goes on. It is
+	// never called after Connect returns.
+	OpenFailed func(authURL string, err error)
 	// HTTPClient makes the token and identity calls; default: a client with
 	// a 30-second timeout.
 	HTTPClient *http.Client
@@ -121,12 +129,8 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 		open = openBrowser
 	}
 	log.Info("opening the browser for sign-in", "provider", p.ID, "redirect", redirectURL)
-	if err := open(authURL); err != nil {
-		if lb != nil {
-			lb.close()
-		}
-		return nil, &Error{Kind: KindUnknown, Op: "connect", Err: fmt.Errorf("open browser: %w", err)}
-	}
+	stopOpen := openAside(open, authURL, opts.OpenFailed, log) // the redirect is served meanwhile
+	defer stopOpen()
 
 	var (
 		code string
@@ -155,6 +159,38 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 }
 
 var errConnectTimeout = errors.New("timed out waiting for the browser")
+
+// openAside runs open(authURL) on a goroutine of its own and returns at
+// once, with a stop for when the flow ends. A failure before stop is logged
+// and told to failed. The goroutine ends when open returns, which may be
+// after the flow (it holds nothing of it): a launcher's process cannot be
+// stopped from here, nor should it be, as it is the user's browser.
+func openAside(open func(string) error, authURL string, failed func(string, error), log *slog.Logger) (stop func()) {
+	var (
+		mu    sync.Mutex
+		ended bool
+	)
+	go func() {
+		err := open(authURL)
+		if err == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if ended {
+			return
+		}
+		log.Warn("the browser could not be opened; waiting for the address to be opened by hand", "err", err)
+		if failed != nil {
+			failed(authURL, err)
+		}
+	}()
+	return func() {
+		mu.Lock()
+		ended = true
+		mu.Unlock()
+	}
+}
 
 func waitError(ctx context.Context, err error) error {
 	if errors.Is(context.Cause(ctx), errConnectTimeout) {

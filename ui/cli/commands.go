@@ -223,7 +223,9 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := auth.ConnectOptions{Open: e.opener(*noBrowser)}
+	opts := auth.ConnectOptions{Open: e.opener(*noBrowser), OpenFailed: func(u string, _ error) {
+		fmt.Fprintf(e.ErrOut, "Tokentray could not open your browser. Open this address in a browser yourself; Tokentray is still waiting:\n\n  %s\n\n", u)
+	}}
 	if p.Redirect == auth.RedirectApproval {
 		// Clio's desktop page: the user pastes its address, title or code.
 		fmt.Fprintln(e.ErrOut, "After approving, paste the address of the page you land on (or its code) here and press Enter:")

@@ -193,11 +193,22 @@ func (c *connectDialog) wait(providerID, name string) {
 	if c.providers[providerID].Redirect != auth.RedirectApproval {
 		pasteBox.Hide() // the browser comes back to Tokentray by itself
 	}
+	// Shown if the browser cannot be opened: the address, to open by hand.
+	link := widget.NewEntry()
+	linkBox := container.NewVBox(widget.NewLabel("Tokentray could not open your browser. Copy this link, open it in a browser, and approve there; Tokentray is still waiting."),
+		link, widget.NewButton("Copy link", func() { c.u.app.Clipboard().SetContent(link.Text) }))
+	linkBox.Objects[0].(*widget.Label).Wrapping = fyne.TextWrapWord
+	linkBox.Hide()
 	c.set(widget.NewLabel("Waiting for your browser…\nApprove Tokentray in the browser window that just opened."),
-		progress, pasteBox, widget.NewButton("Cancel", c.d.Hide))
+		progress, linkBox, pasteBox, widget.NewButton("Cancel", c.d.Hide))
 
 	c.u.goOwned(func() {
-		opts := auth.ConnectOptions{Approval: c.paste, Open: c.u.opts.OpenURL}
+		opts := auth.ConnectOptions{Approval: c.paste, Open: c.u.opts.OpenURL, OpenFailed: func(u string, _ error) {
+			c.u.do(func() {
+				link.SetText(u)
+				linkBox.Show()
+			})
+		}}
 		var acct store.Account
 		var err error
 		if c.reconnect != "" {

@@ -344,6 +344,39 @@ func TestConnectDialog(t *testing.T) {
 	})
 }
 
+// TestConnectDialogWhenTheBrowserFails: the browser cannot be opened. The
+// dialog says so in plain words, shows the sign-in address with Copy link,
+// and keeps waiting: opening the copied link completes the connection.
+func TestConnectDialogWhenTheBrowserFails(t *testing.T) {
+	f := newFixture(t, Options{OpenURL: func(string) error { return errors.New("exit status 3") }})
+	f.ui.doAndWait(func() { f.ui.ShowConnect("demo") })
+	var connect, copyLink *widget.Button
+	f.eventually("the provider step", func() bool {
+		connect = findDialogButton(t, f.ui.win.Canvas(), "Connect")
+		return connect != nil
+	})
+	f.ui.doAndWait(func() { test.Tap(connect) })
+	f.eventually("the link to open by hand", func() bool {
+		copyLink = findDialogButton(t, f.ui.win.Canvas(), "Copy link")
+		return copyLink != nil && copyLink.Visible() &&
+			findDialogLabel(t, f.ui.win.Canvas(), "Tokentray could not open your browser.") != ""
+	})
+	var link string
+	f.ui.doAndWait(func() {
+		test.Tap(copyLink)
+		link = f.app.Clipboard().Content()
+	})
+	if !strings.HasPrefix(link, f.srv.URL+authtest.PathAuthorize+"?") {
+		t.Fatalf("Copy link put %q on the clipboard, not the sign-in address", link)
+	}
+	if _, err := authtest.Visit(context.Background(), link); err != nil {
+		t.Fatal(err)
+	}
+	f.eventually("the success step", func() bool {
+		return findDialogLabel(t, f.ui.win.Canvas(), "Connected Demo User.") != ""
+	})
+}
+
 // findDialog finds the first object in the window's overlays (dialogs)
 // that match accepts.
 func findDialog[T fyne.CanvasObject](t *testing.T, c fyne.Canvas, match func(T) bool) T {
