@@ -72,6 +72,9 @@ type Error struct {
 	Status int
 	// RetryAfter is the wait the server asked for (429/503), or zero.
 	RetryAfter time.Duration
+	// Unreadable: the provider answered, but with something that is not
+	// a token response (malformed or truncated JSON, an HTML page).
+	Unreadable bool
 	// Port and Holder describe a busy port (KindPortBusy); Holder is the
 	// program holding it, where the OS tells.
 	Port   int
@@ -120,6 +123,9 @@ func (e *Error) Message() string {
 		}
 		return "This account's access has ended (it was revoked or expired). Please reconnect the account."
 	case KindTransient:
+		if e.Unreadable {
+			return "The provider answered, but with something Tokentray could not read. Tokentray will try again; nothing was lost."
+		}
 		if e.Status != 0 {
 			return "The provider is not answering properly right now. Tokentray will try again; nothing was lost."
 		}
@@ -202,8 +208,8 @@ func classify(op string, err error) error {
 		e.Kind = KindTransient
 	default:
 		// Malformed or truncated JSON, a missing access_token, an HTML page
-		// from a proxy: the provider did not answer properly.
-		e.Kind = KindTransient
+		// from a proxy: the provider answered, but not properly.
+		e.Kind, e.Unreadable = KindTransient, true
 	}
 	return e
 }

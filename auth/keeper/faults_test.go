@@ -22,6 +22,7 @@ type netFault struct {
 	timeout            time.Duration // the keeper's HTTP client timeout; default 10 s
 	minWait            time.Duration // the first retry must not come sooner
 	reconnect          bool          // the fault leaves only reconnecting
+	says               string        // the plain message must say this, where set
 }
 
 var netFaults = []netFault{
@@ -30,7 +31,7 @@ var netFaults = []netFault{
 	{scenario: "answer slower than the HTTP timeout", expected: "temporary failure, retried, refreshed",
 		faults: []authtest.Fault{{Delay: 3 * time.Second}}, timeout: 300 * time.Millisecond},
 	{scenario: "connection reset", expected: "temporary failure, retried, refreshed",
-		faults: []authtest.Fault{authtest.FaultReset}},
+		faults: []authtest.Fault{authtest.FaultReset}, says: "could not reach the provider"},
 	{scenario: "HTTP 500", expected: "temporary failure, retried, refreshed",
 		faults: []authtest.Fault{authtest.FaultStatus(500, "")}},
 	{scenario: "HTTP 502", expected: "temporary failure, retried, refreshed",
@@ -40,13 +41,13 @@ var netFaults = []netFault{
 	{scenario: "HTTP 429, Retry-After: 2", expected: "retried no sooner than 2 s, refreshed",
 		faults: []authtest.Fault{authtest.FaultStatus(429, "2")}, minWait: 2 * time.Second},
 	{scenario: "malformed JSON (200)", expected: "temporary failure, retried, refreshed",
-		faults: []authtest.Fault{authtest.FaultMalformedJSON}},
+		faults: []authtest.Fault{authtest.FaultMalformedJSON}, says: "answered, but with something Tokentray could not read"},
 	{scenario: "truncated JSON (200)", expected: "temporary failure, retried, refreshed",
-		faults: []authtest.Fault{authtest.FaultTruncatedJSON}},
+		faults: []authtest.Fault{authtest.FaultTruncatedJSON}, says: "answered, but with something Tokentray could not read"},
 	{scenario: "HTML error page (502)", expected: "temporary failure in plain words, refreshed",
 		faults: []authtest.Fault{authtest.FaultHTMLPage}},
 	{scenario: "HTML page with 200", expected: "temporary failure in plain words, refreshed",
-		faults: []authtest.Fault{authtest.FaultHTMLPage200}},
+		faults: []authtest.Fault{authtest.FaultHTMLPage200}, says: "answered, but with something Tokentray could not read"},
 	{scenario: "answer dropped after the server rotated", expected: "retried; server's reuse detection → reconnect needed, said once",
 		faults: []authtest.Fault{authtest.FaultDropAfterRotation}, reconnect: true},
 	{scenario: "answer cut short after the server rotated", expected: "retried; server's reuse detection → reconnect needed, said once",
@@ -108,6 +109,9 @@ func runNetFault(t *testing.T, nf netFault, r *faultRow) {
 		msg := auth.Message(e.Err)
 		if strings.ContainsAny(msg, "<>{}") || strings.Contains(msg, "injected") {
 			t.Errorf("message is not plain words: %q", msg)
+		}
+		if nf.says != "" && !strings.Contains(msg, nf.says) {
+			t.Errorf("said as %q, want it to say %q", msg, nf.says)
 		}
 		if a, _ := f.st.Account("a"); a.Status != StatusFailing || a.LastError != msg {
 			t.Errorf("attempt %d: account says %q / %q", attempt, a.Status, a.LastError)
