@@ -44,7 +44,7 @@ type IO struct {
 const usage = `Tokentray keeps OAuth tokens fresh. Without arguments it starts the desktop app.
 
 Usage:
-  tokentray token NAME [--min-valid 5m] [--format raw|header|json|wrapper]
+  tokentray token NAME [--min-valid 5m] [--retry-for 15s] [--format raw|header|json|wrapper]
   tokentray list [--json]
   tokentray status [--json]
   tokentray connect PROVIDER [--name NAME] [--region us|ca|eu|au] [--no-browser]
@@ -56,7 +56,7 @@ Usage:
   tokentray provider set PRESET [--client-id ID] [--client-secret-stdin] [--base-url URL]
   tokentray provider import FILE.tokentray.json [--yes]
   tokentray doctor
-  tokentray exec NAME [--env VAR] -- COMMAND [ARGS...]
+  tokentray exec NAME [--env VAR] [--retry-for 15s] -- COMMAND [ARGS...]
   tokentray --version
 
 NAME is an account's name or ID (see tokentray list). PROVIDER is a provider

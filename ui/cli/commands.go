@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/cenkalti/backoff/v5"
 	"golang.org/x/oauth2"
 
 	"github.com/tokentray/tokentray/auth"
@@ -24,6 +25,7 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("token")
 	minValid := fs.Duration("min-valid", 5*time.Minute, "the token stays valid at least this long")
 	format := fs.String("format", "raw", "raw, header, json or wrapper")
+	retryFor := fs.Duration("retry-for", defaultRetryFor, "keep trying this long while the provider fails for a passing reason")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -36,11 +38,42 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 	default:
 		return usagef("unknown --format %q: want raw, header, json or wrapper", *format)
 	}
-	tok, acct, err := e.freshToken(ctx, pos[0], *minValid, *format == "wrapper")
+	tok, acct, err := e.patientToken(ctx, pos[0], *minValid, *format == "wrapper", *retryFor)
 	if err != nil {
 		return err
 	}
 	return writeToken(e.Out, *format, tok, acct)
+}
+
+// defaultRetryFor is how long token and exec keep trying by default: a
+// script would rather wait a few seconds than fail on a provider's hiccup.
+const defaultRetryFor = 15 * time.Second
+
+// patientToken is freshToken, tried again with exponential backoff (and no
+// sooner than the provider's Retry-After) while it fails for a passing
+// reason, as long as the next try can start within patience; then the last
+// failure is returned.
+func (e *env) patientToken(ctx context.Context, name string, minValid time.Duration, withRefreshToken bool, patience time.Duration) (*oauth2.Token, store.Account, error) {
+	deadline := time.Now().Add(patience)
+	b := backoff.NewExponentialBackOff()
+	for {
+		tok, acct, err := e.freshToken(ctx, name, minValid, withRefreshToken)
+		transient, after := core.Retryable(err)
+		if err == nil || !transient {
+			return tok, acct, err
+		}
+		wait := max(b.NextBackOff(), after)
+		if time.Until(deadline) < wait {
+			return nil, store.Account{}, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, store.Account{}, err
+		}
+	}
 }
 
 // freshToken finds the account by name and hands out its token through the
@@ -315,6 +348,7 @@ func cmdExec(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("exec")
 	envName := fs.String("env", "TOKENTRAY_ACCESS_TOKEN", "environment variable that carries the token")
 	minValid := fs.Duration("min-valid", 5*time.Minute, "the token stays valid at least this long")
+	retryFor := fs.Duration("retry-for", defaultRetryFor, "keep trying this long while the provider fails for a passing reason")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -322,7 +356,7 @@ func cmdExec(ctx context.Context, e *env, args []string) error {
 	if len(pos) < 3 || pos[1] != "--" {
 		return usagef("exec takes an account name, then -- and a command")
 	}
-	tok, _, err := e.freshToken(ctx, pos[0], *minValid, false)
+	tok, _, err := e.patientToken(ctx, pos[0], *minValid, false, *retryFor)
 	if err != nil {
 		return err
 	}

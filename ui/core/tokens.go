@@ -65,6 +65,10 @@ type RemoteError struct {
 	Plain     string `json:"message,omitempty"` // its Message(), if it had one
 	Reconnect bool   `json:"reconnect,omitempty"`
 	Keyring   bool   `json:"keyring,omitempty"`
+	// Transient: a passing failure (see Retryable); RetryAfter is the wait
+	// the provider asked for.
+	Transient  bool          `json:"transient,omitempty"`
+	RetryAfter time.Duration `json:"retry_after,omitempty"`
 }
 
 func (e *RemoteError) Error() string { return e.Text }
@@ -78,17 +82,39 @@ func (e *RemoteError) Message() string {
 	return strings.TrimPrefix(e.Text, "tokentray: ")
 }
 
-// Is matches the sentinels the command line chooses its exit code by.
+// Is matches the sentinels the command line chooses its exit code, and
+// whether to try again, by.
 func (e *RemoteError) Is(target error) bool {
-	return e.Reconnect && target == auth.ErrReconnectNeeded || e.Keyring && target == store.ErrKeyringUnavailable
+	return e.Reconnect && target == auth.ErrReconnectNeeded || e.Keyring && target == store.ErrKeyringUnavailable ||
+		e.Transient && target == auth.ErrTransient
 }
 
 func remoteError(err error) *RemoteError {
 	r := &RemoteError{Text: err.Error(), Reconnect: errors.Is(err, auth.ErrReconnectNeeded),
 		Keyring: errors.Is(err, store.ErrKeyringUnavailable)}
+	r.Transient, r.RetryAfter = Retryable(err)
 	var m interface{ Message() string }
 	if errors.As(err, &m) {
 		r.Plain = m.Message()
 	}
 	return r
+}
+
+// Retryable reports whether err is a passing failure of the provider or
+// the network (auth.ErrTransient: a timeout, a reset, 5xx, 429, an answer
+// that could not be read), worth trying again, and how long the provider
+// asked to wait first (Retry-After), if it did.
+func Retryable(err error) (bool, time.Duration) {
+	if !errors.Is(err, auth.ErrTransient) {
+		return false, 0
+	}
+	var ae *auth.Error
+	var re *RemoteError
+	switch {
+	case errors.As(err, &ae):
+		return true, ae.RetryAfter
+	case errors.As(err, &re):
+		return true, re.RetryAfter
+	}
+	return true, 0
 }
