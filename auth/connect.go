@@ -86,7 +86,8 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 		log = slog.Default()
 	}
 	if p.ClientID == "" {
-		return nil, &Error{Kind: KindMisconfigured, Op: "connect", Err: errors.New("no client ID is set for " + p.Name)}
+		return nil, &Error{Kind: KindMisconfigured, Op: "connect", NoClientID: &ProviderName{p.ID, p.Name},
+			Err: errors.New("no client ID is set for " + p.Name)}
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {

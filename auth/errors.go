@@ -79,8 +79,14 @@ type Error struct {
 	// program holding it, where the OS tells.
 	Port   int
 	Holder string
-	Err    error
+	// NoClientID names the provider (ID and name) that has no client ID
+	// yet, when that is what is misconfigured (KindMisconfigured).
+	NoClientID *ProviderName
+	Err        error
 }
+
+// ProviderName is a provider's ID and the name shown for it.
+type ProviderName struct{ ID, Name string }
 
 func (e *Error) Error() string {
 	msg := e.Op
@@ -131,6 +137,10 @@ func (e *Error) Message() string {
 		}
 		return "Tokentray could not reach the provider. Check your internet connection; Tokentray will try again."
 	case KindMisconfigured:
+		if n := e.NoClientID; n != nil {
+			return fmt.Sprintf("%s has no client ID yet. Enter the client ID registered for Tokentray under Provider settings "+
+				"(or: tokentray provider set %s --client-id …), then connect again.", n.Name, n.ID)
+		}
 		return "The provider refused Tokentray's client settings (client ID, secret or redirect address). Ask whoever set up Tokentray to check them."
 	case KindPortBusy:
 		who := "another program"

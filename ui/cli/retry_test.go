@@ -54,3 +54,18 @@ func TestTokenRetriesPassingFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectWithoutClientID: the client ID was set for Clio's US region,
+// and the user connects Europe: the command says, by name, that Clio
+// (Europe) has no client ID yet and where to enter it, rather than that
+// the provider refused the settings.
+func TestConnectWithoutClientID(t *testing.T) {
+	c := newCLI(t, authtest.Config{})
+	c.ok(authtest.ClientSecret+"\n", "provider", "set", "clio-us", "--base-url", c.srv.URL,
+		"--client-id", authtest.ClientID, "--client-secret-stdin")
+	r := c.run("", "connect", "clio", "--region", "eu")
+	if r.code != cli.ExitError || !strings.Contains(r.errOut, "Clio (Europe) has no client ID yet") ||
+		!strings.Contains(r.errOut, "tokentray provider set clio-eu --client-id") || strings.Contains(r.errOut, "refused") {
+		t.Errorf("connect without a client ID: exit %d\n%s", r.code, r.errOut)
+	}
+}
