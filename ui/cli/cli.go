@@ -44,7 +44,8 @@ type IO struct {
 const usage = `Tokentray keeps OAuth tokens fresh. Without arguments it starts the desktop app.
 
 Usage:
-  tokentray token NAME [--min-valid 5m] [--retry-for 15s] [--format raw|header|json|wrapper]
+  tokentray token NAME [--min-valid 5m] [--retry-for 15s] [--format raw|header|json]
+  tokentray token NAME --format wrapper --include-refresh-token
   tokentray list [--json]
   tokentray status [--json]
   tokentray connect PROVIDER [--name NAME] [--region us|ca|eu|au] [--no-browser]

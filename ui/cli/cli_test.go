@@ -196,8 +196,17 @@ func TestConnectTokenDisconnect(t *testing.T) {
 	if exp, err := time.Parse(time.RFC3339, j.ExpiresAt); err != nil || time.Until(exp) < 50*time.Minute {
 		t.Errorf("json expires_at %q", j.ExpiresAt)
 	}
+	// The refresh token only when asked for by name: whatever refreshes
+	// with it ends Tokentray's copy.
+	if r := c.run("", "token", "Work", "--format", "wrapper"); r.code != cli.ExitUsage || r.out != "" ||
+		!strings.Contains(r.errOut, "--include-refresh-token") {
+		t.Errorf("wrapper without --include-refresh-token: exit %d, stdout %d bytes, stderr %q", r.code, len(r.out), r.errOut)
+	}
+	if r := c.run("", "token", "Work", "--include-refresh-token"); r.code != cli.ExitUsage || r.out != "" {
+		t.Errorf("--include-refresh-token with the raw format: exit %d, stdout %d bytes", r.code, len(r.out))
+	}
 	var w map[string]any
-	json.Unmarshal([]byte(c.ok("", "token", "Work", "--format", "wrapper")), &w)
+	json.Unmarshal([]byte(c.ok("", "token", "Work", "--format", "wrapper", "--include-refresh-token")), &w)
 	for _, k := range []string{"access_token", "refresh_token", "expires_at", "scopes"} {
 		if _, ok := w[k]; !ok {
 			t.Errorf("wrapper format lacks %s", k)
@@ -276,7 +285,7 @@ func TestImportAnthropic(t *testing.T) {
 			ExpiresAt        int64  `json:"expires_at"`
 			SubscriptionType string `json:"subscription_type"`
 		}
-		if err := json.Unmarshal([]byte(c.ok("", "token", name, "--format", "wrapper")), &w); err != nil {
+		if err := json.Unmarshal([]byte(c.ok("", "token", name, "--format", "wrapper", "--include-refresh-token")), &w); err != nil {
 			t.Fatal(err)
 		}
 		storetest.Secret(t, w.AccessToken, w.RefreshToken)

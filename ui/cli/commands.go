@@ -26,6 +26,7 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 	minValid := fs.Duration("min-valid", 5*time.Minute, "the token stays valid at least this long")
 	format := fs.String("format", "raw", "raw, header, json or wrapper")
 	retryFor := fs.Duration("retry-for", defaultRetryFor, "keep trying this long while the provider fails for a passing reason")
+	withRefresh := fs.Bool("include-refresh-token", false, "let --format wrapper print the refresh token too")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -34,7 +35,17 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 		return usagef("token takes one account name")
 	}
 	switch *format {
-	case "raw", "header", "json", "wrapper":
+	case "raw", "header", "json":
+		if *withRefresh {
+			return usagef("--include-refresh-token goes with --format wrapper only")
+		}
+	case "wrapper":
+		// Whatever refreshes with that refresh token ends Tokentray's copy
+		// of the sign-in (the token rotates): the user must say so.
+		if !*withRefresh {
+			return usagef("--format wrapper prints the account's refresh token, and anything that refreshes with it " +
+				"ends Tokentray's copy of the sign-in; add --include-refresh-token if that is what you want")
+		}
 	default:
 		return usagef("unknown --format %q: want raw, header, json or wrapper", *format)
 	}

@@ -45,7 +45,7 @@ func TestTokenFromRunningApp(t *testing.T) {
 	if r := c.runWith(strings.NewReader(""), noKeyring, "token", "Nobody"); r.code != unknownDirect.code || r.errOut != unknownDirect.errOut {
 		t.Errorf("unknown account from the app: exit %d %q; from the store: exit %d %q", r.code, r.errOut, unknownDirect.code, unknownDirect.errOut)
 	}
-	if r := c.runWith(strings.NewReader(""), noKeyring, "token", "Work", "--format", "wrapper"); r.code != cli.ExitKeyring {
+	if r := c.runWith(strings.NewReader(""), noKeyring, "token", "Work", "--format", "wrapper", "--include-refresh-token"); r.code != cli.ExitKeyring {
 		t.Errorf("--format wrapper without a keyring: exit %d, want %d (the app never hands out the refresh token)", r.code, cli.ExitKeyring)
 	}
 	other := newCLI(t, authtest.Config{})

@@ -28,7 +28,7 @@ func TestSecurityTokensStayOutOfSight(t *testing.T) {
 	c.ok("", "connect", "demo", "--name", "Work")
 	tok := strings.TrimSpace(c.ok("", "token", "Work"))
 	var w map[string]any
-	json.Unmarshal([]byte(c.ok("", "token", "Work", "--format", "wrapper")), &w)
+	json.Unmarshal([]byte(c.ok("", "token", "Work", "--format", "wrapper", "--include-refresh-token")), &w)
 	refresh, _ := w["refresh_token"].(string)
 	storetest.Secret(t, tok, refresh)
 	secrets := map[string]string{"access token": tok, "refresh token": refresh, "client secret": authtest.ClientSecret}
