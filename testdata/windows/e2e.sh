@@ -83,7 +83,7 @@ tok=$(win token "Windows E2E" --min-valid 10s) || fail "token: $(cat "$work/stde
 [ -n "$tok" ] || fail "token printed nothing"
 # Every token of the account (the wrapper format shows the refresh token
 # too), for the plain-text scan at the end.
-win token "Windows E2E" --min-valid 10s --format wrapper | sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' >>"$work/tokens"
+win token "Windows E2E" --min-valid 10s --format wrapper --include-refresh-token | sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' >>"$work/tokens"
 if grep -qF -- "$tok" "$work/stderr"; then fail "the token appeared on stderr"; fi
 code=$(curl -s -o "$work/userinfo" -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/oauth2/userinfo")
 [ "$code" = 200 ] && grep -q "Windows User" "$work/userinfo" || fail "the server does not accept the printed token (HTTP $code)"
@@ -103,7 +103,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$
 ok "disconnect revoked the grant at the server (HTTP 401 afterwards)"
 # An account again, for the desktop app to show and for the scan.
 timeout 120 wine "$exe" connect e2e --name "Windows E2E" >/dev/null 2>"$work/stderr" || fail "connect again: $(cat "$work/stderr")"
-win token "Windows E2E" --min-valid 10s --format wrapper >"$work/wrapper" || fail "token: $(cat "$work/stderr")"
+win token "Windows E2E" --min-valid 10s --format wrapper --include-refresh-token >"$work/wrapper" || fail "token: $(cat "$work/stderr")"
 sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' "$work/wrapper" >>"$work/tokens"
 
 # 2. The desktop app.
