@@ -69,3 +69,45 @@ func TestConnectWithoutClientID(t *testing.T) {
 		t.Errorf("connect without a client ID: exit %d\n%s", r.code, r.errOut)
 	}
 }
+
+// TestDisconnectWithLockedKeyring: with the keyring locked, disconnect
+// cannot read the token to revoke it; it keeps the account (whose access
+// would otherwise stay live at the provider with nothing left to end it)
+// and says what to fix. Once the keyring is unlocked, disconnect revokes.
+func TestDisconnectWithLockedKeyring(t *testing.T) {
+	storetest.LinuxOnly(t, "locks a gnome-keyring on a private D-Bus; Windows' Credential Manager has no lock of its own")
+	c := newCLI(t, authtest.Config{})
+	kr := storetest.StartKeyring(t) // a keyring of this test's own, to lock
+	run := func(args ...string) result { return c.runWith(strings.NewReader(""), kr.Env, args...) }
+	if r := c.runWith(strings.NewReader(authtest.ClientSecret+"\n"), kr.Env, "provider", "add", "demo", "--issuer", c.srv.URL,
+		"--client-id", authtest.ClientID, "--client-secret-stdin", "--scopes", "openid profile email offline_access"); r.code != 0 {
+		t.Fatalf("provider add: %s", r.errOut)
+	}
+	if r := run("connect", "demo", "--name", "Work"); r.code != 0 {
+		t.Fatalf("connect: %s", r.errOut)
+	}
+	r := run("token", "Work")
+	tok := strings.TrimSpace(r.out)
+	storetest.Secret(t, tok)
+
+	kr.Lock()
+	r = run("disconnect", "Work")
+	if r.code != cli.ExitKeyring || !strings.Contains(r.errOut, "locked") || !strings.Contains(r.errOut, "The account was kept") {
+		t.Errorf("disconnect with the keyring locked: exit %d\n%s", r.code, r.errOut)
+	}
+	if r := run("list"); !strings.Contains(r.out, "Work") {
+		t.Errorf("the account is gone after a disconnect that could not revoke:\n%s", r.out)
+	}
+	if !c.srv.Accepts(context.Background(), tok) {
+		t.Error("the grant was revoked although the keyring was locked")
+	}
+
+	kr.Stop()
+	kr.Start() // unlocked again
+	if r := run("disconnect", "Work"); r.code != 0 {
+		t.Fatalf("disconnect once unlocked: exit %d\n%s", r.code, r.errOut)
+	}
+	if c.srv.Accepts(context.Background(), tok) {
+		t.Error("the provider still accepts the token after disconnect")
+	}
+}

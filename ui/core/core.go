@@ -394,11 +394,31 @@ func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) error 
 	if !keepRemote {
 		remoteErr = a.revoke(ctx, acct)
 	}
+	if errors.Is(remoteErr, store.ErrKeyringUnavailable) {
+		// The token could not even be read to revoke it: forgetting the
+		// account now would leave its access live at the provider, and
+		// nothing here able to end it.
+		return &KeptError{Err: remoteErr}
+	}
 	if err := a.Store.DeleteAccount(ctx, id); err != nil {
 		return err
 	}
 	a.Keeper.Wake()
 	return remoteErr
+}
+
+// KeptError is Disconnect keeping the account because revoking it at the
+// provider could not even be tried, for a reason on this computer (the
+// keyring is locked or missing) that the user can fix.
+type KeptError struct{ Err error }
+
+func (e *KeptError) Error() string { return "account kept: " + e.Err.Error() }
+func (e *KeptError) Unwrap() error { return e.Err }
+
+// Message says what to fix, and that nothing was removed.
+func (e *KeptError) Message() string {
+	return auth.Message(e.Err) + " The account was kept, so that its access can still be revoked at the provider " +
+		"once that is fixed. (To forget it on this computer only, disconnect it without revoking.)"
 }
 
 func (a *App) revoke(ctx context.Context, acct store.Account) error {
