@@ -660,18 +660,20 @@ func TestRefreshNoExpiresIn(t *testing.T) {
 func TestTimeoutAndCancel(t *testing.T) {
 	e := newEnv(t, authtest.Config{})
 	p := withClient(auth.Generic(e.srv.URL+authtest.PathAuthorize, e.srv.URL+authtest.PathToken), authtest.ClientID, authtest.ClientSecret)
-	opened := make(chan struct{})
-	opts := auth.ConnectOptions{Open: func(string) error { close(opened); return nil }, Timeout: 100 * time.Millisecond, Logger: e.logger()}
+	// Each attempt has an opener of its own: Connect does not wait for
+	// the opener, which may still run after it returned.
+	opts := auth.ConnectOptions{Open: func(string) error { return nil }, Timeout: 100 * time.Millisecond, Logger: e.logger()}
 	_, err := auth.Connect(e.ctx, p, opts)
 	wantKind(t, err, auth.KindTimeout)
 
 	ctx, cancel := context.WithCancel(e.ctx)
-	opened = make(chan struct{})
+	opened := make(chan struct{})
 	go func() {
 		<-opened
 		cancel()
 	}()
 	opts.Timeout = time.Minute
+	opts.Open = func(string) error { close(opened); return nil }
 	_, err = auth.Connect(ctx, p, opts)
 	wantKind(t, err, auth.KindCanceled)
 }
