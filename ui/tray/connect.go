@@ -194,10 +194,12 @@ func (c *connectDialog) wait(providerID, name string) {
 		pasteBox.Hide() // the browser comes back to Tokentray by itself
 	}
 	// Shown if the browser cannot be opened: the address, to open by hand.
+	linkNote := widget.NewLabel("Tokentray could not open your browser. Copy this link, open it in a browser, " +
+		"and approve there; Tokentray is still waiting.")
+	linkNote.Wrapping = fyne.TextWrapWord
 	link := widget.NewEntry()
-	linkBox := container.NewVBox(widget.NewLabel("Tokentray could not open your browser. Copy this link, open it in a browser, and approve there; Tokentray is still waiting."),
-		link, widget.NewButton("Copy link", func() { c.u.app.Clipboard().SetContent(link.Text) }))
-	linkBox.Objects[0].(*widget.Label).Wrapping = fyne.TextWrapWord
+	linkBox := container.NewVBox(linkNote, link,
+		widget.NewButton("Copy link", func() { c.u.app.Clipboard().SetContent(link.Text) }))
 	linkBox.Hide()
 	c.set(widget.NewLabel("Waiting for your browser…\nApprove Tokentray in the browser window that just opened."),
 		progress, linkBox, pasteBox, widget.NewButton("Cancel", c.d.Hide))
