@@ -80,10 +80,15 @@ func FetchIdentity(ctx context.Context, client *http.Client, p Provider, tok *oa
 	return id, nil
 }
 
+// ErrNoRevocation is Revoke's answer for a provider that offers no way to
+// end a grant (Anthropic; a provider whose metadata names no revocation
+// endpoint): nothing was sent, and the provider was not told. The caller
+// forgets the tokens locally either way, and says so.
+var ErrNoRevocation = errors.New("the provider offers no way to revoke access")
+
 // Revoke tells the provider to forget tok: Clio's /oauth/deauthorize (Bearer
 // + token), or RFC 7009 revocation of the refresh token and then the access
-// token. A provider without a revocation endpoint is a no-op: the caller
-// forgets the tokens locally either way.
+// token; ErrNoRevocation for a provider without a revocation endpoint.
 func Revoke(ctx context.Context, client *http.Client, p Provider, tok *oauth2.Token) error {
 	client = httpClient(client)
 	if p.RevokeURL == "" && p.Issuer != "" {
@@ -91,8 +96,11 @@ func Revoke(ctx context.Context, client *http.Client, p Provider, tok *oauth2.To
 		p = p.completed(dctx, client)
 		cancel()
 	}
-	if p.RevokeURL == "" || p.Revoke == RevokeNone || tok == nil {
+	if tok == nil {
 		return nil
+	}
+	if p.RevokeURL == "" || p.Revoke == RevokeNone {
+		return ErrNoRevocation
 	}
 	switch p.Revoke {
 	case RevokeClio:

@@ -345,6 +345,11 @@ func cmdDisconnect(ctx context.Context, e *env, args []string) error {
 	}
 	if err := app.Disconnect(ctx, acct.ID, *keepRemote); err != nil {
 		var ae *auth.Error
+		if errors.Is(err, auth.ErrNoRevocation) {
+			fmt.Fprintf(e.ErrOut, "Removed %s from this computer; %s was not told (it offers no way to end a sign-in from Tokentray).\n",
+				acct.Name, app.ProviderName(acct.Provider))
+			return nil
+		}
 		if errors.As(err, &ae) {
 			fmt.Fprintf(e.ErrOut, "Removed %s here, but the provider could not be told: %s\n", acct.Name, ae.Message())
 			return nil

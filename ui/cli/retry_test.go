@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,28 @@ func TestDisconnectWithLockedKeyring(t *testing.T) {
 	}
 	if c.srv.Accepts(context.Background(), tok) {
 		t.Error("the provider still accepts the token after disconnect")
+	}
+}
+
+// TestDisconnectUntoldProvider: Anthropic offers no way to end a sign-in
+// from Tokentray; disconnect removes the account from this computer and
+// says, by name, that Anthropic was not told — not "Disconnected".
+func TestDisconnectUntoldProvider(t *testing.T) {
+	c := newCLI(t, authtest.Config{AccessTokenLifespan: 8 * time.Hour})
+	c.ok("", "provider", "set", "anthropic", "--base-url", c.srv.URL)
+	issued, err := c.srv.IssueTokens(context.Background(), "user:inference")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Secret(t, issued.AccessToken, issued.RefreshToken)
+	c.ok(fmt.Sprintf(`{"access_token":%q,"refresh_token":%q,"expires_at":%d}`, issued.AccessToken, issued.RefreshToken,
+		time.Now().Add(8*time.Hour).UnixMilli()), "import", "anthropic", "--name", "claude")
+	r := c.run("", "disconnect", "claude")
+	if r.code != 0 || !strings.Contains(r.errOut, "Removed claude from this computer; Anthropic (Claude) was not told") ||
+		strings.Contains(r.errOut, "Disconnected") {
+		t.Errorf("disconnect: exit %d\n%s", r.code, r.errOut)
+	}
+	if out := c.ok("", "list"); strings.Contains(out, "claude") {
+		t.Errorf("the account is still listed:\n%s", out)
 	}
 }

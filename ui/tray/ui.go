@@ -516,6 +516,9 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 					switch {
 					case err == nil:
 						u.setStatusLine("Disconnected " + name + ".")
+					case errors.Is(err, auth.ErrNoRevocation):
+						u.setStatusLine("Removed " + name + " from this computer; " + u.providerOf(id) +
+							" was not told (it offers no way to end a sign-in from Tokentray).")
 					case errors.As(err, &ae):
 						u.setStatusLine("Removed " + name + " here, but the provider could not be told: " + ae.Message())
 					default:
@@ -525,6 +528,20 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 				u.reload()
 			})
 		}, u.win)
+}
+
+// providerOf names the provider of account id, as the window shows it.
+// Only inside do.
+func (u *UI) providerOf(id string) string {
+	for _, s := range u.statuses {
+		if s.ID == id {
+			if n := u.names[s.Provider]; n != "" {
+				return n
+			}
+			return s.Provider
+		}
+	}
+	return "the provider"
 }
 
 // Reconnect runs the connect flow again for an account, keeping the account.
