@@ -205,9 +205,10 @@ fmt-check:
 vet: deps
 	$(GO) vet ./...
 
-# The architecture's rules (design.md): auth, store, ui/core and ui/cli never import
-# Fyne (so the tokentray command, ui/cli/tokentray, links none of it); authtest never imports auth; fosite stays out of the release binary;
-# auth and store build without cgo for Windows and macOS.
+# The architecture's rules (design.md): auth, store, ui/core and ui/cli never
+# import Fyne (so the tokentray command, ui/cli/tokentray, links none of it);
+# authtest never imports auth; fosite stays out of the release binary; auth
+# and store build without cgo for Windows and macOS.
 check-deps:
 	@if $(GO) list -deps ./auth/... ./store/... ./ui/core/... ./ui/cli/... | grep -q '^fyne.io/'; then \
 	  echo "check-deps: auth, store, ui/core and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
