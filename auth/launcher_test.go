@@ -3,7 +3,6 @@
 package auth_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,18 +17,9 @@ import (
 )
 
 // TestMain lets the test binary play the user's browser for the launcher
-// scripts below (TOKENTRAY_ROLE=browser URL): it follows the sign-in
-// through consent and back to the loopback listener.
+// scripts below (TOKENTRAY_ROLE=browser URL).
 func TestMain(m *testing.M) {
-	if os.Getenv("TOKENTRAY_ROLE") == "browser" {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := authtest.Visit(ctx, os.Args[1]); err != nil {
-			fmt.Fprintln(os.Stderr, "browser:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	authtest.ActAsBrowser()
 	os.Exit(m.Run())
 }
 

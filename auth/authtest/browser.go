@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -24,6 +25,24 @@ type Page struct {
 }
 
 var titleRE = regexp.MustCompile(`(?is)<title>(.*?)</title>`)
+
+// ActAsBrowser makes a test binary the user's browser when a launcher script
+// runs it with TOKENTRAY_ROLE=browser and the sign-in URL: it visits the URL
+// (see Visit) and exits, 0 if the visit succeeded. Otherwise it returns at
+// once. Call it first in TestMain.
+func ActAsBrowser() {
+	if os.Getenv("TOKENTRAY_ROLE") != "browser" || len(os.Args) < 2 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	_, err := Visit(ctx, os.Args[1])
+	cancel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "browser:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
 
 // Visit is a headless stand-in for the user's browser: it GETs u and
 // follows redirects (to the loopback listener too), as a browser would

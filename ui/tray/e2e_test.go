@@ -4,7 +4,6 @@ package tray
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"image/png"
@@ -25,14 +24,7 @@ import (
 // TestMain lets the test binary play the user's browser (a headless
 // visitor) for the app under test.
 func TestMain(m *testing.M) {
-	if os.Getenv("TOKENTRAY_ROLE") == "browser" {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := authtest.Visit(ctx, os.Args[1]); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	authtest.ActAsBrowser()
 	os.Exit(m.Run())
 }
 
