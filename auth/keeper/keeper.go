@@ -75,7 +75,23 @@ type Config struct {
 	Backoff func() *backoff.ExponentialBackOff
 	// Logger gets progress; never a token. Default slog.Default().
 	Logger *slog.Logger
+	// Link returns the file through which an account's sign-in is shared
+	// with another program (Claude Code's credentials), or nil. A linked
+	// account adopts a newer pair from the file before refreshing, writes
+	// its new pair back after, and is refreshed LinkedMargin early.
+	Link func(store.Account) Link
 }
+
+// Link is a sign-in shared with another program through a file.
+type Link interface {
+	Read() (*oauth2.Token, error)
+	Write(*oauth2.Token) error
+}
+
+// LinkedMargin is how early a linked account is refreshed: before the other
+// program (Claude Code renews 5 minutes before expiry) would, so that it
+// finds the new pair in the file instead of spending the old one.
+const LinkedMargin = 15 * time.Minute
 
 // Keeper refreshes tokens. Its methods are safe for concurrent use.
 type Keeper struct {
@@ -203,6 +219,7 @@ func (k *Keeper) Wake() {
 // schedules it.
 func (k *Keeper) Connected(id string) {
 	k.mu.Lock()
+	delete(k.unsaved, id) // older than the new sign-in: never adopt it
 	delete(k.said, id)
 	delete(k.retries, id)
 	delete(k.deadlines, id)
@@ -218,6 +235,9 @@ func (k *Keeper) margin(p auth.Provider, a store.Account) time.Duration {
 	m, frac := k.cfg.Margin, time.Duration(10)
 	if p.RefreshMargin > 0 {
 		m, frac = p.RefreshMargin, 2
+	}
+	if k.link(a) != nil && m < LinkedMargin {
+		m, frac = LinkedMargin, 2
 	}
 	if life := lifetime(a); life > 0 && life/frac < m {
 		m = life / frac
@@ -372,6 +392,16 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 			events = append(events, k.storeFailed(tx, acct, err)...)
 			return err
 		}
+		link := k.link(acct)
+		if ft := k.newerInLink(link, id, tok); ft != nil {
+			// The other program refreshed (or signed in again): take its
+			// pair, which made ours stale.
+			if err := tx.SaveToken(id, ft); err != nil {
+				events = append(events, k.storeFailed(tx, acct, err)...)
+				return err
+			}
+			tok = ft
+		}
 		if k.validFor(id, tok, acct, minValid) {
 			out = tok // another process (or goroutine) refreshed it: adopt
 			if auth.ExpiryKnown(tok) && !acct.Expiry.Equal(tok.Expiry) {
@@ -389,6 +419,25 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 		}
 		asked, askedMono := k.cfg.Now(), time.Now()
 		nt, rerr := auth.Refresh(ctx, k.cfg.HTTPClient, p, tok)
+		if auth.KindOf(rerr) == auth.KindReconnect {
+			if ft := k.newerInLink(link, id, tok); ft != nil {
+				// The other program spent the pair at the same moment and
+				// wrote its new one: take that, refreshing it if need be.
+				if err := tx.SaveToken(id, ft); err != nil {
+					events = append(events, k.storeFailed(tx, acct, err)...)
+					return err
+				}
+				tok = ft
+				if k.validFor(id, tok, acct, minValid) {
+					acct.Expiry, acct.Status, acct.LastError = tok.Expiry, StatusOK, ""
+					metaErr, out = tx.PutAccount(acct), tok
+					events = append(events, Event{Account: id, Kind: EventRefreshed, Expiry: acct.Expiry, At: k.cfg.Now()})
+					return nil
+				}
+				asked, askedMono = k.cfg.Now(), time.Now()
+				nt, rerr = auth.Refresh(ctx, k.cfg.HTTPClient, p, tok)
+			}
+		}
 		now := k.cfg.Now()
 		var dl *deadline
 		if nt != nil && nt.ExpiresIn > 0 {
@@ -422,6 +471,15 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 		delete(k.unsaved, id)
 		k.mu.Unlock()
 		acct = refreshed(acct, p, tok, nt, now)
+		if link != nil {
+			if err := link.Write(nt); err != nil {
+				// Tokentray's pair is safe; the other program's is now
+				// spent. Say so where the account's state is shown.
+				k.cfg.Logger.Error("could not write the renewed sign-in to the linked file", "account", id, "err", err)
+				acct.LastError = "Tokentray renewed this sign-in but could not write it to Claude's credentials file, " +
+					"so Claude Code will ask you to sign in again there (/login). " + auth.Message(err)
+			}
+		}
 		// The token is safe; if this fails, only the displayed metadata
 		// is stale, and it is written again at the next try.
 		metaErr = tx.PutAccount(acct)
@@ -557,4 +615,31 @@ func (k *Keeper) retryAt(id string) time.Time {
 		return r.next
 	}
 	return time.Time{}
+}
+
+// link is the account's linked file, or nil.
+func (k *Keeper) link(a store.Account) Link {
+	if k.cfg.Link == nil {
+		return nil
+	}
+	return k.cfg.Link(a)
+}
+
+// newerInLink returns the pair in the linked file when it is not tok's and
+// expires no earlier: the other program renewed the sign-in since, or
+// signed in again. A file that is gone or unreadable is passed over (the
+// other program signed out; Tokentray goes on with its own pair).
+func (k *Keeper) newerInLink(link Link, id string, tok *oauth2.Token) *oauth2.Token {
+	if link == nil || tok == nil {
+		return nil
+	}
+	ft, err := link.Read()
+	if err != nil {
+		k.cfg.Logger.Warn("the linked credentials file is unreadable; going on without it", "account", id, "err", err)
+		return nil
+	}
+	if ft.RefreshToken == tok.RefreshToken || ft.Expiry.Before(tok.Expiry) {
+		return nil
+	}
+	return ft
 }

@@ -50,7 +50,7 @@ Usage:
   tokentray status [--json]
   tokentray connect PROVIDER [--name NAME] [--region us|ca|eu|au] [--no-browser]
   tokentray disconnect NAME [--keep-remote]
-  tokentray import anthropic [--file PATH | -] [--name NAME]
+  tokentray import anthropic [--file PATH | -] [--name NAME | --account NAME] [--no-link]
   tokentray provider list [--json]
   tokentray provider add ID (--issuer URL | --auth-url URL --token-url URL) --client-id ID
                          [--client-secret-stdin] [--scopes "a b"] [--redirect-port N] [--name NAME]

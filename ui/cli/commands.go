@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
 )
@@ -128,21 +129,13 @@ func writeToken(w io.Writer, format string, tok *oauth2.Token, acct store.Accoun
 		err = json.NewEncoder(w).Encode(v)
 	case "wrapper":
 		// The oauth_credentials object of the Claude wrapper API.
-		err = json.NewEncoder(w).Encode(wrapperCredentials{
+		err = json.NewEncoder(w).Encode(claude.Wrapper{
 			AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken,
 			ExpiresAt: tok.Expiry.UnixMilli(), Scopes: nonNil(acct.Scopes),
 			SubscriptionType: acct.Extra["subscription_type"],
 		})
 	}
 	return err
-}
-
-type wrapperCredentials struct {
-	AccessToken      string   `json:"access_token"`
-	RefreshToken     string   `json:"refresh_token"`
-	ExpiresAt        int64    `json:"expires_at"`
-	Scopes           []string `json:"scopes"`
-	SubscriptionType string   `json:"subscription_type,omitempty"`
 }
 
 func nonNil(s []string) []string {

@@ -15,9 +15,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
-	"golang.org/x/oauth2"
-
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
 )
@@ -26,6 +25,8 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("import")
 	file := fs.String("file", "", `credentials file ("-" or none: standard input)`)
 	name := fs.String("name", "", "name for the account")
+	into := fs.String("account", "", "import again into this existing account, keeping its ID and name")
+	copyOnly := fs.Bool("no-link", false, "take a copy instead of staying linked to Claude Code's file")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -33,98 +34,55 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 || pos[0] != "anthropic" {
 		return usagef("import takes one kind of credentials: anthropic")
 	}
-	var r io.Reader = e.In
+	if *into != "" && *name != "" {
+		return usagef("--account keeps the account's name: give --name or --account, not both")
+	}
+	var s claude.SignIn
 	if *file != "" && *file != "-" {
-		f, err := os.Open(*file)
-		if err != nil {
-			return fmt.Errorf("open credentials: %w", err)
+		s, err = claude.Load(*file)
+	} else {
+		var data []byte
+		if data, err = io.ReadAll(io.LimitReader(e.In, 1<<20)); err != nil {
+			return fmt.Errorf("read credentials: %w", err)
 		}
-		defer f.Close()
-		r = f
+		s, err = claude.FromText(data)
 	}
-	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
-	if err != nil {
-		return fmt.Errorf("read credentials: %w", err)
-	}
-	tok, err := ParseAnthropicCredentials(data)
 	if err != nil {
 		return err
 	}
+	link := s.Path != "" && !*copyOnly
 	app, err := e.core()
 	if err != nil {
 		return err
 	}
-	if *name == "" {
-		*name = "Claude"
-		if st, _ := tok.Extra("subscription_type").(string); st != "" {
-			*name = "Claude (" + st + ")"
+	var acct store.Account
+	if *into != "" {
+		found, err := app.Find(*into)
+		if err != nil {
+			return err
 		}
+		acct, err = app.ReimportClaude(ctx, found.ID, s, link)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.ErrOut, "Imported the new sign-in into %s (same name and ID).\n", acct.Name)
+	} else {
+		acct, err = app.ImportClaude(ctx, s, *name, link)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.ErrOut, "Imported %s; Tokentray keeps it fresh from now on.\n", acct.Name)
 	}
-	acct, err := app.Import(ctx, "anthropic", *name, tok)
-	if err != nil {
-		return err
+	if link {
+		fmt.Fprintf(e.ErrOut, "It stays linked to %s: Tokentray and Claude Code share one sign-in, "+
+			"and each renewal is written back to the file.\n", s.Path)
+	} else {
+		fmt.Fprintln(e.ErrOut, "Note: this is a copy, not linked to a file. If another program (such as Claude Code) "+
+			"uses the same sign-in, whichever renews it first signs the other out. Import from Claude Code's "+
+			"file (--file ~/.claude/.credentials.json) to keep both working.")
 	}
-	fmt.Fprintf(e.ErrOut, "Imported %s; Tokentray keeps it fresh from now on.\n", acct.Name)
 	fmt.Fprintln(e.Out, acct.ID)
 	return nil
-}
-
-// ErrBadCredentials: the imported text is not Anthropic OAuth credentials.
-var ErrBadCredentials = errors.New("not Anthropic OAuth credentials: expected a Claude credentials file " +
-	`({"claudeAiOauth": {...}}) or {"access_token", "refresh_token", "expires_at", ...}`)
-
-// maxExpiresAt is the last millisecond of year 9999, the latest time JSON
-// (RFC 3339) can store.
-var maxExpiresAt = time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC).UnixMilli()
-
-// ParseAnthropicCredentials reads a Claude credentials file
-// ({"claudeAiOauth": {accessToken, refreshToken, expiresAt (ms), scopes,
-// subscriptionType}}) or the wrapper's snake_case shape (access_token,
-// refresh_token, expires_at (ms), scopes, subscription_type), bare or under
-// "oauth_credentials".
-func ParseAnthropicCredentials(data []byte) (*oauth2.Token, error) {
-	type camel struct {
-		AccessToken      string   `json:"accessToken"`
-		RefreshToken     string   `json:"refreshToken"`
-		ExpiresAt        int64    `json:"expiresAt"`
-		Scopes           []string `json:"scopes"`
-		SubscriptionType string   `json:"subscriptionType"`
-	}
-	var doc struct {
-		Claude *camel              `json:"claudeAiOauth"`
-		Nested *wrapperCredentials `json:"oauth_credentials"`
-		wrapperCredentials
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%w (%v)", ErrBadCredentials, err)
-	}
-	w := doc.wrapperCredentials
-	switch {
-	case doc.Claude != nil:
-		c := doc.Claude
-		w = wrapperCredentials{AccessToken: c.AccessToken, RefreshToken: c.RefreshToken, ExpiresAt: c.ExpiresAt,
-			Scopes: c.Scopes, SubscriptionType: c.SubscriptionType}
-	case doc.Nested != nil:
-		w = *doc.Nested
-	}
-	if w.AccessToken == "" || w.RefreshToken == "" {
-		return nil, ErrBadCredentials
-	}
-	// Seconds, a missing value, or a time no file can hold (past year
-	// 9999): milliseconds are required.
-	if w.ExpiresAt < 1e11 || w.ExpiresAt > maxExpiresAt {
-		return nil, fmt.Errorf("%w: expires_at must be milliseconds since 1970", ErrBadCredentials)
-	}
-	tok := &oauth2.Token{AccessToken: w.AccessToken, RefreshToken: w.RefreshToken, TokenType: "Bearer",
-		Expiry: time.UnixMilli(w.ExpiresAt)}
-	extra := map[string]any{}
-	if w.Scopes != nil {
-		extra["scopes"] = w.Scopes
-	}
-	if w.SubscriptionType != "" {
-		extra["subscription_type"] = w.SubscriptionType
-	}
-	return tok.WithExtra(extra), nil
 }
 
 func cmdProvider(ctx context.Context, e *env, args []string) error {

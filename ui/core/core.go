@@ -21,6 +21,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/auth/title"
 	"github.com/tokentray/tokentray/store"
@@ -68,6 +69,7 @@ func Open(opts Options) (*App, error) {
 		HTTPClient: opts.HTTPClient,
 		Logger:     opts.Logger,
 		Margin:     time.Duration(settings.RefreshMarginMinutes) * time.Minute,
+		Link:       linkedFile,
 	})
 	return a, nil
 }
@@ -217,6 +219,23 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 	if err != nil {
 		return store.Account{}, err
 	}
+	if p.Redirect == auth.RedirectNone {
+		// Imported: take the sign-in again from the file it is linked to.
+		path := LinkedFile(acct)
+		if path == "" {
+			return store.Account{}, &NeedsImportError{Account: acct.Name}
+		}
+		s, err := claude.Load(path)
+		if err != nil {
+			return store.Account{}, fmt.Errorf("%w: %w", &NeedsImportError{Account: acct.Name}, err)
+		}
+		if old, err := a.Store.LoadToken(ctx, id); err == nil && old.RefreshToken == s.Token.RefreshToken &&
+			acct.Status == keeper.StatusReconnect {
+			// The file holds the very sign-in that stopped working.
+			return store.Account{}, &NeedsImportError{Account: acct.Name}
+		}
+		return a.ReimportClaude(ctx, id, s, true)
+	}
 	opts.LoginHint = acct.Login
 	conn, err := a.connect(ctx, p, opts)
 	if err != nil {
@@ -228,13 +247,18 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 		auth.Revoke(ctx, a.http, conn.Provider, conn.Token) //nolint:errcheck // best effort
 		return store.Account{}, &OtherUserError{Account: acct.Name, SignedIn: conn.Identity.Label()}
 	}
+	return a.replaceToken(ctx, acct, p, conn.Token)
+}
+
+// replaceToken stores a new sign-in for an existing account.
+func (a *App) replaceToken(ctx context.Context, acct store.Account, p auth.Provider, tok *oauth2.Token) (store.Account, error) {
 	now := time.Now()
-	err = a.Store.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveToken(id, conn.Token); err != nil {
+	err := a.Store.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveToken(acct.ID, tok); err != nil {
 			return err
 		}
-		acct.Expiry, acct.LastRefresh, acct.Status, acct.LastError = conn.Token.Expiry, now, keeper.StatusOK, ""
-		if s := auth.Scopes(conn.Token); len(s) > 0 {
+		acct.Expiry, acct.LastRefresh, acct.Status, acct.LastError = tok.Expiry, now, keeper.StatusOK, ""
+		if s := auth.Scopes(tok); len(s) > 0 {
 			acct.Scopes = s
 		}
 		if p.RefreshTokenLifetime > 0 {
@@ -245,7 +269,7 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 	if err != nil {
 		return store.Account{}, err
 	}
-	a.Keeper.Connected(id)
+	a.Keeper.Connected(acct.ID)
 	return acct, nil
 }
 
@@ -322,16 +346,100 @@ func (a *App) approvals(ctx context.Context, wg *sync.WaitGroup, paste <-chan st
 	return merged
 }
 
-// Import stores credentials obtained elsewhere (Anthropic) as a new account.
-func (a *App) Import(ctx context.Context, providerID, name string, tok *oauth2.Token) (store.Account, error) {
-	p, err := a.Provider(ctx, providerID)
+// extraLinkedFile is the account metadata naming the Claude Code
+// credentials file an account's sign-in is shared through.
+const extraLinkedFile = "linked_file"
+
+// linkedFile is the keeper's Link: an account imported from Claude Code's
+// file stays linked to it.
+func linkedFile(acct store.Account) keeper.Link {
+	if path := acct.Extra[extraLinkedFile]; path != "" {
+		return claude.File{Path: path}
+	}
+	return nil
+}
+
+// LinkedFile is the Claude Code credentials file the account's sign-in is
+// shared with, or "".
+func LinkedFile(acct store.Account) string { return acct.Extra[extraLinkedFile] }
+
+// ImportClaude stores a Claude sign-in as a new Anthropic account, named
+// name (default: the sign-in's Label). With link (only for a sign-in read
+// from Claude Code's file), the account stays linked to that file, so
+// that Tokentray and Claude Code keep one sign-in between them.
+func (a *App) ImportClaude(ctx context.Context, s claude.SignIn, name string, link bool) (store.Account, error) {
+	p, err := a.Provider(ctx, "anthropic")
 	if err != nil {
 		return store.Account{}, err
 	}
-	if tok.AccessToken == "" || tok.RefreshToken == "" {
-		return store.Account{}, errors.New("the credentials lack an access or refresh token")
+	if name == "" {
+		name = s.Label()
 	}
-	return a.add(ctx, store.Account{Provider: p.ID, Name: name}, p, tok)
+	acct := store.Account{Provider: p.ID, Name: name}
+	if err := linkTo(&acct, s, link); err != nil {
+		return store.Account{}, err
+	}
+	return a.add(ctx, acct, p, s.Token)
+}
+
+// ErrNotLinkable: only a sign-in read from Claude Code's own file can be
+// linked.
+var ErrNotLinkable = errors.New("only a sign-in read from Claude Code's credentials file can stay linked to it")
+
+func linkTo(acct *store.Account, s claude.SignIn, link bool) error {
+	if !link {
+		return nil
+	}
+	if s.Path == "" {
+		return ErrNotLinkable
+	}
+	if acct.Extra == nil {
+		acct.Extra = map[string]string{}
+	}
+	acct.Extra[extraLinkedFile] = s.Path
+	return nil
+}
+
+// ReimportClaude replaces an imported account's sign-in with s (Claude
+// Code signed in again): the account keeps its ID and name, so scripts
+// using it keep working.
+func (a *App) ReimportClaude(ctx context.Context, id string, s claude.SignIn, link bool) (store.Account, error) {
+	acct, err := a.Store.Account(id)
+	if err != nil {
+		return store.Account{}, err
+	}
+	p, err := a.Provider(ctx, acct.Provider)
+	if err != nil {
+		return store.Account{}, err
+	}
+	if p.Redirect != auth.RedirectNone {
+		return store.Account{}, fmt.Errorf("%s is connected through the browser, not imported: reconnect it instead", acct.Name)
+	}
+	delete(acct.Extra, extraLinkedFile)
+	if err := linkTo(&acct, s, link); err != nil {
+		return store.Account{}, err
+	}
+	if st := s.Plan(); st != "" {
+		if acct.Extra == nil {
+			acct.Extra = map[string]string{}
+		}
+		acct.Extra["subscription_type"] = st
+	}
+	return a.replaceToken(ctx, acct, p, s.Token)
+}
+
+// NeedsImportError is Reconnect of an imported account that no file can
+// renew: the sign-in has to come from Claude again.
+type NeedsImportError struct{ Account string }
+
+func (e *NeedsImportError) Error() string {
+	return fmt.Sprintf("%s was imported: reconnecting means importing it again", e.Account)
+}
+
+// Message says what to do.
+func (e *NeedsImportError) Message() string {
+	return "Sign in to Claude again (in Claude Code: /login), then import the new sign-in into " + e.Account +
+		" (Import Claude sign-in, or: tokentray import anthropic --account \"" + e.Account + "\" --file ~/.claude/.credentials.json)."
 }
 
 // add names, stores and announces a new account.

@@ -1,17 +1,17 @@
-package cli_test
+package claude_test
 
 import (
 	"encoding/json"
 	"errors"
 	"testing"
 
-	"github.com/tokentray/tokentray/ui/cli"
+	"github.com/tokentray/tokentray/auth/claude"
 )
 
-// FuzzParseAnthropicCredentials: any pasted or imported file gives either
+// FuzzParse: any pasted or imported file gives either
 // credentials that can be stored (both tokens, an expiry a JSON file can
 // hold) or ErrBadCredentials — never a panic or a half-filled token.
-func FuzzParseAnthropicCredentials(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"claudeAiOauth":{"accessToken":"sk-ant-oat01-a","refreshToken":"sk-ant-ort01-r","expiresAt":1767225600000,"scopes":["user:inference"],"subscriptionType":"max"}}`))
 	f.Add([]byte(`{"access_token":"a","refresh_token":"r","expires_at":1767225600000,"scopes":["x"],"subscription_type":"pro"}`))
 	f.Add([]byte(`{"oauth_credentials":{"access_token":"a","refresh_token":"r","expires_at":1767225600000}}`))
@@ -20,9 +20,9 @@ func FuzzParseAnthropicCredentials(f *testing.F) {
 	f.Add([]byte(`{"claudeAiOauth":null,"access_token":"a"}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tok, err := cli.ParseAnthropicCredentials(data)
+		tok, _, err := claude.Parse(data)
 		if err != nil {
-			if !errors.Is(err, cli.ErrBadCredentials) {
+			if !errors.Is(err, claude.ErrBadCredentials) {
 				t.Fatalf("error is not ErrBadCredentials: %v", err)
 			}
 			return
