@@ -335,9 +335,11 @@ func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Durat
 	if err != nil {
 		return nil, err
 	}
-	if k.validFor(id, tok, acct, need) {
+	if k.validFor(id, tok, acct, need) && k.link(acct) == nil {
 		return tok, nil
 	}
+	// (A linked account's pair may have been renewed by the other program
+	// since, which can end the access token stored here: refresh looks.)
 	// A refresh already in flight may have been started for a smaller need
 	// and adopt a token too short for this one: then one more round.
 	for round := 0; ; round++ {

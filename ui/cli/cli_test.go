@@ -41,6 +41,12 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	switch role {
+	case "claude":
+		if err := claudeStandIn(); err != nil {
+			fmt.Fprintln(os.Stderr, "claude:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	case "cli":
 		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, cli.OpenCore))
 	case "browser":

@@ -454,7 +454,10 @@ func (a *App) add(ctx context.Context, acct store.Account, p auth.Provider, tok 
 		acct.RefreshExpiry = now.Add(p.RefreshTokenLifetime)
 	}
 	if st, ok := tok.Extra("subscription_type").(string); ok && st != "" {
-		acct.Extra = map[string]string{"subscription_type": st}
+		if acct.Extra == nil {
+			acct.Extra = map[string]string{}
+		}
+		acct.Extra["subscription_type"] = st
 	}
 	err := a.Store.Update(ctx, func(tx *store.Tx) error {
 		accts, err := tx.Accounts()
