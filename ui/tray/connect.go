@@ -75,18 +75,23 @@ func (u *UI) showReconnect(s keeper.Status) {
 	if u.connectUI != nil {
 		u.connectUI.d.Hide()
 	}
-	c := u.newConnectDialog("Reconnect "+s.Name, s.ID)
 	u.goOwned(func() {
 		ps, err := u.be.Providers(u.ctx)
 		u.do(func() {
+			providers := map[string]auth.Provider{}
+			for _, p := range ps {
+				providers[p.ID] = p
+			}
+			if err == nil && providers[s.Provider].Redirect == auth.RedirectNone {
+				u.showImport(&s) // imported: the sign-in comes from Claude again
+				return
+			}
+			c := u.newConnectDialog("Reconnect "+s.Name, s.ID)
 			if err != nil {
 				c.result("Could not read the providers. " + plainError(err))
 				return
 			}
-			c.providers = map[string]auth.Provider{}
-			for _, p := range ps {
-				c.providers[p.ID] = p
-			}
+			c.providers = providers
 			c.wait(s.Provider, s.Name)
 		})
 	})

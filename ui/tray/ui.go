@@ -27,6 +27,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
@@ -48,6 +49,8 @@ type Backend interface {
 	SetClient(ctx context.Context, id, clientID, secret string) error
 	AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error)
 	ApplyProfile(ctx context.Context, pr core.Profile) (auth.Provider, error)
+	ImportClaude(ctx context.Context, s claude.SignIn, name string, link bool) (store.Account, error)
+	ReimportClaude(ctx context.Context, id string, s claude.SignIn, link bool) (store.Account, error)
 	Settings() (core.Settings, error)
 	SaveSettings(ctx context.Context, s core.Settings) error
 }
@@ -338,6 +341,7 @@ func (u *UI) menu() *fyne.Menu {
 	quit.IsQuit = true
 	items = append(items, fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Connect an account…", func() { u.ShowWindow(); u.ShowConnect("") }),
+		fyne.NewMenuItem("Import Claude sign-in…", func() { u.ShowWindow(); u.ShowImportClaude() }),
 		fyne.NewMenuItem("Open Tokentray", u.ShowWindow),
 		fyne.NewMenuItemSeparator(),
 		quit,
@@ -358,7 +362,7 @@ func (u *UI) content() fyne.CanvasObject {
 	u.events = widget.NewLabel("")
 	u.events.Wrapping = fyne.TextWrapWord
 	welcome := widget.NewLabel("Welcome to Tokentray.\n\nNo accounts are connected yet. Connect an account " +
-		"(Clio, ClientCasa, Anthropic or another OAuth provider) and Tokentray keeps its token fresh for you.")
+		"(Clio, ClientCasa or another OAuth provider), or import your Claude sign-in, and Tokentray keeps its token fresh for you.")
 	welcome.Wrapping = fyne.TextWrapWord
 	u.empty = container.NewVBox(welcome)
 	u.list = widget.NewList(
@@ -388,9 +392,10 @@ func (u *UI) content() fyne.CanvasObject {
 	)
 	connect := widget.NewButton("Connect an account…", func() { u.ShowConnect("") })
 	connect.Importance = widget.HighImportance
+	importClaude := widget.NewButton("Import Claude sign-in…", u.ShowImportClaude)
 	settings := widget.NewButton("Provider settings…", u.ShowSettings)
 	prefs := widget.NewButton("Preferences…", u.ShowPreferences)
-	bar := container.NewHBox(connect, settings, prefs)
+	bar := container.NewHBox(connect, importClaude, settings, prefs)
 	if as := u.opts.Autostart; as != nil {
 		on, _ := as.Enabled()
 		check := widget.NewCheck("Start at login", nil)
