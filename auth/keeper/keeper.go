@@ -323,7 +323,9 @@ func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Durat
 	if err != nil {
 		return nil, err
 	}
-	if acct.Status == StatusReconnect {
+	if acct.Status == StatusReconnect && k.link(acct) == nil {
+		// (A linked account may find a new sign-in in its file: refresh
+		// looks.)
 		return nil, &auth.Error{Kind: auth.KindReconnect, Op: "refresh", Err: errors.New("account needs reconnecting")}
 	}
 	p, err := k.cfg.Provider(acct)
@@ -386,16 +388,21 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 		if err != nil {
 			return err
 		}
-		if acct.Status == StatusReconnect {
-			return &auth.Error{Kind: auth.KindReconnect, Op: "refresh", Err: errors.New("account needs reconnecting")}
+		link := k.link(acct)
+		needsReconnect := &auth.Error{Kind: auth.KindReconnect, Op: "refresh", Err: errors.New("account needs reconnecting")}
+		if acct.Status == StatusReconnect && link == nil {
+			return needsReconnect
 		}
 		tok, err := k.loadUnsaved(tx, id)
 		if err != nil {
 			events = append(events, k.storeFailed(tx, acct, err)...)
 			return err
 		}
-		link := k.link(acct)
-		if ft := k.newerInLink(link, id, tok); ft != nil {
+		ft := k.newerInLink(link, id, tok)
+		if acct.Status == StatusReconnect && ft == nil {
+			return needsReconnect
+		}
+		if ft != nil {
 			// The other program refreshed (or signed in again): take its
 			// pair, which made ours stale.
 			if err := tx.SaveToken(id, ft); err != nil {
@@ -403,6 +410,11 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 				return err
 			}
 			tok = ft
+			if acct.Status == StatusReconnect {
+				// Signed in again there: the account works again.
+				acct.Status, acct.LastError, acct.Expiry = StatusOK, "", time.Time{}
+				events = append(events, Event{Account: id, Kind: EventConnected, At: k.cfg.Now()})
+			}
 		}
 		if k.validFor(id, tok, acct, minValid) {
 			out = tok // another process (or goroutine) refreshed it: adopt

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/ui/cli"
 	"github.com/tokentray/tokentray/store/storetest"
 )
 
@@ -191,15 +192,34 @@ func TestLinkedClaudeImport(t *testing.T) {
 	}
 	claudeRenews("after the race")
 
-	// Claude signs in again (/login): Reconnect, here the re-import into
-	// the same account, keeps its ID and name.
-	again, err := c.srv.IssueTokens(ctx, "user:inference")
-	if err != nil {
+	// The sign-in ends (revoked): Tokentray says to reconnect. Claude
+	// signs in again (/login), writing a new pair into the file: the
+	// linked account takes it up by itself, keeping its ID.
+	signInAgain := func() authtest.Tokens {
+		t.Helper()
+		again, err := c.srv.IssueTokens(ctx, "user:inference")
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.Secret(t, again.AccessToken, again.RefreshToken)
+		os.WriteFile(file, []byte(fmt.Sprintf(`{"claudeAiOauth":{"accessToken":%q,"refreshToken":%q,"expiresAt":%d,"subscriptionType":"max","rateLimitTier":"default_claude_max_20x"},"mcpOAuth":{"keep":"me"}}`,
+			again.AccessToken, again.RefreshToken, time.Now().Add(time.Hour).UnixMilli())), 0o600)
+		return again
+	}
+	if err := c.srv.Revoke(ctx, readFile("before revoking").Claude.RefreshToken); err != nil {
 		t.Fatal(err)
 	}
-	storetest.Secret(t, again.AccessToken, again.RefreshToken)
-	os.WriteFile(file, []byte(fmt.Sprintf(`{"claudeAiOauth":{"accessToken":%q,"refreshToken":%q,"expiresAt":%d,"subscriptionType":"max","rateLimitTier":"default_claude_max_20x"},"mcpOAuth":{"keep":"me"}}`,
-		again.AccessToken, again.RefreshToken, time.Now().Add(time.Hour).UnixMilli())), 0o600)
+	if r := c.run("", "token", id, "--min-valid", "2h"); r.code != cli.ExitReconnect {
+		t.Fatalf("after revocation: exit %d\n%s", r.code, r.errOut)
+	}
+	again := signInAgain()
+	if got := tokentrayToken("after Claude signed in again"); got != again.AccessToken {
+		t.Errorf("after Claude signed in again: not the new sign-in")
+	}
+
+	// Re-importing into the account (what Reconnect does) keeps its ID
+	// and name.
+	again = signInAgain()
 	r = c.run("", "import", "anthropic", "--account", "ada@example.com", "--file", file)
 	if r.code != 0 || strings.TrimSpace(r.out) != id || !strings.Contains(r.errOut, "same name and ID") {
 		t.Fatalf("re-import: exit %d, ID %q (want %q)\n%s", r.code, r.out, id, r.errOut)
