@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/authtest"
-	"github.com/tokentray/tokentray/ui/cli"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/cli"
 )
 
 // claudeStandIn plays Claude Code renewing its sign-in through its own
