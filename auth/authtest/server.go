@@ -293,6 +293,21 @@ func (s *Server) AccessExpiry(ctx context.Context, accessToken string) (time.Tim
 	return req.GetSession().GetExpiresAt(fosite.AccessToken), true
 }
 
+// ExpireAccess ends accessToken's lifetime now, as if it had run out (a
+// Clio access token's 7 days): from then on the server answers it as it
+// answers any expired token (401 on who_am_i, userinfo and deauthorize).
+// The grant's refresh token is untouched.
+func (s *Server) ExpireAccess(ctx context.Context, accessToken string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	req, err := s.store.GetAccessTokenSession(ctx, s.tokenSignature(accessToken), s.session())
+	if err != nil {
+		return fmt.Errorf("authtest: unknown access token: %w", err)
+	}
+	req.GetSession().SetExpiresAt(fosite.AccessToken, time.Now().Add(-time.Second))
+	return nil
+}
+
 // TokenRequests returns how many requests reached a token endpoint (any
 // dialect, any outcome, injected faults included).
 func (s *Server) TokenRequests() int {

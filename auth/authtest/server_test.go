@@ -126,3 +126,53 @@ func TestDiscoveryDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestClioDeauthorizeRefusesExpiredTokens: Clio's /oauth/deauthorize, like
+// its API, answers 401 to an access token that has expired or that it never
+// issued; a live one is deauthorized (200, no body), and only that one: the
+// grant's refresh token still works.
+func TestClioDeauthorizeRefusesExpiredTokens(t *testing.T) {
+	s := NewServer(t, Config{})
+	deauthorize := func(tok string) int {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx(t), http.MethodPost, s.URL+PathClioDeauthorize,
+			strings.NewReader(url.Values{"token": {tok}}.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	expired, err := s.IssueTokens(ctx(t), "openid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ExpireAccess(ctx(t), expired.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if s.Accepts(ctx(t), expired.AccessToken) {
+		t.Fatal("the server still accepts an expired access token")
+	}
+	if code := deauthorize(expired.AccessToken); code != http.StatusUnauthorized {
+		t.Errorf("deauthorize an expired token: %d, want 401", code)
+	}
+	if code := deauthorize("never-issued.token"); code != http.StatusUnauthorized {
+		t.Errorf("deauthorize an unknown token: %d, want 401", code)
+	}
+	live, err := s.IssueTokens(ctx(t), "openid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := deauthorize(live.AccessToken); code != http.StatusOK || s.Accepts(ctx(t), live.AccessToken) {
+		t.Errorf("deauthorize a live token: %d, still accepted %v", code, s.Accepts(ctx(t), live.AccessToken))
+	}
+	if !s.RefreshActive(ctx(t), live.RefreshToken) {
+		t.Error("deauthorizing the access token ended the refresh token too")
+	}
+}

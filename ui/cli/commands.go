@@ -336,20 +336,21 @@ func cmdDisconnect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := app.Disconnect(ctx, acct.ID, *keepRemote); err != nil {
-		var ae *auth.Error
+	done, err := app.Disconnect(ctx, acct.ID, *keepRemote)
+	if err != nil {
+		var re *core.RevokeError
 		if errors.Is(err, auth.ErrNoRevocation) {
 			fmt.Fprintf(e.ErrOut, "Removed %s from this computer; %s was not told (it offers no way to end a sign-in from Tokentray).\n",
 				acct.Name, app.ProviderName(acct.Provider))
 			return nil
 		}
-		if errors.As(err, &ae) {
-			fmt.Fprintf(e.ErrOut, "Removed %s here, but the provider could not be told: %s\n", acct.Name, ae.Message())
+		if errors.As(err, &re) {
+			fmt.Fprintln(e.ErrOut, re.Message())
 			return nil
 		}
 		return err
 	}
-	fmt.Fprintf(e.ErrOut, "Disconnected %s.\n", acct.Name)
+	fmt.Fprintln(e.ErrOut, done.Message())
 	return nil
 }
 

@@ -3,11 +3,15 @@ package cli_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
 	"github.com/tokentray/tokentray/ui/cli"
 )
@@ -134,4 +138,83 @@ func TestDisconnectUntoldProvider(t *testing.T) {
 	if out := c.ok("", "list"); strings.Contains(out, "claude") {
 		t.Errorf("the account is still listed:\n%s", out)
 	}
+}
+
+// TestDisconnectClioExpiredToken: a Clio account whose access token has
+// run out (7 days unused) is disconnected: Clio ends only the access token
+// it is sent and answers 401 to an expired one, so disconnect refreshes
+// first and deauthorizes the fresh token. It then says what Clio keeps (the
+// app's authorization: the refresh token still works) and where, in the
+// account's region of Clio Manage, to remove it.
+func TestDisconnectClioExpiredToken(t *testing.T) {
+	c := newCLI(t, authtest.Config{})
+	c.ok(authtest.ClientSecret+"\n", "provider", "set", "clio-eu", "--base-url", c.srv.URL,
+		"--client-id", authtest.ClientID, "--client-secret-stdin")
+	fifo := terminalFIFO(t)
+	terminal, err := os.OpenFile(fifo, os.O_RDWR, 0) // read-write: opening does not wait for a writer
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer terminal.Close()
+	if r := c.runWith(terminal, []string{"TOKENTRAY_TEST_PASTE=" + fifo}, "connect", "clio", "--region", "eu", "--name", "Firm"); r.code != 0 {
+		t.Fatalf("connect clio: exit %d\n%s", r.code, r.errOut)
+	}
+	tok := expireStoredToken(t, c.srv, c.dir, "Firm")
+
+	r := c.run("", "disconnect", "Firm")
+	want := "Disconnected Firm. Clio ended the access token Tokentray held. Clio keeps the app's authorization until you remove it: " +
+		"in Clio Manage (" + c.srv.URL + "), open Settings and remove the app under the apps you have connected."
+	if r.code != 0 || !strings.Contains(r.errOut, want) || strings.Contains(r.errOut, "refused") {
+		t.Errorf("disconnect with an expired access token: exit %d\n%s\nwant %q", r.code, r.errOut, want)
+	}
+	if n := c.srv.GrantCount("refresh_token"); n != 1 {
+		t.Errorf("%d refreshes before deauthorizing, want 1", n)
+	}
+	if !c.srv.RefreshActive(context.Background(), tok.RefreshToken) {
+		t.Error("Clio's refresh token died: the message about what Clio keeps is not true of this server")
+	}
+	if out := c.ok("", "list"); strings.Contains(out, "Firm") {
+		t.Errorf("the account is still listed:\n%s", out)
+	}
+}
+
+// expireStoredToken makes account name's access token run out, at the
+// server and in the store in dir (as 7 days of a switched-off computer
+// would), and returns the token.
+func expireStoredToken(t *testing.T, srv *authtest.Server, dir, name string) *oauth2.Token {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accts, err := st.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accts {
+		if a.Name != name {
+			continue
+		}
+		tok, err := st.LoadToken(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.Secret(t, tok.AccessToken, tok.RefreshToken)
+		if err := srv.ExpireAccess(ctx, tok.AccessToken); err != nil {
+			t.Fatal(err)
+		}
+		expired := *tok
+		expired.Expiry = time.Now().Add(-time.Hour)
+		a.Expiry = expired.Expiry
+		if err := st.SaveToken(ctx, a.ID, &expired); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.PutAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	t.Fatalf("no account named %q", name)
+	return nil
 }

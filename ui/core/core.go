@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -495,27 +496,33 @@ func uniqueName(accts []store.Account, name, fallback string) string {
 
 // Disconnect forgets an account: unless keepRemote, it first tells the
 // provider (Clio deauthorize, RFC 7009); the local secrets are deleted even
-// when that fails, and the failure is returned.
-func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) error {
+// when that fails, and the failure is returned (a *RevokeError when the
+// provider could not be told). What it did is returned for the user to read
+// (Disconnected.Message).
+func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) (Disconnected, error) {
 	acct, err := a.Store.Account(id)
 	if err != nil {
-		return err
+		return Disconnected{}, err
 	}
+	d := Disconnected{Account: acct.Name, Provider: a.ProviderName(acct.Provider)}
 	var remoteErr error
 	if !keepRemote {
-		remoteErr = a.revoke(ctx, acct)
+		remoteErr = a.revoke(ctx, acct, &d)
 	}
 	if errors.Is(remoteErr, store.ErrKeyringUnavailable) {
 		// The token could not even be read to revoke it: forgetting the
 		// account now would leave its access live at the provider, and
 		// nothing here able to end it.
-		return &KeptError{Err: remoteErr}
+		return Disconnected{}, &KeptError{Err: remoteErr}
 	}
 	if err := a.Store.DeleteAccount(ctx, id); err != nil {
-		return err
+		return Disconnected{}, err
 	}
 	a.Keeper.Wake()
-	return remoteErr
+	if remoteErr != nil && !errors.Is(remoteErr, auth.ErrNoRevocation) {
+		remoteErr = &RevokeError{Disconnected: d, Err: remoteErr}
+	}
+	return d, remoteErr
 }
 
 // KeptError is Disconnect keeping the account because revoking it at the
@@ -532,7 +539,83 @@ func (e *KeptError) Message() string {
 		"once that is fixed. (To forget it on this computer only, disconnect it without revoking.)"
 }
 
-func (a *App) revoke(ctx context.Context, acct store.Account) error {
+// Disconnected is what a Disconnect did, in the words the command line and
+// the tray both show (Message).
+type Disconnected struct {
+	Account  string // the account's name
+	Provider string // its provider's name, as shown
+	// ClioManage is, for a Clio account, its region's Clio Manage address
+	// (the provider's host): Clio's deauthorize ends only the access token
+	// sent, and the app's authorization stays until the user removes it
+	// there.
+	ClioManage string
+	// AlreadyEnded: the provider had ended the grant already (the refresh
+	// before deauthorizing said only reconnecting would help), so there was
+	// nothing left to revoke.
+	AlreadyEnded bool
+}
+
+// Message says what was removed, and what the provider still holds.
+func (d Disconnected) Message() string {
+	switch {
+	case d.AlreadyEnded:
+		return fmt.Sprintf("Removed %s from this computer. %s had already ended its access, so there was nothing left to revoke there.",
+			d.Account, d.Provider)
+	case d.ClioManage != "":
+		return fmt.Sprintf("Disconnected %s. Clio ended the access token Tokentray held. Clio keeps the app's authorization until you remove it: %s",
+			d.Account, d.clioWhere())
+	}
+	return fmt.Sprintf("Disconnected %s.", d.Account)
+}
+
+// clioWhere is where, in Clio Manage, the user removes the app. Clio's
+// documentation names no settings address, so the page is described, not
+// linked.
+func (d Disconnected) clioWhere() string {
+	return "in Clio Manage (" + d.ClioManage + "), open Settings and remove the app under the apps you have connected."
+}
+
+// RevokeError is Disconnect having forgotten the account here while the
+// provider could not be told to end its access (unreachable, an error
+// answer): the access may still be live there.
+type RevokeError struct {
+	Disconnected
+	Err error
+}
+
+func (e *RevokeError) Error() string { return "account removed; revoke failed: " + e.Err.Error() }
+func (e *RevokeError) Unwrap() error { return e.Err }
+
+// Message says that the account is gone from here, why the provider was not
+// told, and how the user can end the access there. Unlike auth.Message it
+// promises no retry: nothing is left here to retry with.
+func (e *RevokeError) Message() string {
+	var why string
+	var ae *auth.Error
+	errors.As(e.Err, &ae)
+	switch {
+	case ae == nil:
+		why = "something went wrong."
+	case ae.Kind == auth.KindTransient && ae.Status == 0 && !ae.Unreadable:
+		why = "Tokentray could not reach it (check your internet connection)."
+	case ae.Kind == auth.KindTransient:
+		why = "it did not answer properly."
+	case ae.Kind == auth.KindMisconfigured && ae.Op == "refresh":
+		why = "it refused Tokentray's client settings (client ID or secret)."
+	case ae.Kind == auth.KindCanceled:
+		why = "disconnecting was cancelled before it answered."
+	default:
+		why = "it refused the request."
+	}
+	msg := fmt.Sprintf("Removed %s from this computer, but %s could not be told to end its access: %s ", e.Account, e.Provider, why)
+	if e.ClioManage != "" {
+		return msg + "Its access may still be live at Clio. To end it: " + e.clioWhere()
+	}
+	return msg + "Its access may still be live there: to end it, remove the app's access in your account settings at " + e.Provider + "."
+}
+
+// revoke tells the provider to end acct's access, noting in d what it did.
+func (a *App) revoke(ctx context.Context, acct store.Account, d *Disconnected) error {
 	p, err := a.Provider(ctx, acct.Provider)
 	if err != nil {
 		return err
@@ -541,7 +624,45 @@ func (a *App) revoke(ctx context.Context, acct store.Account) error {
 	if err != nil {
 		return err
 	}
+	if p.Revoke == auth.RevokeClio {
+		d.ClioManage = clioManage(p)
+		// Clio ends only the access token it is sent, and answers 401 to
+		// an expired one: send a live one. A token still good is sent as it
+		// is (a refresh would leave it live for whoever copied it); an
+		// expired one, or one about to expire, is refreshed first, through
+		// the keeper (which also knows a grant it found dead).
+		expiring := tok != nil && (tok.AccessToken == "" || auth.ExpiryKnown(tok) && time.Until(tok.Expiry) < clioRevokeMinValid)
+		if expiring || acct.Status == keeper.StatusReconnect {
+			tok, err = a.Keeper.EnsureFresh(ctx, acct.ID, clioRevokeMinValid)
+			if errors.Is(err, auth.ErrReconnectNeeded) {
+				// Clio's refresh tokens do not expire: one it no longer
+				// takes means the grant was ended there (as removing the
+				// app in Clio Manage does, with all its tokens).
+				d.AlreadyEnded = true
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("refresh before deauthorizing: %w", err)
+			}
+		}
+	}
 	return auth.Revoke(ctx, a.http, p, tok)
+}
+
+// clioRevokeMinValid is how long a Clio access token must stay good for
+// the deauthorize request that carries it.
+const clioRevokeMinValid = time.Minute
+
+// clioManage is the Clio Manage address of a Clio provider's region: the
+// scheme and host its endpoints are on (https://eu.app.clio.com for
+// clio-eu).
+func clioManage(p auth.Provider) string {
+	for _, raw := range []string{p.RevokeURL, p.Endpoint.AuthURL} {
+		if u, err := url.Parse(raw); err == nil && u.Scheme != "" && u.Host != "" {
+			return u.Scheme + "://" + u.Host
+		}
+	}
+	return auth.ClioHostUS
 }
 
 // Statuses is the keeper's view of every account.

@@ -43,7 +43,7 @@ type Backend interface {
 	EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error)
 	Connect(ctx context.Context, providerID, name string, opts auth.ConnectOptions) (store.Account, error)
 	Reconnect(ctx context.Context, id string, opts auth.ConnectOptions) (store.Account, error)
-	Disconnect(ctx context.Context, id string, keepRemote bool) error
+	Disconnect(ctx context.Context, id string, keepRemote bool) (core.Disconnected, error)
 	Providers(ctx context.Context) ([]auth.Provider, error)
 	ProviderName(id string) string
 	SetClient(ctx context.Context, id, clientID, secret string) error
@@ -515,17 +515,17 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 			}
 			u.setStatusLine("Disconnecting " + name + "…")
 			u.goOwned(func() {
-				err := u.be.Disconnect(u.ctx, id, false)
+				done, err := u.be.Disconnect(u.ctx, id, false)
 				u.do(func() {
-					var ae *auth.Error
+					var re *core.RevokeError
 					switch {
 					case err == nil:
-						u.setStatusLine("Disconnected " + name + ".")
+						u.setStatusLine(done.Message())
 					case errors.Is(err, auth.ErrNoRevocation):
 						u.setStatusLine("Removed " + name + " from this computer; " + u.providerOf(id) +
 							" was not told (it offers no way to end a sign-in from Tokentray).")
-					case errors.As(err, &ae):
-						u.setStatusLine("Removed " + name + " here, but the provider could not be told: " + ae.Message())
+					case errors.As(err, &re):
+						u.setStatusLine(re.Message())
 					default:
 						u.setStatusLine("Could not disconnect " + name + ". " + plainError(err))
 					}
