@@ -339,11 +339,6 @@ func cmdDisconnect(ctx context.Context, e *env, args []string) error {
 	done, err := app.Disconnect(ctx, acct.ID, *keepRemote)
 	if err != nil {
 		var re *core.RevokeError
-		if errors.Is(err, auth.ErrNoRevocation) {
-			fmt.Fprintf(e.ErrOut, "Removed %s from this computer; %s was not told (it offers no way to end a sign-in from Tokentray).\n",
-				acct.Name, app.ProviderName(acct.Provider))
-			return nil
-		}
 		if errors.As(err, &re) {
 			fmt.Fprintln(e.ErrOut, re.Message())
 			return nil

@@ -504,10 +504,13 @@ func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) (Disco
 	if err != nil {
 		return Disconnected{}, err
 	}
-	d := Disconnected{Account: acct.Name, Provider: a.ProviderName(acct.Provider)}
+	d := Disconnected{Account: acct.Name, Provider: a.ProviderName(acct.Provider), NotTold: keepRemote}
 	var remoteErr error
 	if !keepRemote {
 		remoteErr = a.revoke(ctx, acct, &d)
+	}
+	if errors.Is(remoteErr, auth.ErrNoRevocation) {
+		d.NotTold, d.NoWay, remoteErr = true, true, nil
 	}
 	if errors.Is(remoteErr, store.ErrKeyringUnavailable) {
 		// The token could not even be read to revoke it: forgetting the
@@ -519,7 +522,7 @@ func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) (Disco
 		return Disconnected{}, err
 	}
 	a.Keeper.Wake()
-	if remoteErr != nil && !errors.Is(remoteErr, auth.ErrNoRevocation) {
+	if remoteErr != nil {
 		remoteErr = &RevokeError{Disconnected: d, Err: remoteErr}
 	}
 	return d, remoteErr
@@ -553,11 +556,20 @@ type Disconnected struct {
 	// before deauthorizing said only reconnecting would help), so there was
 	// nothing left to revoke.
 	AlreadyEnded bool
+	// NotTold: the provider was not asked to end the access — the user
+	// chose so (keep remote), or NoWay: it offers no way to (Anthropic).
+	NotTold, NoWay bool
 }
 
 // Message says what was removed, and what the provider still holds.
 func (d Disconnected) Message() string {
 	switch {
+	case d.NoWay:
+		return fmt.Sprintf("Removed %s from this computer; %s was not told (it offers no way to end a sign-in from Tokentray).",
+			d.Account, d.Provider)
+	case d.NotTold:
+		return fmt.Sprintf("Removed %s from this computer; %s was not told, so its access stays live there "+
+			"until you remove the app in your account settings at %s.", d.Account, d.Provider, d.Provider)
 	case d.AlreadyEnded:
 		return fmt.Sprintf("Removed %s from this computer. %s had already ended its access, so there was nothing left to revoke there.",
 			d.Account, d.Provider)

@@ -521,9 +521,6 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 					switch {
 					case err == nil:
 						u.setStatusLine(done.Message())
-					case errors.Is(err, auth.ErrNoRevocation):
-						u.setStatusLine("Removed " + name + " from this computer; " + u.providerOf(id) +
-							" was not told (it offers no way to end a sign-in from Tokentray).")
 					case errors.As(err, &re):
 						u.setStatusLine(re.Message())
 					default:

@@ -175,7 +175,7 @@ func TestTrayMenuAndIcon(t *testing.T) {
 	if strings.Join(sub, "|") != "Copy token|Copy as Authorization header|Reconnect|Disconnect…" {
 		t.Errorf("account submenu: %v", sub)
 	}
-	if labels := strings.Join(menuLabels(m), "|"); !strings.Contains(labels, "Connect an account…|Open Tokentray") {
+	if labels := strings.Join(menuLabels(m), "|"); !strings.Contains(labels, "Connect an account…|Import Claude sign-in…|Open Tokentray") {
 		t.Errorf("menu: %v", labels)
 	}
 	// Nothing changed: the menu is not rebuilt.
