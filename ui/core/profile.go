@@ -123,9 +123,9 @@ func ParseProfile(data []byte) (Profile, error) {
 		if _, err := pr.base().WithRedirect(p.Redirect); err != nil {
 			var re *auth.RedirectError
 			if errors.As(err, &re) {
-				return Profile{}, badProfile("its redirect %q cannot be used: %s", re.Value, re.Reason)
+				return Profile{}, badProfile("its redirect %q will not work: %s", re.Value, re.Reason)
 			}
-			return Profile{}, badProfile("its redirect cannot be used")
+			return Profile{}, badProfile("its redirect will not work")
 		}
 	}
 	return pr, nil
