@@ -45,7 +45,7 @@ type Backend interface {
 	Disconnect(ctx context.Context, id string, keepRemote bool) error
 	Providers(ctx context.Context) ([]auth.Provider, error)
 	ProviderName(id string) string
-	SetClient(ctx context.Context, id, clientID, secret string) error
+	SaveClient(ctx context.Context, id string, s core.ClientSettings) (auth.Provider, error)
 	AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error)
 	ApplyProfile(ctx context.Context, pr core.Profile) (auth.Provider, error)
 	Settings() (core.Settings, error)
