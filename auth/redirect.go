@@ -203,14 +203,16 @@ func (p Provider) loopbackURL(port int) string {
 func (p Provider) RedirectDescription() string {
 	switch p.redirectMode() {
 	case RedirectApproval:
-		return "Clio's approval page (" + p.ApprovalURL + "): Tokentray reads the code from the browser's window title, or you paste the page's address."
+		return "Sign-in ends on Clio's approval page (" + p.ApprovalURL + "): Tokentray reads the code from the browser's window title, " +
+			"or you paste the page's address."
 	case RedirectPage:
-		return "The web page " + p.PageURL + ": after you approve, you copy the address your browser shows and paste it into Tokentray."
+		return "Sign-in ends on the web page " + p.PageURL + ": after you approve, copy the address your browser shows " +
+			"and paste it into Tokentray."
 	case RedirectLoopback:
 		if p.RedirectPort == 0 {
-			return "Back to Tokentray on this computer at " + p.loopbackURL(0) + ", on any free port."
+			return "Sign-in comes back to Tokentray on this computer at " + p.loopbackURL(0) + ", on any free port."
 		}
-		return "Back to Tokentray on this computer at " + p.loopbackURL(p.RedirectPort) + "."
+		return "Sign-in comes back to Tokentray on this computer at " + p.loopbackURL(p.RedirectPort) + "."
 	}
 	return "No browser sign-in: the credentials are imported."
 }

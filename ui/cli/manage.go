@@ -369,7 +369,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.ErrOut, "Saved settings for %s.\n", p.ID)
 	if *redirect != "" {
-		fmt.Fprintf(e.ErrOut, "Sign-in comes back to: %s\n", p.RedirectDescription())
+		fmt.Fprintln(e.ErrOut, p.RedirectDescription())
 	}
 	return nil
 }

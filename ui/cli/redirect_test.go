@@ -158,7 +158,7 @@ func TestProfileRedirect(t *testing.T) {
 		c.srv.URL, authtest.ClientID, authtest.ClientSecret, authtest.LandingPage))
 	r := c.run("y\n", "provider", "import", good)
 	if r.code != 0 || !strings.Contains(r.errOut, "Redirect: "+authtest.LandingPage) ||
-		!strings.Contains(r.errOut, "you copy the address your browser shows") {
+		!strings.Contains(r.errOut, "after you approve, copy the address your browser shows") {
 		t.Fatalf("import: exit %d\n%s", r.code, r.errOut)
 	}
 	if got := c.redirectOf("clientcasa"); got != authtest.LandingPage {

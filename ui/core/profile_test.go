@@ -12,15 +12,15 @@ import (
 func TestProfileRedirect(t *testing.T) {
 	good := map[string]struct{ profile, summary string }{
 		"clio loopback": {`{"preset": "clio-eu", "client_id": "x", "redirect": "loopback"}`,
-			"Redirect: http://127.0.0.1/callback\n  Back to Tokentray on this computer at http://127.0.0.1/callback, on any free port."},
+			"Redirect: http://127.0.0.1/callback\n  Sign-in comes back to Tokentray on this computer at http://127.0.0.1/callback, on any free port."},
 		"clio loopback with its port": {`{"preset": "clio-eu", "client_id": "x", "redirect": "loopback", "redirect_port": 8765}`,
 			"Redirect: http://127.0.0.1:8765/callback"},
 		"clio loopback address": {`{"preset": "clio-us", "client_id": "x", "redirect": "http://localhost:8765/clio"}`,
 			"Redirect: http://localhost:8765/clio"},
 		"clio approval on a sandbox": {`{"preset": "clio-eu", "base_url": "https://sandbox.clio.example", "client_id": "x", "redirect": "approval"}`,
-			"Redirect: approval\n  Clio's approval page (https://sandbox.clio.example/oauth/approval)"},
+			"Redirect: approval\n  Sign-in ends on Clio's approval page (https://sandbox.clio.example/oauth/approval)"},
 		"clientcasa https page": {`{"preset": "clientcasa", "client_id": "x", "redirect": "https://crm.firm.example/oauth/tokentray"}`,
-			"Redirect: https://crm.firm.example/oauth/tokentray\n  The web page https://crm.firm.example/oauth/tokentray: after you approve, you copy the address"},
+			"Redirect: https://crm.firm.example/oauth/tokentray\n  Sign-in ends on the web page https://crm.firm.example/oauth/tokentray: after you approve, copy the address"},
 		"custom loopback": {`{"id": "acme", "issuer": "https://login.acme.example", "client_id": "x", "redirect": "http://[::1]:9000/cb"}`,
 			"Redirect: http://[::1]:9000/cb"},
 		"redirect_port alone": {`{"preset": "clientcasa", "client_id": "x", "redirect_port": 53112}`, "Redirect port: 53112"},

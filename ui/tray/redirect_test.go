@@ -39,7 +39,7 @@ func TestProviderSettingsRedirect(t *testing.T) {
 		if redirect.Text != "approval" || redirect.Disabled() {
 			t.Errorf("Clio (Europe)'s redirect shows %q (disabled %v), want approval", redirect.Text, redirect.Disabled())
 		}
-		if findDialogLabel(t, c, "Clio's approval page (https://eu.app.clio.com/oauth/approval)") == "" {
+		if findDialogLabel(t, c, "Sign-in ends on Clio's approval page (https://eu.app.clio.com/oauth/approval)") == "" {
 			t.Error("no note on where Clio's sign-in comes back")
 		}
 		// Typed, then Enter: plain http off this computer is refused.
@@ -66,7 +66,7 @@ func TestProviderSettingsRedirect(t *testing.T) {
 		t.Errorf("clio-eu's redirect after saving loopback: %q", p.RedirectValue())
 	}
 	f.ui.doAndWait(func() {
-		if redirect.Text != "http://127.0.0.1/callback" || findDialogLabel(t, c, "Back to Tokentray on this computer at http://127.0.0.1/callback") == "" {
+		if redirect.Text != "http://127.0.0.1/callback" || findDialogLabel(t, c, "Sign-in comes back to Tokentray on this computer at http://127.0.0.1/callback") == "" {
 			t.Errorf("after saving, the field shows %q", redirect.Text)
 		}
 		// ClientCasa: an https page, picked with the mouse this time.
