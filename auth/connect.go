@@ -52,10 +52,17 @@ type ConnectOptions struct {
 	// SelectAccount adds prompt=select_account (OIDC providers).
 	SelectAccount bool
 	// Approval carries what the user pasted, or what the window-title
-	// watcher read, for RedirectApproval providers: the approval page's
-	// title or URL, or the bare code. Inputs that do not parse are logged
-	// and skipped (check them with ParseApproval first to tell the user).
+	// watcher read: for RedirectApproval providers the approval page's
+	// title or URL, or the bare code (see ParseApproval); for RedirectPage
+	// providers the address the browser landed on (see ParseLanded).
+	// Inputs that do not parse are logged, told to PasteRejected and
+	// skipped; a closed channel cancels the flow.
 	Approval <-chan string
+	// PasteRejected, when set, is told on Connect's goroutine why an input
+	// from Approval was not taken (another attempt's state, no state, not
+	// an address or code); Connect goes on waiting. Show Message(err). It
+	// must not block.
+	PasteRejected func(err error)
 	// Logger receives progress; default: slog.Default(). It never receives
 	// a token or a code.
 	Logger *slog.Logger
@@ -75,7 +82,8 @@ type Connection struct {
 // Connect runs the authorization-code flow with PKCE S256 and state (RFC
 // 6749 §4.1, RFC 7636, RFC 8252): it opens the browser at the provider,
 // waits for the code on the loopback listener (or from opts.Approval for
-// Clio's desktop redirect), exchanges it, and asks who the account is.
+// Clio's desktop redirect and for an https redirect page), exchanges it,
+// and asks who the account is.
 //
 // It returns when the flow ends, ctx is cancelled (KindCanceled) or the
 // timeout passes (KindTimeout); all its goroutines and listeners are gone by
@@ -117,6 +125,11 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 			return nil, &Error{Kind: KindMisconfigured, Op: "connect", Err: errors.New("no approval URL")}
 		}
 		redirectURL = p.ApprovalURL
+	case RedirectPage:
+		if !strings.HasPrefix(strings.ToLower(p.PageURL), "https://") {
+			return nil, &Error{Kind: KindMisconfigured, Op: "connect", Err: errors.New("no https redirect page")}
+		}
+		redirectURL = p.PageURL
 	default:
 		return nil, &Error{Kind: KindMisconfigured, Op: "connect", Err: errors.New(p.Name + " has no browser sign-in; import its credentials instead")}
 	}
@@ -140,7 +153,11 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 	if lb != nil {
 		code, err = lb.wait(wctx, state, log)
 	} else {
-		code, err = waitApproval(wctx, opts.Approval, state, log)
+		parse := ParseApproval
+		if p.redirectMode() == RedirectPage {
+			parse = ParseLanded
+		}
+		code, err = waitPaste(wctx, opts.Approval, state, parse, opts.PasteRejected, log)
 	}
 	if err != nil {
 		return nil, waitError(wctx, err)
@@ -223,9 +240,11 @@ func (lb *loopback) close() {
 	}
 }
 
-// waitApproval takes inputs from the paste box or title watcher until one
-// parses.
-func waitApproval(ctx context.Context, inputs <-chan string, state string, log *slog.Logger) (string, error) {
+// waitPaste takes inputs from the paste box or title watcher until one
+// parses (with parse: ParseApproval or ParseLanded), or reports an error
+// from the provider.
+func waitPaste(ctx context.Context, inputs <-chan string, state string, parse func(string, string) (string, error),
+	rejected func(error), log *slog.Logger) (string, error) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -234,14 +253,18 @@ func waitApproval(ctx context.Context, inputs <-chan string, state string, log *
 			if !ok {
 				return "", context.Canceled
 			}
-			code, err := ParseApproval(in, state)
+			code, err := parse(in, state)
 			if err == nil {
 				return code, nil
 			}
-			if KindOf(err) == KindDeclined {
-				return "", err
+			var ae *Error
+			if errors.As(err, &ae) {
+				return "", err // the provider's answer: declined, or an error
 			}
-			log.Info("skipping approval input that does not parse")
+			log.Info("skipping a pasted input that does not parse", "why", err)
+			if rejected != nil {
+				rejected(err)
+			}
 		}
 	}
 }
@@ -253,6 +276,48 @@ var (
 	// ErrOtherAttempt: an approval URL whose state is another attempt's.
 	ErrOtherAttempt = errors.New("approval URL from another sign-in attempt")
 )
+
+// ParseLanded's failures, besides ErrOtherAttempt (a state of another
+// attempt).
+var (
+	// ErrNotLanded: not an address carrying a code or an error.
+	ErrNotLanded = errors.New("not the address of the page the browser landed on")
+	// ErrNoState: an address without state, which cannot be told to be
+	// this attempt's.
+	ErrNoState = errors.New("the address carries no state")
+)
+
+// ParseLanded reads the authorization code from the address of the https
+// redirect page the browser landed on (RedirectPage), as the user copied it
+// from the address bar: https://page?code=…&state=…. The address must carry
+// state, equal to state (RFC 6749 §10.12) — unlike Clio's approval title,
+// which carries none; a bare code is not taken either. An error=… from the
+// provider, with the right state, is an *Error (KindDeclined for
+// access_denied).
+func ParseLanded(input, state string) (string, error) {
+	s := strings.TrimSpace(input)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", ErrNotLanded
+	}
+	q := u.Query()
+	st := q.Get("state")
+	switch {
+	case st == "" && (q.Has("code") || q.Has("error")):
+		return "", ErrNoState
+	case st == "":
+		return "", ErrNotLanded
+	case subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1:
+		return "", ErrOtherAttempt
+	}
+	if e := q.Get("error"); e != "" {
+		return "", &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
+	}
+	if code := q.Get("code"); validCode(code) {
+		return code, nil
+	}
+	return "", ErrNotLanded
+}
 
 // ParseApproval reads the authorization code from what Clio's desktop
 // approval page shows: its title ("Success code=…", maybe followed by the

@@ -167,6 +167,12 @@ func Message(err error) string {
 	case errors.Is(err, ErrNotApproval):
 		return "That is not Clio's approval page. Paste the address of the page you landed on after approving " +
 			"(it contains code=…), its title, or just the code."
+	case errors.Is(err, ErrNotLanded):
+		return "That is not the address of the page you landed on. After you approve, copy the whole address your browser shows " +
+			"(it contains code=… and state=…) and paste it here."
+	case errors.Is(err, ErrNoState):
+		return "That address has no state=… part, so Tokentray cannot tell that it belongs to this sign-in. " +
+			"Copy the whole address your browser shows and paste it here."
 	case errors.Is(err, ErrOtherAttempt):
 		return "That approval belongs to an earlier attempt. Approve again in the browser window Tokentray just opened, then paste that page's address."
 	}

@@ -470,6 +470,72 @@ func TestWrongStateKeepsWaiting(t *testing.T) {
 	storetest.Secret(t, conn.Token.AccessToken, conn.Token.RefreshToken)
 }
 
+// TestConnectRedirectPage: ClientCasa with an https redirect page (set
+// from the words a person types): the browser ends on the page, off this
+// machine, and the user pastes the address it shows. A pasted address with
+// another attempt's state, or with none, is refused in plain words and the
+// flow goes on waiting; the right one completes it, with the page as the
+// redirect_uri of both the authorization and the token request.
+func TestConnectRedirectPage(t *testing.T) {
+	e := newEnv(t, authtest.Config{})
+	p, err := withClient(auth.ClientCasa(e.srv.URL), authtest.ClientID, authtest.ClientSecret).WithRedirect(authtest.LandingPage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pastes := make(chan string)
+	rejected := make(chan error, 3)
+	opts := e.connectOptions()
+	opts.Approval, opts.PasteRejected = pastes, func(err error) { rejected <- err }
+	opts.Open = func(authURL string) error {
+		e.browse(func() {
+			page, err := authtest.Visit(e.ctx, authURL)
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			landed, err := url.Parse(page.URL)
+			if err != nil || !strings.HasPrefix(page.URL, authtest.LandingPage+"?") || landed.Query().Get("code") == "" {
+				t.Errorf("the browser landed on %q, want %s with a code", page.URL, authtest.LandingPage)
+				return
+			}
+			other := *landed
+			q := other.Query()
+			q.Set("state", "another-attempts-state-0123")
+			other.RawQuery = q.Encode()
+			noState := *landed
+			q.Del("state")
+			noState.RawQuery = q.Encode()
+			for _, in := range []struct {
+				paste string
+				want  error
+			}{{other.String(), auth.ErrOtherAttempt}, {noState.String(), auth.ErrNoState}, {"Success code=abcd1234", auth.ErrNotLanded}} {
+				pastes <- in.paste
+				if err := <-rejected; !errors.Is(err, in.want) {
+					t.Errorf("pasted %s: rejected with %v, want %v", in.want, err, in.want)
+				} else if msg := auth.Message(err); strings.Contains(msg, "Something went wrong") || !strings.Contains(msg, "paste") {
+					t.Errorf("pasted %s: message %q", in.want, msg)
+				}
+			}
+			pastes <- "  " + page.URL + "\n"
+		})
+		return nil
+	}
+	conn, err := auth.Connect(e.ctx, p, opts)
+	if err != nil {
+		t.Fatalf("connect with a pasted landing address: %v", err)
+	}
+	storetest.Secret(t, conn.Token.AccessToken, conn.Token.RefreshToken)
+	if got := e.srv.LastAuthorize().Get("redirect_uri"); got != authtest.LandingPage {
+		t.Errorf("redirect_uri = %q, want %q", got, authtest.LandingPage)
+	}
+	if conn.Identity.Label() != "Demo User" {
+		t.Errorf("identity %q", conn.Identity.Label())
+	}
+	if len(rejected) != 0 {
+		t.Errorf("%d more rejections", len(rejected))
+	}
+}
+
 func TestDeclined(t *testing.T) {
 	e := newEnv(t, authtest.Config{})
 	e.srv.SetDecision(authtest.Deny)

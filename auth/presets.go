@@ -16,9 +16,9 @@ const (
 )
 
 // Clio returns the Clio preset for a base URL such as ClioHostUS. It uses the
-// desktop approval redirect; set Redirect to RedirectLoopback (and
-// RedirectPort, if registered) for organisations that registered a loopback
-// URI.
+// desktop approval redirect; organisations that registered a loopback URI
+// (or an https page) set it with WithRedirect ("loopback",
+// "http://127.0.0.1:PORT/callback", …).
 //
 // Clio: authorize /oauth/authorize with redirect_on_decline=true; token
 // /oauth/token, form-encoded with client_id, client_secret and redirect_uri

@@ -21,6 +21,10 @@ const (
 	// whose page title reads "Success code=…"; the code is read from the
 	// browser window's title or pasted by the user.
 	RedirectApproval RedirectMode = "approval"
+	// RedirectPage: an https page registered with the provider (PageURL);
+	// the browser ends there with code and state in its address, which the
+	// user pastes (see ParseLanded).
+	RedirectPage RedirectMode = "page"
 	// RedirectNone: there is no browser flow (Anthropic): credentials are
 	// imported.
 	RedirectNone RedirectMode = "none"
@@ -98,6 +102,8 @@ type Provider struct {
 	ClientSecret string `json:"-"`
 
 	// Redirect says how the code comes back (default RedirectLoopback).
+	// Set it, with the fields below, from a person's words with
+	// WithRedirect; RedirectValue gives those words back.
 	Redirect RedirectMode `json:"redirect,omitempty"`
 	// RedirectHost is the loopback host: "127.0.0.1" (default), "[::1]" or
 	// "localhost" (then both 127.0.0.1 and [::1] are listened on).
@@ -106,8 +112,12 @@ type Provider struct {
 	RedirectPort int `json:"redirect_port,omitempty"`
 	// RedirectPath defaults to "/callback".
 	RedirectPath string `json:"redirect_path,omitempty"`
-	// ApprovalURL is the desktop redirect page for RedirectApproval.
+	// ApprovalURL is the desktop redirect page for RedirectApproval (Clio
+	// providers keep it whatever their redirect, so that it can be chosen
+	// again).
 	ApprovalURL string `json:"approval_url,omitempty"`
+	// PageURL is the https page for RedirectPage.
+	PageURL string `json:"page_url,omitempty"`
 
 	// Scopes are requested on connect.
 	Scopes []string `json:"scopes,omitempty"`

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -46,13 +47,25 @@ func ActAsBrowser() {
 
 // Visit is a headless stand-in for the user's browser: it GETs u and
 // follows redirects (to the loopback listener too), as a browser would
-// after the user approved, and returns the final page.
+// after the user approved, and returns the final page. A redirect off this
+// machine (to an https page registered with the provider, such as
+// LandingPage) is not followed: the visit ends there, with Page.URL that
+// address, as the browser's address bar would show it, and Status the
+// redirect's.
 func Visit(ctx context.Context, u string) (Page, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return Page{}, err
 	}
-	client := &http.Client{Timeout: 30 * time.Second}
+	client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(next *http.Request, via []*http.Request) error {
+		if !onThisMachine(next.URL.Hostname()) {
+			return http.ErrUseLastResponse
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}}
 	resp, err := client.Do(req)
 	if err != nil {
 		return Page{}, err
@@ -63,10 +76,19 @@ func Visit(ctx context.Context, u string) (Page, error) {
 		return Page{}, err
 	}
 	p := Page{URL: resp.Request.URL.String(), Status: resp.StatusCode}
+	if loc, err := resp.Location(); err == nil && resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return Page{URL: loc.String(), Status: resp.StatusCode}, nil // landed off this machine
+	}
 	if m := titleRE.FindSubmatch(body); m != nil {
 		p.Title = strings.TrimSpace(html.UnescapeString(string(m[1])))
 	}
 	return p, nil
+}
+
+// onThisMachine reports whether host is a loopback name or address.
+func onThisMachine(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // Authorize runs the consent step for clientID without following the

@@ -50,6 +50,11 @@ const (
 	// FixedPort is the loopback port registered for `localhost`, like
 	// ClientCasa's http://localhost:53111/callback.
 	FixedPort = 53111
+	// LandingPage is an https redirect registered for both clients: a page
+	// on the provider's side that no test can reach (example.test is
+	// reserved, RFC 6761), where the browser ends with code and state in its
+	// address. Visit stops there; the user pastes that address.
+	LandingPage = "https://landing.example.test/tokentray/signed-in"
 )
 
 // Paths served by the server.
@@ -226,6 +231,7 @@ func (s *Server) registerClients() error {
 		"http://[::1]/callback",
 		fmt.Sprintf("http://localhost:%d/callback", FixedPort),
 		s.URL + PathClioApproval,
+		LandingPage,
 	}
 	scopes := []string{"openid", "profile", "email", "offline", "offline_access",
 		"read:clients", "user:inference", "user:profile", "demo"}

@@ -53,8 +53,8 @@ Usage:
   tokentray import anthropic [--file PATH | -] [--name NAME | --account NAME] [--no-link]
   tokentray provider list [--json]
   tokentray provider add ID (--issuer URL | --auth-url URL --token-url URL) --client-id ID
-                         [--client-secret-stdin] [--scopes "a b"] [--redirect-port N] [--name NAME]
-  tokentray provider set PRESET [--client-id ID] [--client-secret-stdin] [--base-url URL]
+                         [--client-secret-stdin] [--scopes "a b"] [--redirect-port N | --redirect R] [--name NAME]
+  tokentray provider set PRESET [--client-id ID] [--client-secret-stdin] [--base-url URL] [--redirect R]
   tokentray provider import FILE.tokentray.json [--yes]
   tokentray doctor
   tokentray exec NAME [--env VAR] [--retry-for 15s] -- COMMAND [ARGS...]
@@ -63,11 +63,22 @@ Usage:
 NAME is an account's name or ID (see tokentray list). PROVIDER is a provider
 ID (see tokentray provider list), or "clio" with --region.
 
+R, the redirect registered with the provider, is where sign-in comes back:
+  loopback                         Tokentray on this computer (the preset's
+                                   address; any free port unless it fixes one)
+  http://127.0.0.1:PORT/PATH       a registered loopback address (also
+                                   localhost or [::1]; no port: any free port)
+  approval                         Clio's desktop approval page (Clio only)
+  https://…                        a registered web page: after approving,
+                                   paste the address your browser shows
+
 Examples:
   curl -H "$(tokentray token "Demo User" --format header)" https://app.clio.com/api/v4/users/who_am_i
   tokentray exec clio -- ./sync-matters.sh
   tokentray provider set clientcasa --client-id abc123 --client-secret-stdin < secret.txt
   tokentray connect clio --region eu
+  tokentray provider set clio-eu --redirect loopback
+  tokentray provider set clientcasa --redirect https://crm.example.com/oauth/tokentray
   tokentray import anthropic --file ~/.claude/.credentials.json
 
 Environment:

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,11 +59,23 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		// The user copies the address of the page they landed on (Clio's
-		// approval page) into the terminal.
+		// approval page, an https redirect page) into the terminal; with
+		// TOKENTRAY_TEST_PASTE_OTHER_STATE, first one of another sign-in
+		// attempt (the same address with another state).
 		if paste := os.Getenv("TOKENTRAY_TEST_PASTE"); paste != "" {
 			f, err := os.OpenFile(paste, os.O_WRONLY, 0)
 			if err != nil {
 				os.Exit(1)
+			}
+			if os.Getenv("TOKENTRAY_TEST_PASTE_OTHER_STATE") != "" {
+				u, err := url.Parse(page.URL)
+				if err != nil {
+					os.Exit(1)
+				}
+				q := u.Query()
+				q.Set("state", "another-attempts-state-0123")
+				u.RawQuery = q.Encode()
+				fmt.Fprintln(f, u.String())
 			}
 			fmt.Fprintln(f, page.URL)
 			f.Close()

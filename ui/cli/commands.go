@@ -263,15 +263,28 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 	opts := auth.ConnectOptions{Open: e.opener(*noBrowser), OpenFailed: func(u string, _ error) {
 		fmt.Fprintf(e.ErrOut, "Tokentray could not open your browser. Open this address in a browser yourself; Tokentray is still waiting:\n\n  %s\n\n", u)
 	}}
-	if p.Redirect == auth.RedirectApproval {
+	opts.PasteRejected = func(err error) {
+		fmt.Fprintf(e.ErrOut, "%s\nTokentray is still waiting: paste the address and press Enter (Ctrl+C to cancel).\n", auth.Message(err))
+	}
+	switch p.Redirect {
+	case auth.RedirectApproval:
 		// Clio's desktop page: the user pastes its address, title or code.
 		fmt.Fprintln(e.ErrOut, "After approving, paste the address of the page you land on (or its code) here and press Enter:")
 		opts.Approval = e.lines()
-	}
-	if p.Redirect != auth.RedirectApproval {
+	case auth.RedirectPage:
+		// A web page registered with the provider: only the address the
+		// browser shows brings the code back, with its state.
+		fmt.Fprintln(e.ErrOut, "After you approve, copy the address your browser shows and paste it here, then press Enter:")
+		opts.Approval = e.lines()
+	default:
 		fmt.Fprintln(e.ErrOut, "Waiting for you to approve in the browser… (Ctrl+C to cancel)")
 	}
 	acct, err := app.Connect(ctx, id, *name, opts)
+	if p.Redirect == auth.RedirectPage && auth.KindOf(err) == auth.KindCanceled && ctx.Err() == nil {
+		// Not Ctrl+C: standard input ended, and nothing else can bring
+		// the address.
+		return errors.New("standard input ended before the address was pasted; run connect in a terminal and paste the address there")
+	}
 	if err != nil {
 		return err
 	}

@@ -164,11 +164,12 @@ func providerList(ctx context.Context, e *env, args []string) error {
 		ClientID   string `json:"client_id,omitempty"`
 		HasSecret  bool   `json:"has_client_secret"`
 		TokenURL   string `json:"token_url"`
+		Redirect   string `json:"redirect,omitempty"` // provider set --redirect's words
 		Configured bool   `json:"configured"`
 	}
 	rows := make([]row, 0, len(ps))
 	for _, p := range ps {
-		rows = append(rows, row{p.ID, p.Name, p.ClientID, p.ClientSecret != "", p.Endpoint.TokenURL,
+		rows = append(rows, row{p.ID, p.Name, p.ClientID, p.ClientSecret != "", p.Endpoint.TokenURL, p.RedirectValue(),
 			p.ClientID != "" || p.Redirect == auth.RedirectNone})
 	}
 	if *asJSON {
@@ -177,13 +178,17 @@ func providerList(ctx context.Context, e *env, args []string) error {
 		return enc.Encode(rows)
 	}
 	tw := tabwriter.NewWriter(e.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tCLIENT ID\tSECRET\tTOKEN URL")
+	fmt.Fprintln(tw, "ID\tNAME\tCLIENT ID\tSECRET\tREDIRECT\tTOKEN URL")
 	for _, r := range rows {
 		secret := "-"
 		if r.HasSecret {
 			secret = "sealed"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.ClientID, secret, r.TokenURL)
+		redirect := r.Redirect
+		if redirect == "" {
+			redirect = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.ClientID, secret, redirect, r.TokenURL)
 	}
 	return tw.Flush()
 }
@@ -210,6 +215,7 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 	secretStdin := fs.Bool("client-secret-stdin", false, "read the client secret from standard input")
 	scopes := fs.String("scopes", "", "scopes to request, space separated")
 	port := fs.Int("redirect-port", 0, "registered loopback redirect port (default: any)")
+	redirect := fs.String("redirect", "", "where sign-in comes back: "+auth.RedirectChoices)
 	display := fs.String("name", "", "name shown for the provider")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -242,6 +248,14 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 	if *scopes != "" {
 		p.Scopes = strings.Fields(*scopes)
 	}
+	if *redirect != "" {
+		if *port != 0 {
+			return usagef("give --redirect or --redirect-port, not both")
+		}
+		if p, err = p.WithRedirect(*redirect); err != nil {
+			return usagef("--redirect: %s", auth.Message(err))
+		}
+	}
 	if *secretStdin {
 		if p.ClientSecret, err = e.readSecret(); err != nil {
 			return err
@@ -263,6 +277,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	clientID := fs.String("client-id", "", "the registered client ID")
 	secretStdin := fs.Bool("client-secret-stdin", false, "read the client secret from standard input")
 	baseURL := fs.String("base-url", "", "another host for the preset (a sandbox)")
+	redirect := fs.String("redirect", "", "where sign-in comes back: "+auth.RedirectChoices)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -284,7 +299,19 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 			return usagef("--base-url applies to built-in providers only")
 		}
 		rebased.ClientID, rebased.ClientSecret = p.ClientID, p.ClientSecret
+		if *redirect == "" && p.Redirect != auth.RedirectNone {
+			// The redirect stays as it was set (Clio's approval page
+			// moves to the new host with it).
+			if rebased, err = rebased.WithRedirect(p.RedirectValue()); err != nil {
+				return err
+			}
+		}
 		p = rebased
+	}
+	if *redirect != "" {
+		if p, err = p.WithRedirect(*redirect); err != nil {
+			return usagef("--redirect: %s", auth.Message(err))
+		}
 	}
 	if *clientID != "" {
 		p.ClientID = *clientID
@@ -299,6 +326,9 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.ErrOut, "Saved settings for %s.\n", p.ID)
+	if *redirect != "" {
+		fmt.Fprintln(e.ErrOut, p.RedirectDescription())
+	}
 	return nil
 }
 

@@ -17,6 +17,9 @@ func FuzzParseProfile(f *testing.F) {
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"id":"acme","name":"Acme","auth_url":"https://a.example/a","token_url":"http://127.0.0.1:9/t","client_id":"x","redirect_port":53111}}`))
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-us","issuer":"https://x.example","client_id":"x"}}`))
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"id":"acme","token_url":"http://evil.example/t","auth_url":"https://a/a","client_id":"x"}}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clientcasa","client_id":"x","redirect":"https://crm.example/cb"}}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-eu","client_id":"x","redirect":"loopback","redirect_port":8765}}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"id":"acme","issuer":"https://a.example","client_id":"x","redirect":"http://evil.example/cb"}}`))
 	f.Add([]byte(`{"tokentray_profile":2}`))
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-us","client_id":"x"},"extra":1}`))
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-us","client_id":"x"}} {}`))
@@ -37,6 +40,11 @@ func FuzzParseProfile(f *testing.F) {
 		}
 		if strings.TrimSpace(p.ClientID) == "" {
 			t.Fatal("no client ID")
+		}
+		if p.Redirect != "" {
+			if _, err := pr.base().WithRedirect(p.Redirect); err != nil {
+				t.Fatalf("redirect %q accepted, but it does not apply: %v", p.Redirect, err)
+			}
 		}
 		// The summary shows the secret's text only where it comes from
 		// elsewhere (another field, the summary's own words).

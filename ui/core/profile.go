@@ -19,6 +19,12 @@ import (
 //	 "provider": {"preset": "clio-eu", "client_id": "…", "client_secret": "…"}}
 //	{"tokentray_profile": 1,
 //	 "provider": {"id": "acme", "name": "Acme", "issuer": "https://login.acme.example", "client_id": "…"}}
+//	{"tokentray_profile": 1,
+//	 "provider": {"preset": "clientcasa", "client_id": "…", "redirect": "https://crm.firm.example/oauth/tokentray"}}
+//
+// redirect takes the words of auth.Provider.WithRedirect ("loopback",
+// "http://127.0.0.1:PORT/PATH", "approval", "https://…"); redirect_port,
+// the older way, sets the loopback port alone.
 type Profile struct {
 	Version  int             `json:"tokentray_profile"`
 	Provider ProfileProvider `json:"provider"`
@@ -37,6 +43,7 @@ type ProfileProvider struct {
 	ClientSecret string   `json:"client_secret,omitempty"`
 	Scopes       []string `json:"scopes,omitempty"`
 	RedirectPort int      `json:"redirect_port,omitempty"`
+	Redirect     string   `json:"redirect,omitempty"`
 }
 
 // ErrBadProfile matches (errors.Is) every profile that does not validate.
@@ -109,7 +116,41 @@ func ParseProfile(data []byte) (Profile, error) {
 	if p.RedirectPort < 0 || p.RedirectPort > 65535 {
 		return Profile{}, badProfile("redirect_port %d is not a port", p.RedirectPort)
 	}
+	if p.Redirect != "" {
+		if p.RedirectPort != 0 && !strings.EqualFold(strings.TrimSpace(p.Redirect), "loopback") {
+			return Profile{}, badProfile("it gives both redirect and redirect_port: put the port in the redirect address")
+		}
+		if _, err := pr.base().WithRedirect(p.Redirect); err != nil {
+			var re *auth.RedirectError
+			if errors.As(err, &re) {
+				return Profile{}, badProfile("its redirect %q will not work: %s", re.Value, re.Reason)
+			}
+			return Profile{}, badProfile("its redirect will not work")
+		}
+	}
 	return pr, nil
+}
+
+// base is the provider the profile starts from, without looking anything
+// up on the network: the preset (on its base URL), or for a custom
+// provider, one with typed-in endpoints (discovery gives the same
+// redirect settings).
+func (pr Profile) base() auth.Provider {
+	p := pr.Provider
+	if p.Preset != "" {
+		if p.BaseURL != "" {
+			prov, _ := auth.PresetAt(p.Preset, p.BaseURL)
+			return prov
+		}
+		prov, _ := auth.Preset(p.Preset)
+		return prov
+	}
+	prov := auth.Generic(p.AuthURL, p.TokenURL)
+	prov.ID, prov.Name = p.ID, p.Name
+	if prov.Name == "" {
+		prov.Name = p.ID
+	}
+	return prov
 }
 
 func validID(s string) bool {
@@ -152,6 +193,16 @@ func (pr Profile) Summary() string {
 	if len(p.Scopes) > 0 {
 		fmt.Fprintf(&b, "Scopes: %s\n", strings.Join(p.Scopes, " "))
 	}
+	if p.Redirect != "" {
+		if prov, err := pr.base().WithRedirect(p.Redirect); err == nil {
+			if p.RedirectPort != 0 {
+				prov.RedirectPort = p.RedirectPort
+			}
+			fmt.Fprintf(&b, "Redirect: %s\n  %s\n", prov.RedirectValue(), prov.RedirectDescription())
+		}
+	} else if p.RedirectPort != 0 {
+		fmt.Fprintf(&b, "Redirect port: %d\n", p.RedirectPort)
+	}
 	return b.String()
 }
 
@@ -182,6 +233,11 @@ func (a *App) ApplyProfile(ctx context.Context, pr Profile) (auth.Provider, erro
 	prov.ClientID, prov.ClientSecret = p.ClientID, p.ClientSecret
 	if len(p.Scopes) > 0 {
 		prov.Scopes = p.Scopes
+	}
+	if p.Redirect != "" {
+		if prov, err = prov.WithRedirect(p.Redirect); err != nil {
+			return auth.Provider{}, fmt.Errorf("connection profile: %w", err) // ParseProfile checked it
+		}
 	}
 	if p.RedirectPort != 0 {
 		prov.RedirectPort = p.RedirectPort

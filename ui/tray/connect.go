@@ -2,6 +2,7 @@ package tray
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 
@@ -169,22 +170,33 @@ func (c *connectDialog) set(objs ...fyne.CanvasObject) {
 }
 
 // wait is the second step: the browser is open; Cancel stops, a paste box
-// takes the code instead (shown from the start for Clio's approval page).
+// takes the code instead (shown from the start for Clio's approval page),
+// or the address the browser lands on (an https redirect page).
 func (c *connectDialog) wait(providerID, name string) {
 	ctx, cancel := context.WithCancel(c.u.ctx)
 	c.cancel = cancel
 	c.paste = make(chan string)
 	progress := widget.NewProgressBarInfinite()
+	mode := c.providers[providerID].Redirect
+	parse, label, placeholder, use, checking := auth.ParseApproval, "Paste the code instead:",
+		"Paste the page address or the code", "Use this code", "Checking the code…"
+	if mode == auth.RedirectPage {
+		parse, label, placeholder, use, checking = auth.ParseLanded,
+			"After you approve, copy the address your browser shows and paste it here:",
+			"https://…?code=…&state=…", "Use this address", "Checking the address…"
+	}
 	pasteEntry := widget.NewEntry()
-	pasteEntry.SetPlaceHolder("Paste the page address or the code")
+	pasteEntry.SetPlaceHolder(placeholder)
 	hint := widget.NewLabel("")
 	hint.Wrapping = fyne.TextWrapWord
 	submit := func(s string) {
-		if _, err := auth.ParseApproval(s, ""); err != nil && !strings.Contains(s, "state=") {
+		// Without the attempt's state, which the flow holds: a state is
+		// "another attempt's" here, and the flow itself checks it.
+		if _, err := parse(s, ""); err != nil && !errors.Is(err, auth.ErrOtherAttempt) {
 			hint.SetText(auth.Message(err))
 			return
 		}
-		hint.SetText("Checking the code…")
+		hint.SetText(checking)
 		go func() { // hands the text to the flow, or gives up with it
 			select {
 			case c.paste <- s:
@@ -193,9 +205,9 @@ func (c *connectDialog) wait(providerID, name string) {
 		}()
 	}
 	pasteEntry.OnSubmitted = submit
-	pasteBox := container.NewVBox(widget.NewLabel("Paste the code instead:"), pasteEntry, hint,
-		widget.NewButton("Use this code", func() { submit(pasteEntry.Text) }))
-	if c.providers[providerID].Redirect != auth.RedirectApproval {
+	pasteBox := container.NewVBox(widget.NewLabel(label), pasteEntry, hint,
+		widget.NewButton(use, func() { submit(pasteEntry.Text) }))
+	if mode != auth.RedirectApproval && mode != auth.RedirectPage {
 		pasteBox.Hide() // the browser comes back to Tokentray by itself
 	}
 	// Shown if the browser cannot be opened: the address, to open by hand.
@@ -215,6 +227,8 @@ func (c *connectDialog) wait(providerID, name string) {
 				link.SetText(u)
 				linkBox.Show()
 			})
+		}, PasteRejected: func(err error) {
+			c.u.do(func() { hint.SetText(auth.Message(err)) })
 		}}
 		var acct store.Account
 		var err error

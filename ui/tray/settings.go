@@ -10,11 +10,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/ui/core"
 )
 
-// ShowSettings opens the provider settings: the client ID and secret of a
-// provider (what whoever set Tokentray up registered at the provider), or a
-// custom provider by its issuer URL. Secrets are sealed, never shown back.
+// ShowSettings opens the provider settings: the client ID, secret and
+// redirect of a provider (what whoever set Tokentray up registered at the
+// provider), or a custom provider by its issuer URL. Secrets are sealed,
+// never shown back.
 func (u *UI) ShowSettings() {
 	u.loadingDialog("Provider settings", fyne.NewSize(480, 420), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
 		ps, err := u.be.Providers(u.ctx)
@@ -57,31 +59,83 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	clientID := widget.NewEntry()
 	secret := widget.NewPasswordEntry()
 	secret.SetPlaceHolder("Client secret (leave empty to keep the saved one)")
-	provider := widget.NewSelect(names, func(name string) {
+	// The redirect: typed (a registered address) or picked (loopback,
+	// approval); checked by the same parser as the command line's.
+	redirect := widget.NewSelectEntry(nil)
+	redirect.SetPlaceHolder("loopback, http://127.0.0.1:PORT/PATH or https://…")
+	redirect.Disable() // until a provider is chosen
+	redirectNote := widget.NewLabel("")
+	redirectNote.Wrapping = fyne.TextWrapWord
+	showRedirect := func(p auth.Provider) {
+		if p.Redirect == auth.RedirectNone {
+			redirect.SetOptions(nil)
+			redirect.SetText("")
+			redirect.Disable()
+		} else {
+			choices := []string{"loopback"}
+			if p.ApprovalURL != "" {
+				choices = append(choices, "approval")
+			}
+			if v := p.RedirectValue(); v != "approval" {
+				choices = append(choices, v)
+			}
+			redirect.SetOptions(choices)
+			redirect.SetText(p.RedirectValue())
+			redirect.Enable()
+		}
+		redirectNote.SetText(p.RedirectDescription())
+	}
+	var picker *widget.Select // the provider
+	redirect.OnChanged = func(v string) {
+		if p, ok := byName[picker.Selected]; ok && p.Redirect != auth.RedirectNone {
+			if np, err := p.WithRedirect(v); err == nil {
+				redirectNote.SetText(np.RedirectDescription())
+			} else {
+				redirectNote.SetText(auth.RedirectChoices + ".")
+			}
+		}
+	}
+	picker = widget.NewSelect(names, func(name string) {
 		clientID.SetText(byName[name].ClientID)
 		secret.SetText("")
+		showRedirect(byName[name])
 	})
-	provider.PlaceHolder = "Choose a provider"
-	save := widget.NewButton("Save", func() {
-		p, ok := byName[provider.Selected]
+	picker.PlaceHolder = "Choose a provider"
+	saveSettings := func() {
+		p, ok := byName[picker.Selected]
 		if !ok {
 			result.SetText("Choose a provider first.")
 			return
 		}
-		id, sec := strings.TrimSpace(clientID.Text), secret.Text
+		next := core.ClientSettings{ClientID: strings.TrimSpace(clientID.Text), Secret: secret.Text}
+		if p.Redirect != auth.RedirectNone {
+			next.Redirect = strings.TrimSpace(redirect.Text)
+			if next.Redirect == "" {
+				result.SetText("Say where sign-in comes back (the redirect): " + auth.RedirectChoices + ".")
+				return
+			}
+			if _, err := p.WithRedirect(next.Redirect); err != nil {
+				result.SetText("Could not save. " + plainError(err))
+				return
+			}
+		}
 		result.SetText("Saving…")
 		u.goOwned(func() {
-			err := u.be.SetClient(u.ctx, p.ID, id, sec)
+			saved, err := u.be.SaveClient(u.ctx, p.ID, next)
 			u.do(func() {
 				if err != nil {
 					result.SetText("Could not save. " + plainError(err))
 					return
 				}
+				byName[saved.Name] = saved
 				secret.SetText("")
+				showRedirect(saved)
 				result.SetText("Saved the settings of " + p.Name + ".")
 			})
 		})
-	})
+	}
+	redirect.OnSubmitted = func(string) { saveSettings() }
+	save := widget.NewButton("Save", saveSettings)
 
 	issuer := widget.NewEntry()
 	issuer.SetPlaceHolder("https://login.example.com")
@@ -112,8 +166,10 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	})
 	return container.NewVBox(
 		widget.NewLabelWithStyle("Client settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		provider,
-		widget.NewForm(widget.NewFormItem("Client ID", clientID), widget.NewFormItem("Client secret", secret)),
+		picker,
+		widget.NewForm(widget.NewFormItem("Client ID", clientID), widget.NewFormItem("Client secret", secret),
+			widget.NewFormItem("Redirect", redirect)),
+		redirectNote,
 		save,
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle("Another provider", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

@@ -46,7 +46,7 @@ type Backend interface {
 	Disconnect(ctx context.Context, id string, keepRemote bool) (core.Disconnected, error)
 	Providers(ctx context.Context) ([]auth.Provider, error)
 	ProviderName(id string) string
-	SetClient(ctx context.Context, id, clientID, secret string) error
+	SaveClient(ctx context.Context, id string, s core.ClientSettings) (auth.Provider, error)
 	AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error)
 	ApplyProfile(ctx context.Context, pr core.Profile) (auth.Provider, error)
 	ImportClaude(ctx context.Context, s claude.SignIn, name string, link bool) (store.Account, error)

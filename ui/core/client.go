@@ -1,0 +1,39 @@
+package core
+
+import (
+	"context"
+	"strings"
+
+	"github.com/tokentray/tokentray/auth"
+)
+
+// ClientSettings are what the Provider settings dialog sets for a provider.
+type ClientSettings struct {
+	ClientID string
+	// Secret, when not empty, replaces the sealed client secret; empty
+	// keeps it as it is.
+	Secret string
+	// Redirect, when not empty, is where sign-in comes back, in the words
+	// of auth.Provider.WithRedirect; empty keeps it as it is.
+	Redirect string
+}
+
+// SaveClient sets a provider's client ID, secret and redirect in one
+// update, and returns the provider as saved. A redirect that does not
+// parse (an *auth.RedirectError, with a Message) changes nothing.
+func (a *App) SaveClient(ctx context.Context, id string, s ClientSettings) (auth.Provider, error) {
+	p, err := a.Provider(ctx, id)
+	if err != nil {
+		return auth.Provider{}, err
+	}
+	if strings.TrimSpace(s.Redirect) != "" {
+		if p, err = p.WithRedirect(s.Redirect); err != nil {
+			return auth.Provider{}, err
+		}
+	}
+	p.ClientID, p.ClientSecret = s.ClientID, s.Secret
+	if err := a.SaveProvider(ctx, p); err != nil {
+		return auth.Provider{}, err
+	}
+	return p, nil
+}
