@@ -710,17 +710,6 @@ func (a *App) ProviderName(id string) string {
 	return id
 }
 
-// SetClient sets a provider's client ID, and its client secret when secret
-// is not empty (an empty one keeps the sealed secret as it is).
-func (a *App) SetClient(ctx context.Context, id, clientID, secret string) error {
-	p, err := a.Provider(ctx, id)
-	if err != nil {
-		return err
-	}
-	p.ClientID, p.ClientSecret = clientID, secret
-	return a.SaveProvider(ctx, p)
-}
-
 // AddProvider makes a custom provider from an issuer URL (OIDC or RFC 8414
 // discovery) and stores it under id.
 func (a *App) AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error) {

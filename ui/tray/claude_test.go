@@ -59,6 +59,20 @@ func TestImportClaude(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, ".claude.json"), []byte(`{"oauthAccount":{"emailAddress":"ada@example.com"}}`), 0o600)
 	c := f.ui.win.Canvas()
 
+	// Connect an account… offers it too, and opens the import.
+	f.ui.doAndWait(func() { f.ui.ShowConnect("") })
+	var sel *widget.Select
+	f.eventually("the provider step", func() bool {
+		sel = findDialog(t, c, func(*widget.Select) bool { return true })
+		return sel != nil && len(sel.Options) > 0
+	})
+	f.ui.doAndWait(func() {
+		sel.SetSelected("Anthropic (Claude) — import sign-in")
+		test.Tap(findDialogButton(t, c, "Connect"))
+	})
+	f.eventually("the import dialog", func() bool { return findDialogButton(t, c, "Choose file…") != nil })
+	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, c, "Cancel")) })
+
 	// Found where Claude Code keeps it.
 	f.ui.doAndWait(func() { test.Tap(findButton(t, c, "Import Claude sign-in…")) })
 	f.eventually("the preview", func() bool {

@@ -29,6 +29,9 @@ type connectDialog struct {
 	reconnect string // the account being reconnected, if any
 }
 
+// importChoice is the provider choice that opens the Claude import.
+const importChoice = "import"
+
 var clioRegions = map[string]string{"United States": "us", "Canada": "ca", "Europe": "eu", "Australia": "au"}
 
 // ShowConnect opens the connect dialog, on the provider with that ID if
@@ -107,7 +110,11 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	for _, p := range ps {
 		c.providers[p.ID] = p
 		if p.Redirect == auth.RedirectNone {
-			continue // no browser sign-in: imported (tokentray import …)
+			// No browser sign-in: its sign-in is imported (Claude's).
+			n := p.Name + " — import sign-in"
+			names = append(names, n)
+			byName[n] = importChoice
+			continue
 		}
 		if strings.HasPrefix(p.ID, "clio-") {
 			if !clio {
@@ -152,6 +159,11 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	start.OnTapped = func() {
 		id := byName[provider.Selected]
 		if id == "" {
+			return
+		}
+		if id == importChoice {
+			c.d.Hide()
+			c.u.ShowImportClaude()
 			return
 		}
 		if id == "clio" {
