@@ -639,10 +639,18 @@ func (k *Keeper) link(a store.Account) Link {
 	return k.cfg.Link(a)
 }
 
+// linkSlack is how much earlier than ours a linked file's pair may expire
+// and still be taken as newer: expiries are counted from whole seconds
+// (expires_in) by two programs, so a pair renewed just after ours can
+// seem to expire a little sooner. A stale pair written back by the other
+// program expires a whole refresh interval sooner.
+const linkSlack = time.Minute
+
 // newerInLink returns the pair in the linked file when it is not tok's and
-// expires no earlier: the other program renewed the sign-in since, or
-// signed in again. A file that is gone or unreadable is passed over (the
-// other program signed out; Tokentray goes on with its own pair).
+// expires no earlier (within linkSlack): the other program renewed the
+// sign-in since, or signed in again. A file that is gone or unreadable is
+// passed over (the other program signed out; Tokentray goes on with its
+// own pair).
 func (k *Keeper) newerInLink(link Link, id string, tok *oauth2.Token) *oauth2.Token {
 	if link == nil || tok == nil {
 		return nil
@@ -652,7 +660,7 @@ func (k *Keeper) newerInLink(link Link, id string, tok *oauth2.Token) *oauth2.To
 		k.cfg.Logger.Warn("the linked credentials file is unreadable; going on without it", "account", id, "err", err)
 		return nil
 	}
-	if ft.RefreshToken == tok.RefreshToken || ft.Expiry.Before(tok.Expiry) {
+	if ft.RefreshToken == tok.RefreshToken || ft.Expiry.Before(tok.Expiry.Add(-linkSlack)) {
 		return nil
 	}
 	return ft
