@@ -150,7 +150,7 @@ msi: windows
 #     screenshot, the tray icon, single instance, and a scan of the prefix
 #     for tokens in plain text;
 #  3. the MSI installed, started and uninstalled (testdata/windows/msi-test.sh).
-WIN_TEST_PKGS_GO := ./auth/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/core/ ./ui/instance/
+WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/core/ ./ui/instance/
 test-windows: windows msi windows-test-deps test-deps
 	@./testdata/windows/prefix.sh $(WIN_DIR)/wine
 	@./testdata/windows/overlay.sh $(WIN_DIR)/overlay
