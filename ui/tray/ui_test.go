@@ -658,7 +658,9 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 		said = f.ui.status.Text
 		return said != "" && !strings.HasPrefix(said, "Disconnecting")
 	})
-	if said != want || findLabel(t, f.ui.win.Canvas(), want) == nil {
+	shown := false
+	f.ui.doAndWait(func() { shown = findLabel(t, f.ui.win.Canvas(), want) != nil })
+	if said != want || !shown {
 		t.Errorf("the window says %q\nwant %q", said, want)
 	}
 	if n := f.srv.GrantCount("refresh_token"); n != 1 {
