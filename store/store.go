@@ -184,9 +184,10 @@ type Store struct {
 	timeout time.Duration
 	keyring keyringAPI
 
-	mu    chan struct{} // in-process lock; flock does not exclude goroutines
-	flock *flock.Flock
-	key   sealKey
+	mu       chan struct{} // in-process lock; flock does not exclude goroutines
+	flock    *flock.Flock
+	accounts accountLocks // per-account locks (UpdateAccount)
+	key      sealKey
 
 	cacheMu sync.Mutex
 	cache   *cachedMetadata        // the last accounts.json parsed
@@ -233,12 +234,12 @@ func Open(opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	for _, d := range []string{secretsDir, stateDir} {
+	for _, d := range []string{secretsDir, stateDir, locksDir} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
 			return nil, fmt.Errorf("create %s: %w", dir, err)
 		}
 	}
-	for _, d := range []string{dir, filepath.Join(dir, secretsDir), filepath.Join(dir, stateDir)} {
+	for _, d := range []string{dir, filepath.Join(dir, secretsDir), filepath.Join(dir, stateDir), filepath.Join(dir, locksDir)} {
 		if err := restrictDir(d); err != nil {
 			return nil, fmt.Errorf("restrict %s: %w", d, err)
 		}
@@ -663,9 +664,13 @@ func (s *Store) PutAccount(ctx context.Context, a Account) error {
 	return s.Update(ctx, func(tx *Tx) error { return tx.PutAccount(a) })
 }
 
-// DeleteAccount is Update with Tx.DeleteAccount.
+// DeleteAccount removes the account under its own lock (so that no
+// refresh in flight writes it back), then the store's.
 func (s *Store) DeleteAccount(ctx context.Context, id string) error {
-	return s.Update(ctx, func(tx *Tx) error { return tx.DeleteAccount(id) })
+	if !validName(id) {
+		return s.Update(ctx, func(tx *Tx) error { return tx.DeleteAccount(id) })
+	}
+	return s.UpdateAccount(ctx, id, func(tx *AccountTx) error { return tx.Delete() })
 }
 
 // validName accepts names safe as file names on every OS.

@@ -99,7 +99,7 @@ type Status struct {
 
 // Statuses returns every account with its retry time.
 func (k *Keeper) Statuses() ([]Status, error) {
-	accts, err := k.cfg.Store.Accounts()
+	accts, err := k.cfg.Tokens.Accounts()
 	if err != nil {
 		return nil, err
 	}

@@ -151,7 +151,7 @@ func keyringChild(role string) {
 	ctx := context.Background()
 	p := auth.Generic("", os.Getenv("KEEPER_CHILD_URL")+authtest.PathToken)
 	p.ClientID = authtest.PublicClientID
-	k := New(Config{Store: st, Provider: func(store.Account) (auth.Provider, error) { return p, nil }})
+	k := New(Config{Store: st, Provider: func(context.Context, store.Account) (auth.Provider, error) { return p, nil }})
 	defer k.Close()
 	ask := func(minValid time.Duration) {
 		tok, err := k.EnsureFresh(ctx, "a", minValid)

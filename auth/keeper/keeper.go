@@ -47,19 +47,44 @@ const (
 	refreshTimeout = 2 * time.Minute
 )
 
-// TokenStore is the storage the keeper needs; *store.Store satisfies it.
+// TokenStore is the storage the keeper needs: Persistent(*store.Store) is
+// the real one; tests of the scheduler and backoff use one in memory.
 type TokenStore interface {
 	Accounts() ([]store.Account, error)
 	Account(id string) (store.Account, error)
 	LoadToken(ctx context.Context, id string) (*oauth2.Token, error)
-	Update(ctx context.Context, fn func(tx *store.Tx) error) error
+	// Locked runs fn holding account id's lock, against every other
+	// goroutine and process, and no other account's.
+	Locked(ctx context.Context, id string, fn func(AccountTx) error) error
 }
 
-// Config configures a Keeper. Store and Provider are required.
+// AccountTx is one account while its lock is held (see TokenStore.Locked).
+type AccountTx interface {
+	Account() (store.Account, error)
+	LoadToken() (*oauth2.Token, error)
+	SaveToken(*oauth2.Token) error
+	PutAccount(store.Account) error
+	Delete() error
+}
+
+// Persistent is the TokenStore of a *store.Store: per-account file locks
+// (store.UpdateAccount), the store-wide lock only for metadata writes.
+func Persistent(s *store.Store) TokenStore { return persistent{s} }
+
+type persistent struct{ *store.Store }
+
+func (p persistent) Locked(ctx context.Context, id string, fn func(AccountTx) error) error {
+	return p.UpdateAccount(ctx, id, func(tx *store.AccountTx) error { return fn(tx) })
+}
+
+// Config configures a Keeper. Store (or Tokens) and Provider are required.
 type Config struct {
-	Store TokenStore
+	// Store is where tokens and accounts live.
+	Store *store.Store
+	// Tokens, when set, is used instead of Persistent(Store) (tests).
+	Tokens TokenStore
 	// Provider returns an account's provider, with client credentials.
-	Provider func(store.Account) (auth.Provider, error)
+	Provider func(context.Context, store.Account) (auth.Provider, error)
 	// HTTPClient makes the refresh calls; default: 30-second timeout.
 	HTTPClient *http.Client
 	// Now is the wall clock; default time.Now. Tests move it.
@@ -130,6 +155,9 @@ type retry struct {
 func New(cfg Config) *Keeper {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Tokens == nil {
+		cfg.Tokens = Persistent(cfg.Store)
 	}
 	if cfg.CheckInterval <= 0 {
 		cfg.CheckInterval = DefaultCheckInterval
@@ -215,17 +243,56 @@ func (k *Keeper) Wake() {
 	}
 }
 
-// Connected announces a newly connected (or reconnected) account and
-// schedules it.
-func (k *Keeper) Connected(id string) {
+// SignedIn stores a new sign-in — connect, reconnect, import — for acct
+// (new, or existing: it keeps its ID and name): the token and its metadata,
+// under the account's lock, so that no refresh in flight writes an older
+// token over it. What the keeper remembered of the account's earlier token
+// (a refreshed token the store refused, retries, conditions announced) is
+// dropped. It returns the account as stored, announces it and schedules it.
+func (k *Keeper) SignedIn(ctx context.Context, acct store.Account, p auth.Provider, tok *oauth2.Token) (store.Account, error) {
+	err := k.cfg.Tokens.Locked(ctx, acct.ID, func(tx AccountTx) error {
+		k.forget(acct.ID)
+		if err := tx.SaveToken(tok); err != nil {
+			return err
+		}
+		now := k.cfg.Now()
+		isNew := acct.Connected.IsZero()
+		acct = refreshed(acct, p, tok, tok, now)
+		if isNew {
+			acct.Connected, acct.LastRefresh = now, time.Time{}
+		}
+		if p.RefreshTokenLifetime > 0 {
+			acct.RefreshExpiry = now.Add(p.RefreshTokenLifetime)
+		}
+		return tx.PutAccount(acct)
+	})
+	if err != nil {
+		return store.Account{}, err
+	}
+	k.emit(Event{Account: acct.ID, Kind: EventConnected, At: k.cfg.Now()})
+	k.Wake()
+	return acct, nil
+}
+
+// Forget removes an account — its metadata, state and token — under its
+// lock, and what the keeper remembered of it.
+func (k *Keeper) Forget(ctx context.Context, id string) error {
+	err := k.cfg.Tokens.Locked(ctx, id, func(tx AccountTx) error {
+		k.forget(id)
+		return tx.Delete()
+	})
+	k.Wake()
+	return err
+}
+
+// forget drops what the keeper remembers of an account's token.
+func (k *Keeper) forget(id string) {
 	k.mu.Lock()
+	defer k.mu.Unlock()
 	delete(k.unsaved, id) // older than the new sign-in: never adopt it
 	delete(k.said, id)
 	delete(k.retries, id)
 	delete(k.deadlines, id)
-	k.mu.Unlock()
-	k.emit(Event{Account: id, Kind: EventConnected, At: k.cfg.Now()})
-	k.Wake()
 }
 
 // margin is how long before expiry the account is refreshed: the
@@ -319,7 +386,7 @@ func (k *Keeper) validFor(id string, tok *oauth2.Token, a store.Account, min tim
 // when only reconnecting helps), store errors (keyring, unreadable),
 // ErrClosed.
 func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error) {
-	acct, err := k.cfg.Store.Account(id)
+	acct, err := k.cfg.Tokens.Account(id)
 	if err != nil {
 		return nil, err
 	}
@@ -328,12 +395,12 @@ func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Durat
 		// looks.)
 		return nil, &auth.Error{Kind: auth.KindReconnect, Op: "refresh", Err: errors.New("account needs reconnecting")}
 	}
-	p, err := k.cfg.Provider(acct)
+	p, err := k.cfg.Provider(ctx, acct)
 	if err != nil {
 		return nil, fmt.Errorf("provider of %s: %w", id, err)
 	}
 	need := minValid + k.margin(p, acct)
-	tok, err := k.cfg.Store.LoadToken(ctx, id)
+	tok, err := k.cfg.Tokens.LoadToken(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -383,8 +450,8 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 		events  []Event
 		metaErr error // the token is safe, but its metadata was not written
 	)
-	err := k.cfg.Store.Update(ctx, func(tx *store.Tx) error {
-		acct, err := tx.Account(id)
+	err := k.cfg.Tokens.Locked(ctx, id, func(tx AccountTx) error {
+		acct, err := tx.Account()
 		if err != nil {
 			return err
 		}
@@ -405,7 +472,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 		if ft != nil {
 			// The other program refreshed (or signed in again): take its
 			// pair, which made ours stale.
-			if err := tx.SaveToken(id, ft); err != nil {
+			if err := tx.SaveToken(ft); err != nil {
 				events = append(events, k.storeFailed(tx, acct, err)...)
 				return err
 			}
@@ -427,7 +494,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 			}
 			return nil
 		}
-		p, err := k.cfg.Provider(acct)
+		p, err := k.cfg.Provider(ctx, acct)
 		if err != nil {
 			return fmt.Errorf("provider of %s: %w", id, err)
 		}
@@ -437,7 +504,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 			if ft := k.newerInLink(link, id, tok); ft != nil {
 				// The other program spent the pair at the same moment and
 				// wrote its new one: take that, refreshing it if need be.
-				if err := tx.SaveToken(id, ft); err != nil {
+				if err := tx.SaveToken(ft); err != nil {
 					events = append(events, k.storeFailed(tx, acct, err)...)
 					return err
 				}
@@ -473,7 +540,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 		}
 		k.mu.Unlock()
 		// Persist first: the old refresh token may be dead already.
-		if err := tx.SaveToken(id, nt); err != nil {
+		if err := tx.SaveToken(nt); err != nil {
 			k.mu.Lock()
 			k.unsaved[id] = nt
 			k.mu.Unlock()
@@ -519,7 +586,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 // storeFailed records a refresh that failed in the store (the keyring, a
 // full disk): the account is retried with backoff like a transient failure,
 // so that the scheduler never spins on it. It returns the event to announce.
-func (k *Keeper) storeFailed(tx *store.Tx, a store.Account, err error) []Event {
+func (k *Keeper) storeFailed(tx AccountTx, a store.Account, err error) []Event {
 	now := k.cfg.Now()
 	next := k.scheduleRetry(a.ID, err, now)
 	a.Status, a.LastError = StatusFailing, auth.Message(err)
@@ -531,14 +598,14 @@ func (k *Keeper) storeFailed(tx *store.Tx, a store.Account, err error) []Event {
 
 // loadUnsaved returns a refreshed token that the store refused earlier
 // (saving it now), else the stored one.
-func (k *Keeper) loadUnsaved(tx *store.Tx, id string) (*oauth2.Token, error) {
+func (k *Keeper) loadUnsaved(tx AccountTx, id string) (*oauth2.Token, error) {
 	k.mu.Lock()
 	u := k.unsaved[id]
 	k.mu.Unlock()
 	if u == nil {
-		return tx.LoadToken(id)
+		return tx.LoadToken()
 	}
-	if err := tx.SaveToken(id, u); err != nil {
+	if err := tx.SaveToken(u); err != nil {
 		return nil, err
 	}
 	k.mu.Lock()
@@ -570,7 +637,7 @@ func refreshed(a store.Account, p auth.Provider, old, nt *oauth2.Token, now time
 
 // failed records a failed refresh in the metadata and returns the events to
 // announce once the lock is released.
-func (k *Keeper) failed(tx *store.Tx, a store.Account, tok *oauth2.Token, p auth.Provider, err error, now time.Time) []Event {
+func (k *Keeper) failed(tx AccountTx, a store.Account, tok *oauth2.Token, p auth.Provider, err error, now time.Time) []Event {
 	var events []Event
 	a.LastError = auth.Message(err)
 	if auth.KindOf(err) == auth.KindReconnect {

@@ -89,7 +89,7 @@ func (f *fixture) seed(id string, expiry time.Time) *oauth2.Token {
 func (f *fixture) keeper(mod func(*Config)) *Keeper {
 	cfg := Config{
 		Store:    f.st,
-		Provider: func(store.Account) (auth.Provider, error) { return f.p, nil },
+		Provider: func(context.Context, store.Account) (auth.Provider, error) { return f.p, nil },
 		Now:      f.now,
 		Backoff: func() *backoff.ExponentialBackOff {
 			b := backoff.NewExponentialBackOff()
@@ -305,7 +305,7 @@ func concurrentChild() {
 	}
 	p := auth.Generic("", os.Getenv("KEEPER_CHILD_URL")+authtest.PathToken)
 	p.ClientID = authtest.PublicClientID
-	k := New(Config{Store: st, Provider: func(store.Account) (auth.Provider, error) { return p, nil }})
+	k := New(Config{Store: st, Provider: func(context.Context, store.Account) (auth.Provider, error) { return p, nil }})
 	defer k.Close()
 	// Read the sealing key now, so the start gun races only the refresh.
 	if _, err := st.LoadToken(context.Background(), "shared"); err != nil {
@@ -577,7 +577,7 @@ func loopChild() {
 	}
 	p := auth.Generic("", os.Getenv("KEEPER_CHILD_URL")+authtest.PathToken)
 	p.ClientID = authtest.PublicClientID
-	k := New(Config{Store: st, Provider: func(store.Account) (auth.Provider, error) { return p, nil }})
+	k := New(Config{Store: st, Provider: func(context.Context, store.Account) (auth.Provider, error) { return p, nil }})
 	fmt.Println("looping")
 	for {
 		tok, err := k.EnsureFresh(context.Background(), "a", 2*time.Hour)

@@ -35,7 +35,7 @@ func (k *Keeper) run() {
 func (k *Keeper) tick() time.Time {
 	now := k.cfg.Now()
 	next := now.Add(k.cfg.CheckInterval)
-	accts, err := k.cfg.Store.Accounts()
+	accts, err := k.cfg.Tokens.Accounts()
 	if err != nil {
 		k.cfg.Logger.Error("cannot read the accounts", "err", err)
 		return next
@@ -57,7 +57,7 @@ func (k *Keeper) tick() time.Time {
 			// Failures are recorded (status, retry time, events) by
 			// refresh; here they only move the next due time.
 			if _, err := k.refreshShared(k.ctx, a.ID, margin); err == nil {
-				if a, err = k.cfg.Store.Account(a.ID); err != nil {
+				if a, err = k.cfg.Tokens.Account(a.ID); err != nil {
 					continue
 				}
 			}
@@ -77,7 +77,7 @@ func (k *Keeper) tick() time.Time {
 
 // due is when the account should next be refreshed, and the margin used.
 func (k *Keeper) due(a store.Account) (time.Time, time.Duration, error) {
-	p, err := k.cfg.Provider(a)
+	p, err := k.cfg.Provider(k.ctx, a)
 	if err != nil {
 		return time.Time{}, 0, err
 	}

@@ -64,8 +64,8 @@ func Open(opts Options) (*App, error) {
 	}
 	a.Keeper = keeper.New(keeper.Config{
 		Store: st,
-		Provider: func(acct store.Account) (auth.Provider, error) {
-			return a.Provider(context.Background(), acct.Provider)
+		Provider: func(ctx context.Context, acct store.Account) (auth.Provider, error) {
+			return a.Provider(ctx, acct.Provider)
 		},
 		HTTPClient: opts.HTTPClient,
 		Logger:     opts.Logger,
@@ -251,27 +251,10 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 	return a.replaceToken(ctx, acct, p, conn.Token)
 }
 
-// replaceToken stores a new sign-in for an existing account.
+// replaceToken stores a new sign-in for an existing account, through the
+// keeper: the one writer of tokens.
 func (a *App) replaceToken(ctx context.Context, acct store.Account, p auth.Provider, tok *oauth2.Token) (store.Account, error) {
-	now := time.Now()
-	err := a.Store.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveToken(acct.ID, tok); err != nil {
-			return err
-		}
-		acct.Expiry, acct.LastRefresh, acct.Status, acct.LastError = tok.Expiry, now, keeper.StatusOK, ""
-		if s := auth.Scopes(tok); len(s) > 0 {
-			acct.Scopes = s
-		}
-		if p.RefreshTokenLifetime > 0 {
-			acct.RefreshExpiry = now.Add(p.RefreshTokenLifetime)
-		}
-		return tx.PutAccount(acct)
-	})
-	if err != nil {
-		return store.Account{}, err
-	}
-	a.Keeper.Connected(acct.ID)
-	return acct, nil
+	return a.Keeper.SignedIn(ctx, acct, p, tok)
 }
 
 // OtherUserError: a reconnect signed in someone other than the account's
@@ -443,39 +426,17 @@ func (e *NeedsImportError) Message() string {
 		" (Import Claude sign-in, or: tokentray import anthropic --account \"" + e.Account + "\" --file ~/.claude/.credentials.json)."
 }
 
-// add names, stores and announces a new account.
+// add names a new account and stores it through the keeper. (Two
+// connects finishing at the same moment with the same name may both keep
+// it; Find then asks for the ID.)
 func (a *App) add(ctx context.Context, acct store.Account, p auth.Provider, tok *oauth2.Token) (store.Account, error) {
-	now := time.Now()
-	acct.ID = newID()
-	acct.Scopes = auth.Scopes(tok)
-	acct.Expiry = tok.Expiry
-	acct.Connected = now
-	acct.Status = keeper.StatusOK
-	if p.RefreshTokenLifetime > 0 {
-		acct.RefreshExpiry = now.Add(p.RefreshTokenLifetime)
-	}
-	if st, ok := tok.Extra("subscription_type").(string); ok && st != "" {
-		if acct.Extra == nil {
-			acct.Extra = map[string]string{}
-		}
-		acct.Extra["subscription_type"] = st
-	}
-	err := a.Store.Update(ctx, func(tx *store.Tx) error {
-		accts, err := tx.Accounts()
-		if err != nil {
-			return err
-		}
-		acct.Name = uniqueName(accts, acct.Name, p.Name)
-		if err := tx.SaveToken(acct.ID, tok); err != nil {
-			return err
-		}
-		return tx.PutAccount(acct)
-	})
+	accts, err := a.Store.Accounts()
 	if err != nil {
 		return store.Account{}, err
 	}
-	a.Keeper.Connected(acct.ID)
-	return acct, nil
+	acct.ID = newID()
+	acct.Name = uniqueName(accts, acct.Name, p.Name)
+	return a.Keeper.SignedIn(ctx, acct, p, tok)
 }
 
 // uniqueName is name (or fallback) made distinct from the accounts' names.
@@ -518,10 +479,9 @@ func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) (Disco
 		// nothing here able to end it.
 		return Disconnected{}, &KeptError{Err: remoteErr}
 	}
-	if err := a.Store.DeleteAccount(ctx, id); err != nil {
+	if err := a.Keeper.Forget(ctx, id); err != nil {
 		return Disconnected{}, err
 	}
-	a.Keeper.Wake()
 	if remoteErr != nil {
 		remoteErr = &RevokeError{Disconnected: d, Err: remoteErr}
 	}
