@@ -60,6 +60,11 @@ func (k *Keeper) tick() time.Time {
 				if a, err = k.cfg.Tokens.Account(a.ID); err != nil {
 					continue
 				}
+			} else if !k.retryAt(a.ID).After(k.cfg.Now()) && k.ctx.Err() == nil {
+				// A failure before anything was recorded (the lock could not
+				// be taken, the provider not found): back off all the same,
+				// or the due time stays in the past and the loop spins.
+				k.scheduleRetry(a.ID, err, k.cfg.Now())
 			}
 			if due, _, err = k.due(a); err != nil {
 				continue
