@@ -39,10 +39,7 @@ func TestMain(m *testing.M) {
 func TestDemoAppEndToEnd(t *testing.T) {
 	storetest.RequireSession(t)
 	if _, err := exec.LookPath("import"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ImageMagick's import is missing: run make test")
-		}
-		t.Skip("needs ImageMagick: run make test")
+		storetest.Missing(t, "ImageMagick's import", "make test-deps")
 	}
 	storetest.StartXvfb(t)
 	dir := t.TempDir()
