@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
+	"io"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +18,8 @@ import (
 
 	"github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/prop"
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
 
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store/storetest"
@@ -34,8 +38,8 @@ func TestMain(m *testing.M) {
 // test session's D-Bus and keyring, with LANG=C.UTF-8 (no translation,
 // and no complaint about it either); connects the demo account through the
 // loopback with a headless browser; checks the account from the app's store
-// (the command line); that a second launch only shows the first one's
-// window; and takes a screenshot. Set TOKENTRAY_SCREENSHOT to keep it.
+// (the command line); that a second launch maps the first one's window
+// again after the user closed it (to the tray); and takes a screenshot. Set TOKENTRAY_SCREENSHOT to keep it.
 func TestDemoAppEndToEnd(t *testing.T) {
 	storetest.RequireSession(t)
 	if _, err := exec.LookPath("import"); err != nil {
@@ -129,7 +133,12 @@ func TestDemoAppEndToEnd(t *testing.T) {
 	}
 
 	// A second launch shows the first instance's window (which reloads)
-	// and exits at once.
+	// and exits at once. The window is closed first (the app lives on in
+	// the tray), so that only the show message can map it again.
+	win := findWindow(t, "Tokentray")
+	win.waitMapped(t, true, "the window on the screen")
+	win.close(t)
+	win.waitMapped(t, false, "the window hidden after closing it")
 	second := exec.Command(bin)
 	second.Env = env
 	if err := second.Run(); err != nil {
@@ -140,6 +149,7 @@ func TestDemoAppEndToEnd(t *testing.T) {
 		t.Fatalf("the first instance exited: %v", err)
 	default:
 	}
+	win.waitMapped(t, true, "the window shown again by the second launch")
 
 	// Condition wait: the window changes once it shows the account.
 	var shot []byte
@@ -279,6 +289,106 @@ func (n menuNode) walk(f func(id int32, label string, parents []string)) {
 		if c, ok := k.Value().([]any); ok {
 			rec(c, nil)
 		}
+	}
+}
+
+// xWindow is a top-level window of the display, followed through its
+// structure events (map, unmap).
+type xWindow struct {
+	conn   *xgb.Conn
+	id     xproto.Window
+	events chan struct{} // one pending signal per batch of events
+}
+
+// findWindow finds the top-level window named title and listens to its
+// structure events until the test ends.
+func findWindow(t *testing.T, title string) *xWindow {
+	t.Helper()
+	xgb.Logger = log.New(io.Discard, "", 0) // its notes on the missing .Xauthority
+	conn, err := xgb.NewConn()
+	if err != nil {
+		t.Fatalf("connect to the X display: %v", err)
+	}
+	w := &xWindow{conn: conn, events: make(chan struct{}, 1)}
+	tree, err := xproto.QueryTree(conn, xproto.Setup(conn).DefaultScreen(conn).Root).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []xproto.Window
+	for _, c := range tree.Children {
+		name, err := xproto.GetProperty(conn, false, c, xproto.AtomWmName, xproto.GetPropertyTypeAny, 0, 256).Reply()
+		if err == nil && string(name.Value) == title {
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 {
+		conn.Close()
+		t.Fatalf("%d top-level windows named %q, want 1", len(found), title)
+	}
+	w.id = found[0]
+	if err := xproto.ChangeWindowAttributesChecked(conn, w.id, xproto.CwEventMask,
+		[]uint32{xproto.EventMaskStructureNotify}).Check(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			ev, err := conn.WaitForEvent()
+			if ev == nil && err == nil {
+				return // closed
+			}
+			select {
+			case w.events <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	t.Cleanup(func() { conn.Close(); <-done })
+	return w
+}
+
+// mapped says whether the window is on the screen (mapped, and so are its
+// parents).
+func (w *xWindow) mapped(t *testing.T) bool {
+	t.Helper()
+	a, err := xproto.GetWindowAttributes(w.conn, w.id).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.MapState == xproto.MapStateViewable
+}
+
+// waitMapped waits until the window's map state is want, looking again at
+// each of its structure events; the deadline is a failure, not a wait.
+func (w *xWindow) waitMapped(t *testing.T, want bool, what string) {
+	t.Helper()
+	guard := time.NewTimer(30 * time.Second)
+	defer guard.Stop()
+	for w.mapped(t) != want {
+		select {
+		case <-w.events:
+		case <-guard.C:
+			t.Fatalf("never saw %s (mapped %v after 30 s)", what, !want)
+		}
+	}
+}
+
+// close asks the window to close, as a window manager does for its close
+// button (WM_DELETE_WINDOW).
+func (w *xWindow) close(t *testing.T) {
+	t.Helper()
+	atom := func(name string) xproto.Atom {
+		r, err := xproto.InternAtom(w.conn, false, uint16(len(name)), name).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Atom
+	}
+	ev := xproto.ClientMessageEvent{Format: 32, Window: w.id, Type: atom("WM_PROTOCOLS"),
+		Data: xproto.ClientMessageDataUnionData32New([]uint32{uint32(atom("WM_DELETE_WINDOW")), xproto.TimeCurrentTime, 0, 0, 0})}
+	if err := xproto.SendEventChecked(w.conn, false, w.id, xproto.EventMaskNoEvent, string(ev.Bytes())).Check(); err != nil {
+		t.Fatalf("close the window: %v", err)
 	}
 }
 
