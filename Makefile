@@ -225,7 +225,8 @@ check-deps:
 # gnome-keyring, Xvfb, temporary HOME). Every token a test handles is written
 # to a list (storetest.Secret); afterwards the whole test output is searched
 # for each of them: none may appear.
-# WINDOWS=skip leaves the Windows part out (and says so); CI runs it.
+# WINDOWS=skip leaves the Windows part out (and says so; the Linux test of
+# the console under Wine skips with TOKENTRAY_SKIP_WINE=1); CI runs it.
 WINDOWS ?= run
 TEST_WINDOWS := $(if $(filter skip,$(WINDOWS)),test-windows-skipped,test-windows)
 test: test-deps fmt-check vet check-deps vulncheck package-check $(TEST_WINDOWS)
