@@ -30,7 +30,7 @@ func TestSecurityLoopbackOnly(t *testing.T) {
 	for _, host := range []string{"", "localhost", "[::1]"} {
 		t.Run("host="+host, func(t *testing.T) {
 			if host == "[::1]" && !hasIPv6Loopback() {
-				t.Skip("no IPv6 loopback")
+				t.Skip("SKIP: this machine has no IPv6 loopback (::1)")
 			}
 			p := Generic("http://127.0.0.1:1/authorize", "http://127.0.0.1:1/token")
 			p.ClientID = "client"

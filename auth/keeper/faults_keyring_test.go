@@ -45,8 +45,8 @@ func TestFaultKeyring(t *testing.T) {
 		{"keyring locked mid-run", "running app keeps refreshing; a new process says the keyring is locked; all readable once unlocked",
 			(*storetest.Keyring).Lock, "locked"},
 	} {
-		r := row(t, tc.scenario, tc.expected)
 		t.Run(tc.scenario, func(t *testing.T) {
+			r := row(t, tc.scenario, tc.expected)
 			t.Parallel()
 			runKeyringFault(t, r, tc.fault, tc.said)
 		})

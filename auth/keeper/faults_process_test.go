@@ -213,8 +213,8 @@ func TestFaultCorruptMetadata(t *testing.T) {
 		{"metadata file corrupt (garbage)", func([]byte) []byte { return []byte("\x00\x13garbage{{{\xff") }},
 		{"metadata file truncated", func(b []byte) []byte { return b[:len(b)/2] }},
 	} {
-		r := row(t, tc.scenario, "said in plain words; file not overwritten; copy kept; tokens readable")
 		t.Run(tc.scenario, func(t *testing.T) {
+			r := row(t, tc.scenario, "said in plain words; file not overwritten; copy kept; tokens readable")
 			t.Parallel()
 			f := newFixture(t, authtest.Config{})
 			seeded := f.seed("a", f.now().Add(time.Hour))

@@ -60,8 +60,8 @@ var netFaults = []netFault{
 // one "reconnect needed". Never a lost token, never a token in a message.
 func TestFaultNetwork(t *testing.T) {
 	for _, nf := range netFaults {
-		r := row(t, nf.scenario, nf.expected)
 		t.Run(nf.scenario, func(t *testing.T) {
+			r := row(t, nf.scenario, nf.expected)
 			t.Parallel()
 			runNetFault(t, nf, r)
 		})

@@ -21,7 +21,12 @@ import (
 // The fault matrix (make faults): every TestFault… test fills in one or more
 // rows — scenario, expected, observed, tokens lost, secrets leaked — and
 // TestMain prints them after the run. A row passes only when its test
-// passed, no token was lost and no secret leaked.
+// passed, no token was lost and no secret leaked; a row whose test skipped
+// says SKIP.
+//
+// A row belongs to the test that observes its scenario alone: a table of
+// scenarios makes each row inside the scenario's own t.Run, so that one
+// failing scenario fails its row only.
 //
 // Tokens lost counts, per account, a stored token that cannot be read, a
 // stored refresh token the server no longer accepts while the account does
@@ -35,7 +40,7 @@ import (
 type faultRow struct {
 	Scenario, Expected, Observed string
 	Lost, Leaked                 int
-	Pass                         bool
+	Pass, Skipped                bool
 }
 
 var matrix struct {
@@ -43,8 +48,10 @@ var matrix struct {
 	rows []*faultRow
 }
 
-// row adds a matrix row for t; the test fills in Observed, Lost and Leaked.
-// Call it before t.Parallel so that rows keep the order of the source.
+// row adds a matrix row for t, whose result is the row's; the test fills in
+// Observed, Lost and Leaked. Call it with the scenario's own t (a subtest's
+// inside its t.Run, not the table's parent, which fails with any of its
+// subtests), before t.Parallel so that rows keep the order of the source.
 func row(t *testing.T, scenario, expected string) *faultRow {
 	t.Helper()
 	r := &faultRow{Scenario: scenario, Expected: expected, Observed: "(test ended early)"}
@@ -58,7 +65,10 @@ func row(t *testing.T, scenario, expected string) *faultRow {
 		if r.Leaked != 0 {
 			t.Errorf("%s: %d secret(s) leaked", scenario, r.Leaked)
 		}
-		r.Pass = !t.Failed()
+		r.Pass, r.Skipped = !t.Failed(), t.Skipped()
+		if r.Skipped && r.Observed == "(test ended early)" {
+			r.Observed = "(skipped)"
+		}
 	})
 	return r
 }
@@ -78,16 +88,19 @@ func printMatrix(w io.Writer, rows []*faultRow) {
 	fmt.Fprintln(w, "\nFAULT MATRIX")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "scenario\texpected\tobserved\ttokens lost\tsecrets leaked\tresult")
-	failed := 0
+	failed, skipped := 0, 0
 	for _, r := range rows {
 		res := "PASS"
-		if !r.Pass {
+		switch {
+		case !r.Pass:
 			res, failed = "FAIL", failed+1
+		case r.Skipped:
+			res, skipped = "SKIP", skipped+1
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", r.Scenario, r.Expected, r.Observed, r.Lost, r.Leaked, res)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "fault matrix: %d rows, %d passed, %d failed\n", len(rows), len(rows)-failed, failed)
+	fmt.Fprintf(w, "fault matrix: %d rows, %d passed, %d failed, %d skipped\n", len(rows), len(rows)-failed-skipped, failed, skipped)
 }
 
 // logBuffer is a logger for a keeper under test whose output is kept for

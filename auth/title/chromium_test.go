@@ -78,11 +78,9 @@ func chromium(t *testing.T) func(string) error {
 // reads it from the window title, and the flow exchanges the code for a
 // token that goes into the keyring. With a window manager and without.
 func TestChromiumApproval(t *testing.T) {
+	storetest.RequireSession(t)
 	if _, err := exec.LookPath("chromium"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is missing: run make test")
-		}
-		t.Skip("needs chromium: run make test")
+		storetest.Missing(t, "chromium", "make test-deps")
 	}
 	for _, withWM := range []bool{true, false} {
 		name := "no-window-manager"

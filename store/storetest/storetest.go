@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -16,19 +17,58 @@ import (
 	"github.com/tokentray/tokentray/store"
 )
 
-// RequireSession skips the test outside the private test session, except
-// under CI, where a missing session is a failure. On Windows the keyring
-// is the user's Credential Manager (under Wine, the test prefix's), always
-// there: no session is needed.
+// SkipEnv names the environment variable that turns a test's missing
+// environment from a failure into a skip: TOKENTRAY_SKIP_SESSION=1.
+const SkipEnv = "TOKENTRAY_SKIP_SESSION"
+
+// RequireSession fails the test outside the private test session
+// (testdata/session.sh, which sets TOKENTRAY_TEST_SESSION), naming the
+// command that runs it inside one; with TOKENTRAY_SKIP_SESSION=1 it skips
+// instead, saying so. On Windows the keyring is the user's Credential
+// Manager (under Wine, the test prefix's), always there: no session is
+// needed.
 func RequireSession(t testing.TB) {
 	t.Helper()
 	if os.Getenv("TOKENTRAY_TEST_SESSION") != "" || runtime.GOOS == "windows" {
 		return
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no test session: run the tests with make test (testdata/session.sh)")
+	Missing(t, "the private test session (D-Bus, gnome-keyring, Xvfb)", SessionCommand())
+}
+
+// Missing says that the test's environment lacks what, and that command
+// provides it: the test fails, unless TOKENTRAY_SKIP_SESSION=1 is set
+// (never under CI), in which case it skips and says so. A test never skips
+// silently for want of its environment.
+func Missing(t testing.TB, what, command string) {
+	t.Helper()
+	if os.Getenv(SkipEnv) == "1" && os.Getenv("CI") == "" {
+		t.Skipf("SKIP (%s=1): needs %s; run: %s", SkipEnv, what, command)
 	}
-	t.Skip("needs the private keyring session: run make test")
+	t.Fatalf("needs %s: run: %s (or set %s=1 to skip)", what, command, SkipEnv)
+}
+
+// SessionCommand is the command, from the repository root, that runs the
+// current package's tests inside the private test session, e.g.
+// "./testdata/session.sh go test ./store/" (make test runs them all).
+func SessionCommand() string {
+	pkg := "./..."
+	if wd, err := os.Getwd(); err == nil { // go test runs a test in its package's directory
+		for dir := wd; ; dir = filepath.Dir(dir) {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				if rel, err := filepath.Rel(dir, wd); err == nil {
+					pkg = "."
+					if rel != "." {
+						pkg = "./" + filepath.ToSlash(rel) + "/"
+					}
+				}
+				break
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	return "./testdata/session.sh go test " + pkg
 }
 
 // Open opens a store in a temporary directory on the session's real
@@ -75,10 +115,7 @@ func Secret(t testing.TB, values ...string) {
 func StartXvfb(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("Xvfb"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("Xvfb is missing: run make test")
-		}
-		t.Skip("needs Xvfb: run make test")
+		Missing(t, "Xvfb", "make test-deps")
 	}
 	r, w, err := os.Pipe()
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tokentray/tokentray/store/storetest"
 )
 
 // TestConsoleUnderWine builds a GUI-subsystem Windows program that starts
@@ -17,10 +19,16 @@ import (
 // input through pipes and files arrive untouched, and a start with no std
 // handles (as cmd.exe starts a GUI program) writes to the parent's console.
 // It runs where WINEPREFIX names a prefix made by
-// testdata/windows/prefix.sh, and skips elsewhere.
+// testdata/windows/prefix.sh (make test gives it one); elsewhere it fails
+// saying how to run it, or skips saying why with TOKENTRAY_SKIP_WINE=1
+// (make test WINDOWS=skip) or TOKENTRAY_SKIP_SESSION=1.
 func TestConsoleUnderWine(t *testing.T) {
 	if os.Getenv("WINEPREFIX") == "" {
-		t.Skip("SKIP: set WINEPREFIX to a prefix made by testdata/windows/prefix.sh")
+		if os.Getenv("TOKENTRAY_SKIP_WINE") == "1" {
+			t.Skip("SKIP (TOKENTRAY_SKIP_WINE=1, set by make test WINDOWS=skip): needs a Wine prefix")
+		}
+		storetest.Missing(t, "a Wine prefix in WINEPREFIX",
+			"./testdata/windows/prefix.sh bin/windows/wine && WINEPREFIX=$PWD/bin/windows/wine "+storetest.SessionCommand())
 	}
 	wineExec, err := filepath.Abs("../../testdata/windows/wine-exec.sh")
 	if err != nil {
@@ -74,7 +82,7 @@ func TestConsoleUnderWine(t *testing.T) {
 	t.Run("no std handles, parent console", func(t *testing.T) {
 		// script gives Wine a terminal, hence a console to attach to.
 		if _, err := exec.LookPath("script"); err != nil {
-			t.Skip("SKIP: needs script (util-linux) for a terminal")
+			storetest.Missing(t, "script (bsdutils) for a terminal", "sudo apt-get install bsdutils")
 		}
 		var out bytes.Buffer
 		c := exec.Command("script", "-qec", wineExec+" "+exe+" launch", "/dev/null")

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
+	"io"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +18,10 @@ import (
 
 	"github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/prop"
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/damage"
+	"github.com/jezek/xgb/xfixes"
+	"github.com/jezek/xgb/xproto"
 
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store/storetest"
@@ -34,15 +40,13 @@ func TestMain(m *testing.M) {
 // test session's D-Bus and keyring, with LANG=C.UTF-8 (no translation,
 // and no complaint about it either); connects the demo account through the
 // loopback with a headless browser; checks the account from the app's store
-// (the command line); that a second launch only shows the first one's
-// window; and takes a screenshot. Set TOKENTRAY_SCREENSHOT to keep it.
+// (the command line); that a second launch maps the first one's window
+// again after the user closed it (to the tray); and takes a screenshot.
+// Set TOKENTRAY_SCREENSHOT to keep it.
 func TestDemoAppEndToEnd(t *testing.T) {
 	storetest.RequireSession(t)
 	if _, err := exec.LookPath("import"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ImageMagick's import is missing: run make test")
-		}
-		t.Skip("needs ImageMagick: run make test")
+		storetest.Missing(t, "ImageMagick's import", "make test-deps")
 	}
 	storetest.StartXvfb(t)
 	dir := t.TempDir()
@@ -82,6 +86,7 @@ func TestDemoAppEndToEnd(t *testing.T) {
 	}
 
 	host := startTrayHost(t)
+	x := watchDisplay(t)
 	app := exec.Command(bin)
 	app.Env = env
 	var appLog bytes.Buffer
@@ -102,13 +107,10 @@ func TestDemoAppEndToEnd(t *testing.T) {
 		}
 	}()
 
-	// Condition wait: the app registers its demo provider once started.
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(run("provider", "list"), "Demo provider") {
-		if time.Now().After(deadline) {
-			t.Fatal("the demo provider never appeared")
-		}
-		time.Sleep(100 * time.Millisecond)
+	// The app registers its demo provider before it makes its window.
+	win := x.waitWindow(t, "Tokentray")
+	if !strings.Contains(run("provider", "list"), "Demo provider") {
+		t.Fatal("the window is up but the demo provider is not registered")
 	}
 	// The empty window, once it stopped changing (drawn, and settled).
 	empty := screenshot(t, dir, "empty.png")
@@ -132,7 +134,11 @@ func TestDemoAppEndToEnd(t *testing.T) {
 	}
 
 	// A second launch shows the first instance's window (which reloads)
-	// and exits at once.
+	// and exits at once. The window is closed first (the app lives on in
+	// the tray), so that only the show message can map it again.
+	win.followDrawing(t)
+	win.close(t)
+	win.waitMapped(t, false, "the window hidden after closing it")
 	second := exec.Command(bin)
 	second.Env = env
 	if err := second.Run(); err != nil {
@@ -143,19 +149,15 @@ func TestDemoAppEndToEnd(t *testing.T) {
 		t.Fatalf("the first instance exited: %v", err)
 	default:
 	}
+	win.waitMapped(t, true, "the window shown again by the second launch")
 
-	// Condition wait: the window changes once it shows the account.
+	// The window changes once it shows the account: looked at again each
+	// time it is drawn.
 	var shot []byte
-	for deadline := time.Now().Add(30 * time.Second); ; {
+	x.wait(t, "the window change after connecting", func() bool {
 		shot = screenshot(t, dir, "account.png")
-		if !samePixels(t, shot, empty) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the window never changed after connecting")
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return !samePixels(t, shot, empty)
+	})
 	if keep := os.Getenv("TOKENTRAY_SCREENSHOT"); keep != "" {
 		os.WriteFile(keep, shot, 0o644)
 	}
@@ -170,9 +172,15 @@ func TestDemoAppEndToEnd(t *testing.T) {
 		t.Fatal("the tray item never registered with the host")
 	}
 	menu := host.conn.Object(item, "/StatusNotifierItem/menu")
+	changed := make(chan *dbus.Signal, 16) // the menu's LayoutUpdated, ItemsPropertiesUpdated
+	host.conn.Signal(changed)
+	defer host.conn.RemoveSignal(changed)
+	if err := host.conn.AddMatchSignal(dbus.WithMatchSender(item), dbus.WithMatchInterface("com.canonical.dbusmenu")); err != nil {
+		t.Fatal(err)
+	}
 	var copyID int32 = -1
 	var labels []string
-	for deadline := time.Now().Add(30 * time.Second); copyID < 0; {
+	for guard := time.After(30 * time.Second); copyID < 0; {
 		var rev uint32
 		var layout menuNode
 		if err := menu.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &layout); err != nil {
@@ -186,27 +194,30 @@ func TestDemoAppEndToEnd(t *testing.T) {
 			}
 		})
 		if copyID < 0 {
-			if time.Now().After(deadline) {
+			select { // looked at again when the menu changes
+			case <-changed:
+			case <-guard:
 				t.Fatalf("the tray menu never listed the account: %q", labels)
 			}
-			time.Sleep(200 * time.Millisecond) // polling for a condition
 		}
 	}
+	x.followClipboard(t)
 	if err := menu.Call("com.canonical.dbusmenu.Event", 0, copyID, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
 		t.Fatalf("activate Copy token: %v", err)
 	}
 	want := strings.TrimSpace(run("token", "Demo User", "--min-valid", "10s"))
 	storetest.Secret(t, want)
 	var got string
-	for deadline := time.Now().Add(30 * time.Second); got != want; {
+	for guard := time.After(30 * time.Second); ; {
 		out, _ := exec.Command("xclip", "-o", "-selection", "clipboard").Output()
 		if got = string(out); got == want {
 			break
 		}
-		if time.Now().After(deadline) {
+		select { // looked at again when the clipboard changes hands
+		case <-x.events:
+		case <-guard:
 			t.Fatalf("the clipboard holds %d bytes, not the account's token", len(got))
 		}
-		time.Sleep(100 * time.Millisecond) // polling for a condition
 	}
 }
 
@@ -282,6 +293,169 @@ func (n menuNode) walk(f func(id int32, label string, parents []string)) {
 		if c, ok := k.Value().([]any); ok {
 			rec(c, nil)
 		}
+	}
+}
+
+// xDisplay follows the test's X display: windows made, mapped, unmapped or
+// destroyed at the top level (no window manager reparents them), and, once
+// asked, the clipboard changing hands and a window being drawn on. Waits
+// look again at each event.
+type xDisplay struct {
+	conn   *xgb.Conn
+	root   xproto.Window
+	events chan struct{} // one pending signal stands for any number of events
+}
+
+// watchDisplay starts following the display until the test ends.
+func watchDisplay(t *testing.T) *xDisplay {
+	t.Helper()
+	xgb.Logger = log.New(io.Discard, "", 0) // its notes on the missing .Xauthority
+	conn, err := xgb.NewConn()
+	if err != nil {
+		t.Fatalf("connect to the X display: %v", err)
+	}
+	x := &xDisplay{conn: conn, root: xproto.Setup(conn).DefaultScreen(conn).Root, events: make(chan struct{}, 1)}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			ev, err := conn.WaitForEvent()
+			if ev == nil && err == nil {
+				return // closed
+			}
+			select {
+			case x.events <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	t.Cleanup(func() { conn.Close(); <-done })
+	if err := xproto.ChangeWindowAttributesChecked(conn, x.root, xproto.CwEventMask,
+		[]uint32{xproto.EventMaskSubstructureNotify}).Check(); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// wait waits until cond holds, looking again at each event; the deadline
+// is a failure, not a wait.
+func (x *xDisplay) wait(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	guard := time.NewTimer(60 * time.Second)
+	defer guard.Stop()
+	for !cond() {
+		select {
+		case <-x.events:
+		case <-guard.C:
+			t.Fatalf("never saw %s (60 s)", what)
+		}
+	}
+}
+
+// waitWindow waits for the one top-level window named title to be mapped.
+func (x *xDisplay) waitWindow(t *testing.T, title string) *xWindow {
+	t.Helper()
+	var w *xWindow
+	x.wait(t, "a window named "+title, func() bool {
+		tree, err := xproto.QueryTree(x.conn, x.root).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found []xproto.Window
+		for _, c := range tree.Children {
+			name, err := xproto.GetProperty(x.conn, false, c, xproto.AtomWmName, xproto.GetPropertyTypeAny, 0, 256).Reply()
+			if err == nil && string(name.Value) == title {
+				found = append(found, c)
+			}
+		}
+		if len(found) > 1 {
+			t.Fatalf("%d top-level windows named %q, want 1", len(found), title)
+		}
+		if len(found) == 0 {
+			return false
+		}
+		w = &xWindow{x, found[0]}
+		return w.mapped(t)
+	})
+	return w
+}
+
+// followClipboard adds the clipboard changing hands to the events.
+func (x *xDisplay) followClipboard(t *testing.T) {
+	t.Helper()
+	if err := xfixes.Init(x.conn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := xfixes.QueryVersion(x.conn, 5, 0).Reply(); err != nil {
+		t.Fatal(err)
+	}
+	name := "CLIPBOARD"
+	clip, err := xproto.InternAtom(x.conn, false, uint16(len(name)), name).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xfixes.SelectSelectionInputChecked(x.conn, x.root, clip.Atom,
+		xfixes.SelectionEventMaskSetSelectionOwner).Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// xWindow is a top-level window of the display.
+type xWindow struct {
+	x  *xDisplay
+	id xproto.Window
+}
+
+// mapped says whether the window is on the screen (mapped, and so are its
+// parents).
+func (w *xWindow) mapped(t *testing.T) bool {
+	t.Helper()
+	a, err := xproto.GetWindowAttributes(w.x.conn, w.id).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.MapState == xproto.MapStateViewable
+}
+
+// waitMapped waits until the window's map state is want.
+func (w *xWindow) waitMapped(t *testing.T, want bool, what string) {
+	t.Helper()
+	w.x.wait(t, what, func() bool { return w.mapped(t) == want })
+}
+
+// followDrawing adds the window being drawn on (X Damage) to the events.
+func (w *xWindow) followDrawing(t *testing.T) {
+	t.Helper()
+	if err := damage.Init(w.x.conn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := damage.QueryVersion(w.x.conn, 1, 1).Reply(); err != nil {
+		t.Fatal(err)
+	}
+	id, err := damage.NewDamageId(w.x.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := damage.CreateChecked(w.x.conn, id, xproto.Drawable(w.id), damage.ReportLevelRawRectangles).Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// close asks the window to close, as a window manager does for its close
+// button (WM_DELETE_WINDOW).
+func (w *xWindow) close(t *testing.T) {
+	t.Helper()
+	atom := func(name string) xproto.Atom {
+		r, err := xproto.InternAtom(w.x.conn, false, uint16(len(name)), name).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Atom
+	}
+	ev := xproto.ClientMessageEvent{Format: 32, Window: w.id, Type: atom("WM_PROTOCOLS"),
+		Data: xproto.ClientMessageDataUnionData32New([]uint32{uint32(atom("WM_DELETE_WINDOW")), xproto.TimeCurrentTime, 0, 0, 0})}
+	if err := xproto.SendEventChecked(w.x.conn, false, w.id, xproto.EventMaskNoEvent, string(ev.Bytes())).Check(); err != nil {
+		t.Fatalf("close the window: %v", err)
 	}
 }
 

@@ -117,6 +117,10 @@ type UI struct {
 	notified  map[string]bool // account+condition already notified
 	lastCopy  string          // what Copy put on the clipboard, until cleared
 	connectUI *connectDialog
+
+	// applied, when set (by tests, before Start), is called after each
+	// update do applied, under mu; it must not block.
+	applied func()
 }
 
 // New makes the UI; tray may be nil (no tray host: the window is the app).
@@ -258,6 +262,9 @@ func (u *UI) do(f func()) {
 		u.mu.Lock()
 		defer u.mu.Unlock()
 		f()
+		if u.applied != nil {
+			u.applied()
+		}
 	})
 }
 

@@ -86,6 +86,10 @@ type fixture struct {
 	app  *notifyingApp
 	tray *recordingTray
 	ui   *UI
+
+	// applied is signalled (never blocking: one pending signal is enough)
+	// each time the UI has applied an update (UI.applied).
+	applied chan struct{}
 }
 
 func newFixture(t *testing.T, opts Options) *fixture {
@@ -110,6 +114,13 @@ func newFixture(t *testing.T, opts Options) *fixture {
 		opts.OpenURL = f.browser
 	}
 	f.ui = New(f.app, f.core, f.tray, opts)
+	f.applied = make(chan struct{}, 1)
+	f.ui.applied = func() {
+		select {
+		case f.applied <- struct{}{}:
+		default:
+		}
+	}
 	f.ui.Start()
 	t.Cleanup(f.ui.Close)
 	return f
@@ -130,20 +141,26 @@ func (f *fixture) connect(name string) string {
 	return acct.ID
 }
 
-// eventually waits for cond, checked on Fyne's goroutine.
+// eventually waits for cond, checked on Fyne's goroutine now and again
+// each time the UI has applied an update. The deadline only keeps a test
+// that would wait forever from hanging: it is a failure, not a wait.
 func (f *fixture) eventually(what string, cond func() bool) {
 	t := f.t
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	guard := time.NewTimer(15 * time.Second)
+	defer guard.Stop()
+	for {
 		ok := false
 		f.ui.doAndWait(func() { ok = cond() })
 		if ok {
 			return
 		}
-		time.Sleep(10 * time.Millisecond) // polling a condition, not waiting for time
+		select {
+		case <-f.applied:
+		case <-guard.C:
+			t.Fatalf("no update of the UI brought %s (15 s)", what)
+		}
 	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 func menuLabels(m *fyne.Menu) []string {
