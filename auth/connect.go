@@ -234,12 +234,6 @@ func (p Provider) authOptions(verifier string, opts ConnectOptions) []oauth2.Aut
 	return o
 }
 
-func (lb *loopback) close() {
-	for _, l := range lb.listeners {
-		l.Close()
-	}
-}
-
 // waitPaste takes inputs from the paste box or title watcher until one
 // parses (with parse: ParseApproval or ParseLanded), or reports an error
 // from the provider.

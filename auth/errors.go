@@ -53,10 +53,8 @@ var (
 	ErrDeclined        = &Error{Kind: KindDeclined}
 	ErrReconnectNeeded = &Error{Kind: KindReconnect}
 	ErrTransient       = &Error{Kind: KindTransient}
-	ErrMisconfigured   = &Error{Kind: KindMisconfigured}
 	ErrPortBusy        = &Error{Kind: KindPortBusy}
 	ErrCanceled        = &Error{Kind: KindCanceled}
-	ErrTimeout         = &Error{Kind: KindTimeout}
 )
 
 // Error is a classified failure of an OAuth operation. Err, when set, is the
