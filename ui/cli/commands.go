@@ -247,10 +247,14 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 	}
 	id := pos[0]
 	if id == "clio" {
-		if *region == "" {
-			*region = "us"
+		r := auth.ClioRegions()[0] // the default
+		if *region != "" {
+			var ok bool
+			if r, ok = auth.ClioRegionByCode(*region); !ok {
+				return fmt.Errorf("%w %q", core.ErrUnknownProvider, "clio-"+*region) // as for any unknown ID
+			}
 		}
-		id = "clio-" + *region
+		id = r.PresetID()
 	}
 	app, err := e.core()
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sort"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -31,8 +30,6 @@ type connectDialog struct {
 
 // importChoice is the provider choice that opens the Claude import.
 const importChoice = "import"
-
-var clioRegions = map[string]string{"United States": "us", "Canada": "ca", "Europe": "eu", "Australia": "au"}
 
 // ShowConnect opens the connect dialog, on the provider with that ID if
 // given (Reconnect).
@@ -116,7 +113,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 			byName[n] = importChoice
 			continue
 		}
-		if strings.HasPrefix(p.ID, "clio-") {
+		if _, isClio := auth.ClioRegionOf(p.ID); isClio {
 			if !clio {
 				clio = true
 				names = append(names, "Clio")
@@ -128,8 +125,12 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 		byName[p.Name] = p.ID
 	}
 	sort.Strings(names)
-	region := widget.NewSelect([]string{"United States", "Canada", "Europe", "Australia"}, nil)
-	region.SetSelected("United States")
+	var regions []string
+	for _, r := range auth.ClioRegions() {
+		regions = append(regions, r.Label)
+	}
+	region := widget.NewSelect(regions, nil)
+	region.SetSelected(regions[0])
 	regionRow := container.NewVBox(widget.NewLabel("Clio region"), region)
 	regionRow.Hide()
 	provider := widget.NewSelect(names, func(name string) {
@@ -142,17 +143,14 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	provider.PlaceHolder = "Choose a provider"
 	name := widget.NewEntry()
 	name.SetPlaceHolder("Name (optional: taken from the account)")
+	preRegion, preClio := auth.ClioRegionOf(preselect)
 	for n, id := range byName {
-		if id == preselect || (id == "clio" && strings.HasPrefix(preselect, "clio-")) {
+		if id == preselect || (id == "clio" && preClio) {
 			provider.SetSelected(n)
 		}
 	}
-	if r, ok := strings.CutPrefix(preselect, "clio-"); ok {
-		for label, code := range clioRegions {
-			if code == r {
-				region.SetSelected(label)
-			}
-		}
+	if preClio {
+		region.SetSelected(preRegion.Label)
 	}
 	start := widget.NewButton("Connect", nil)
 	start.Importance = widget.HighImportance
@@ -167,7 +165,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 			return
 		}
 		if id == "clio" {
-			id = "clio-" + clioRegions[region.Selected]
+			id = auth.ClioRegions()[max(region.SelectedIndex(), 0)].PresetID()
 		}
 		c.wait(id, name.Text)
 	}
