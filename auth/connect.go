@@ -153,11 +153,7 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 	if lb != nil {
 		code, err = lb.wait(wctx, state, log)
 	} else {
-		parse := ParseApproval
-		if p.redirectMode() == RedirectPage {
-			parse = ParseLanded
-		}
-		code, err = waitPaste(wctx, opts.Approval, state, parse, opts.PasteRejected, log)
+		code, err = waitPaste(wctx, opts.Approval, state, pasteParser(p.redirectMode()), opts.PasteRejected, log)
 	}
 	if err != nil {
 		return nil, waitError(wctx, err)
@@ -289,28 +285,37 @@ var (
 // provider, with the right state, is an *Error (KindDeclined for
 // access_denied).
 func ParseLanded(input, state string) (string, error) {
+	code, st, err := readLanded(input)
+	if st != "" && subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1 {
+		return "", ErrOtherAttempt
+	}
+	return code, err
+}
+
+// readLanded is ParseLanded as if the address's state, st (returned), were
+// this attempt's. An address without state is refused (ErrNoState,
+// ErrNotLanded) with st "".
+func readLanded(input string) (code, st string, err error) {
 	s := strings.TrimSpace(input)
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", ErrNotLanded
+		return "", "", ErrNotLanded
 	}
 	q := u.Query()
-	st := q.Get("state")
+	st = q.Get("state")
 	switch {
 	case st == "" && (q.Has("code") || q.Has("error")):
-		return "", ErrNoState
+		return "", "", ErrNoState
 	case st == "":
-		return "", ErrNotLanded
-	case subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1:
-		return "", ErrOtherAttempt
+		return "", "", ErrNotLanded
 	}
 	if e := q.Get("error"); e != "" {
-		return "", &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
+		return "", st, &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
 	}
 	if code := q.Get("code"); validCode(code) {
-		return code, nil
+		return code, st, nil
 	}
-	return "", ErrNotLanded
+	return "", st, ErrNotLanded
 }
 
 // ParseApproval reads the authorization code from what Clio's desktop
@@ -319,35 +324,74 @@ func ParseLanded(input, state string) (string, error) {
 // code. "Failure error=access_denied" (or ?error=…) is a KindDeclined
 // *Error. When a URL carries state, it must equal state.
 func ParseApproval(input, state string) (string, error) {
+	code, st, err := readApproval(input)
+	if st != "" && subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1 {
+		return "", ErrOtherAttempt
+	}
+	return code, err
+}
+
+// readApproval is ParseApproval as if the state a URL carries, st
+// (returned; "" for none, and for titles and codes), were this attempt's.
+func readApproval(input string) (code, st string, err error) {
 	s := strings.TrimSpace(input)
 	if rest, ok := strings.CutPrefix(s, "Success code="); ok {
 		code, _, _ := strings.Cut(rest, " ")
 		if validCode(code) {
-			return code, nil
+			return code, "", nil
 		}
-		return "", ErrNotApproval
+		return "", "", ErrNotApproval
 	}
 	if rest, ok := strings.CutPrefix(s, "Failure error="); ok {
 		code, _, _ := strings.Cut(rest, " ")
-		return "", &Error{Kind: authorizeErrorKind(code), Op: "connect", Code: code}
+		return "", "", &Error{Kind: authorizeErrorKind(code), Op: "connect", Code: code}
 	}
 	if u, err := url.Parse(s); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
 		q := u.Query()
-		if st := q.Get("state"); st != "" && subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1 {
-			return "", ErrOtherAttempt
-		}
+		st = q.Get("state")
 		if e := q.Get("error"); e != "" {
-			return "", &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
+			return "", st, &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
 		}
 		if code := q.Get("code"); validCode(code) {
-			return code, nil
+			return code, st, nil
 		}
-		return "", ErrNotApproval
+		return "", st, ErrNotApproval
 	}
 	if validCode(s) {
-		return s, nil
+		return s, "", nil
 	}
-	return "", ErrNotApproval
+	return "", "", ErrNotApproval
+}
+
+// pasteParser is how the flow of a provider with that redirect reads what
+// is pasted (or read from a window title): ParseLanded for an https
+// redirect page, else ParseApproval.
+func pasteParser(mode RedirectMode) func(input, state string) (string, error) {
+	if mode == RedirectPage {
+		return ParseLanded
+	}
+	return ParseApproval
+}
+
+// CheckPaste says, without the attempt's state (which only the flow holds),
+// whether Connect, for a provider with that redirect, would refuse input
+// from ConnectOptions.Approval whatever the state: a paste box asks it
+// before handing input on. nil means hand it on: a code, an approval title,
+// or an address carrying a state, which the flow compares (and answers
+// ErrOtherAttempt to, through PasteRejected, if it is another attempt's).
+// Otherwise the error is the parser's (ParseApproval's, or ParseLanded's
+// for RedirectPage): ErrNotApproval, ErrNotLanded, ErrNoState, or an
+// *Error for a provider's answer that carries no state ("Failure
+// error=access_denied"). Show Message(err).
+func CheckPaste(mode RedirectMode, input string) error {
+	read := readApproval
+	if mode == RedirectPage {
+		read = readLanded
+	}
+	if _, st, err := read(input); st == "" {
+		return err
+	}
+	return nil
 }
 
 // validCode accepts an authorization code: printable ASCII without spaces

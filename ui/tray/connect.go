@@ -2,7 +2,6 @@ package tray
 
 import (
 	"context"
-	"errors"
 	"sort"
 
 	"fyne.io/fyne/v2"
@@ -188,10 +187,10 @@ func (c *connectDialog) wait(providerID, name string) {
 	c.paste = make(chan string)
 	progress := widget.NewProgressBarInfinite()
 	mode := c.providers[providerID].Redirect
-	parse, label, placeholder, use, checking := auth.ParseApproval, "Paste the code instead:",
+	label, placeholder, use, checking := "Paste the code instead:",
 		"Paste the page address or the code", "Use this code", "Checking the code…"
 	if mode == auth.RedirectPage {
-		parse, label, placeholder, use, checking = auth.ParseLanded,
+		label, placeholder, use, checking =
 			"After you approve, copy the address your browser shows and paste it here:",
 			"https://…?code=…&state=…", "Use this address", "Checking the address…"
 	}
@@ -200,9 +199,9 @@ func (c *connectDialog) wait(providerID, name string) {
 	hint := widget.NewLabel("")
 	hint.Wrapping = fyne.TextWrapWord
 	submit := func(s string) {
-		// Without the attempt's state, which the flow holds: a state is
-		// "another attempt's" here, and the flow itself checks it.
-		if _, err := parse(s, ""); err != nil && !errors.Is(err, auth.ErrOtherAttempt) {
+		// What is refused whatever the attempt's state is said at once; the
+		// flow, which holds the state, judges the rest.
+		if err := auth.CheckPaste(mode, s); err != nil {
 			hint.SetText(auth.Message(err))
 			return
 		}
