@@ -206,12 +206,14 @@ func (c *connectDialog) wait(providerID, name string) {
 			return
 		}
 		hint.SetText(checking)
-		go func() { // hands the text to the flow, or gives up with it
+		// Hands the text to the flow, or gives up with it when the flow
+		// ends (ctx is the flow's, ended by the dialog and by Close).
+		c.u.goOwned(func() {
 			select {
 			case c.paste <- s:
 			case <-ctx.Done():
 			}
-		}()
+		})
 	}
 	pasteEntry.OnSubmitted = submit
 	pasteBox := container.NewVBox(widget.NewLabel(label), pasteEntry, hint,
