@@ -629,9 +629,8 @@ func (u *UI) forget(id string) {
 
 // plainError words an error for a person; never a Go error string alone.
 func plainError(err error) string {
-	var m interface{ Message() string }
-	if errors.As(err, &m) {
-		return m.Message()
+	if msg, ok := auth.Explain(err); ok {
+		return msg
 	}
 	return "Something went wrong. Please try again; if it keeps happening, run “tokentray doctor” in a terminal."
 }
