@@ -233,28 +233,17 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 	if _, preset := auth.Preset(pos[0]); preset {
 		return usagef("%q is a built-in provider: use provider set", pos[0])
 	}
-	var p auth.Provider
-	if *issuer != "" {
-		if p, err = auth.Discover(ctx, nil, *issuer); err != nil {
-			return err
-		}
-	} else {
-		p = auth.Generic(*authURL, *tokenURL)
+	if *redirect != "" && *port != 0 {
+		return usagef("give --redirect or --redirect-port, not both")
 	}
-	p.ID, p.Name, p.ClientID, p.RedirectPort = pos[0], pos[0], *clientID, *port
-	if *display != "" {
-		p.Name = *display
+	p, err := auth.Custom{ID: pos[0], Name: *display, Issuer: *issuer, AuthURL: *authURL, TokenURL: *tokenURL,
+		ClientID: *clientID, Scopes: strings.Fields(*scopes), Redirect: *redirect, RedirectPort: *port}.Build(ctx, nil)
+	var re *auth.RedirectError
+	if errors.As(err, &re) {
+		return usagef("--redirect: %s", re.Message())
 	}
-	if *scopes != "" {
-		p.Scopes = strings.Fields(*scopes)
-	}
-	if *redirect != "" {
-		if *port != 0 {
-			return usagef("give --redirect or --redirect-port, not both")
-		}
-		if p, err = p.WithRedirect(*redirect); err != nil {
-			return usagef("--redirect: %s", auth.Message(err))
-		}
+	if err != nil {
+		return err
 	}
 	if *secretStdin {
 		if p.ClientSecret, err = e.readSecret(); err != nil {

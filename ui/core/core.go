@@ -716,13 +716,9 @@ func (a *App) AddProvider(ctx context.Context, id, name, issuer, clientID, secre
 	if _, preset := auth.Preset(id); preset {
 		return auth.Provider{}, fmt.Errorf("%q is a built-in provider", id)
 	}
-	p, err := auth.Discover(ctx, a.http, issuer)
+	p, err := auth.Custom{ID: id, Name: name, Issuer: issuer, ClientID: clientID, ClientSecret: secret}.Build(ctx, a.http)
 	if err != nil {
 		return auth.Provider{}, err
-	}
-	p.ID, p.Name, p.ClientID, p.ClientSecret = id, name, clientID, secret
-	if p.Name == "" {
-		p.Name = id
 	}
 	return p, a.SaveProvider(ctx, p)
 }
