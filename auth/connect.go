@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pkg/browser"
 	"golang.org/x/oauth2"
 )
 
@@ -27,12 +25,14 @@ const discoveryTimeout = 5 * time.Second
 
 // ConnectOptions configures Connect. The zero value is usable.
 type ConnectOptions struct {
-	// Open shows the authorization URL to the user; default: the system
-	// browser (github.com/pkg/browser, its output discarded). Tests pass a
+	// Open shows the authorization URL to the user: the app's and the
+	// command line's open a browser (ui/system.Browser), tests pass a
 	// headless visitor. Connect runs it on a goroutine of its own while it
 	// already waits for the browser, and never waits for it: a launcher
 	// may return only when the browser window closes (xdg-open without a
-	// session helper), after Connect.
+	// session helper), after Connect. Without Open, there is no browser to
+	// open: OpenFailed is told at once, and the flow waits for the address
+	// to be opened by hand.
 	Open func(authURL string) error
 	// OpenFailed is told, on Open's goroutine and at most once, that Open
 	// failed (no browser installed, a browser that cannot start, a
@@ -140,7 +140,7 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 
 	open := opts.Open
 	if open == nil {
-		open = openBrowser
+		open = func(string) error { return errNoOpen }
 	}
 	log.Info("opening the browser for sign-in", "provider", p.ID, "redirect", redirectURL)
 	stopOpen := openAside(open, authURL, opts.OpenFailed, log) // the redirect is served meanwhile
@@ -173,6 +173,9 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 }
 
 var errConnectTimeout = errors.New("timed out waiting for the browser")
+
+// errNoOpen is the failure to open a browser when ConnectOptions has no Open.
+var errNoOpen = errors.New("no way to open a browser was given")
 
 // openAside runs open(authURL) on a goroutine of its own and returns at
 // once, with a stop for when the flow ends. A failure before stop is logged
@@ -415,13 +418,4 @@ func randomToken() string {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-var quietBrowser sync.Once
-
-// openBrowser opens u in the system browser, keeping xdg-open's chatter
-// (which may echo the URL) out of Tokentray's output.
-func openBrowser(u string) error {
-	quietBrowser.Do(func() { browser.Stdout, browser.Stderr = io.Discard, io.Discard })
-	return browser.OpenURL(u)
 }

@@ -14,11 +14,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/godbus/dbus/v5"
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/system"
 )
 
 func cmdImport(ctx context.Context, e *env, args []string) error {
@@ -380,16 +380,12 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	default:
 		check(display, "a display for the desktop app", "the command line works without one")
 	}
-	if conn, err := dbus.SessionBus(); err != nil {
+	if s, err := system.ProbeSession(ctx); err != nil {
 		check(false, "desktop session bus (D-Bus)", "start a desktop session; the tray and notifications need it")
 	} else {
-		has := func(name string) bool {
-			var owned bool
-			return conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, name).Store(&owned) == nil && owned
-		}
-		check(has("org.kde.StatusNotifierWatcher"), "tray host (StatusNotifierItem)",
+		check(s.TrayHost, "tray host (StatusNotifierItem)",
 			"on GNOME install the AppIndicator extension (gnome-shell-extension-appindicator); Tokentray's window works without it")
-		check(has("org.freedesktop.Notifications"), "notification service", "install a notification daemon (e.g. dunst) for alerts")
+		check(s.Notifications, "notification service", "install a notification daemon (e.g. dunst) for alerts")
 	}
 	if !ok {
 		return errDoctor

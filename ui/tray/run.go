@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -15,6 +14,7 @@ import (
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
 	"github.com/tokentray/tokentray/ui/instance"
+	"github.com/tokentray/tokentray/ui/system"
 )
 
 // demoBackend is what the demo needs besides Backend.
@@ -81,15 +81,15 @@ func Run(open func() (Runner, error), files ...string) error {
 	if isDesktop {
 		tray = desk
 	}
-	opts := Options{NoTrayHost: !core.TrayHostPresent(), CheckKeyring: store.CheckKeyring}
+	browser := system.NewBrowser()
+	defer browser.Close() // after u.Close: no flow opens a page any more
+	opts := Options{NoTrayHost: !system.TrayHostPresent(context.Background()), CheckKeyring: store.CheckKeyring,
+		OpenURL: browser.Open}
 	if s, err := be.Settings(); err == nil {
 		opts.ClearAfter, opts.NotificationsOff = s.ClearAfter(), s.NotificationsOff
 	}
-	if as, err := core.NewAutostart(); err == nil {
+	if as, err := system.NewAutostart(); err == nil {
 		opts.Autostart = as
-	}
-	if prog := os.Getenv("TOKENTRAY_BROWSER"); prog != "" {
-		opts.OpenURL = func(u string) error { return exec.Command(prog, u).Start() }
 	}
 	u := New(a, be, tray, opts)
 	if isDesktop {

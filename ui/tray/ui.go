@@ -68,7 +68,9 @@ type Options struct {
 	ClearAfter time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
-	// OpenURL opens the sign-in page; default: the system browser.
+	// OpenURL opens the sign-in page (Run's: system.Browser's Open); nil
+	// opens none, and the connect dialog shows the address to open by
+	// hand.
 	OpenURL func(string) error
 	// Autostart is the "Start at login" setting; nil hides the toggle.
 	Autostart interface {
