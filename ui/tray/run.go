@@ -49,7 +49,11 @@ func Run(open func() (Runner, error), files ...string) error {
 	if err != nil {
 		return err
 	}
-	defer inst.Close() // stops Serve and waits for it
+	defer func() { // stops its server (Start, below) and waits for it
+		if err := inst.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "tokentray:", err)
+		}
+	}()
 
 	// `tokentray token` asks this instance first (ui/core's token
 	// endpoint); without it the command line gets tokens itself.
@@ -95,7 +99,7 @@ func Run(open func() (Runner, error), files ...string) error {
 	if isDesktop {
 		desk.SetSystemTrayWindow(u.Window()) // left-click shows the window
 	}
-	go inst.Serve(context.Background(), func() { u.do(u.ShowWindow) })
+	inst.Start(func() { u.do(u.ShowWindow) })
 	be.StartKeeper()
 	u.Start()
 	for _, f := range files {
