@@ -355,7 +355,7 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	kctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	kerr := store.CheckKeyring(kctx)
+	kerr := store.CheckKeyring(kctx, store.Options{}) // the store is not opened: that would create its folder
 	cancel()
 	fix := ""
 	if kerr != nil {

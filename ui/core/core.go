@@ -693,6 +693,10 @@ func (a *App) EnsureFresh(ctx context.Context, id string, minValid time.Duration
 // not).
 func (a *App) StartKeeper() { a.Keeper.Start() }
 
+// CheckKeyring asks whether the store's keyring works (store's
+// CheckKeyring: its service name and timeout).
+func (a *App) CheckKeyring(ctx context.Context) error { return a.Store.CheckKeyring(ctx) }
+
 // ConfigDir is where the store lives.
 func (a *App) ConfigDir() string { return a.Store.Dir() }
 

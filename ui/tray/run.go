@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
-	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
 	"github.com/tokentray/tokentray/ui/instance"
 	"github.com/tokentray/tokentray/ui/system"
@@ -23,11 +22,13 @@ type demoBackend interface {
 }
 
 // Runner is what Run needs: the Backend, provider settings for the demo,
-// the keeper's lifetime, the token endpoint, and where the config lives.
+// the keeper's lifetime, the keyring check, the token endpoint, and where
+// the config lives.
 type Runner interface {
 	Backend
 	demoBackend
 	StartKeeper()
+	CheckKeyring(ctx context.Context) error
 	ListenTokens() (*core.TokenEndpoint, error)
 	Close() error
 	ConfigDir() string
@@ -87,7 +88,7 @@ func Run(open func() (Runner, error), files ...string) error {
 	}
 	browser := system.NewBrowser()
 	defer browser.Close() // after u.Close: no flow opens a page any more
-	opts := Options{NoTrayHost: !system.TrayHostPresent(context.Background()), CheckKeyring: store.CheckKeyring,
+	opts := Options{NoTrayHost: !system.TrayHostPresent(context.Background()), CheckKeyring: be.CheckKeyring,
 		OpenURL: browser.Open}
 	if s, err := be.Settings(); err == nil {
 		opts.ClearAfter, opts.NotificationsOff = s.ClearAfter(), s.NotificationsOff

@@ -83,7 +83,7 @@ type Options struct {
 	// NotificationsOff silences desktop notifications.
 	NotificationsOff bool
 	// CheckKeyring, when set, is asked at start whether the system keyring
-	// works (store.CheckKeyring); if not, the window says what to install or
+	// works (the store's CheckKeyring); if not, the window says what to install or
 	// unlock.
 	CheckKeyring func(context.Context) error
 }
