@@ -18,6 +18,7 @@ import (
 	"github.com/godbus/dbus/v5/prop"
 
 	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
 )
 
@@ -44,7 +45,7 @@ func TestDemoAppEndToEnd(t *testing.T) {
 		}
 		t.Skip("needs ImageMagick: run make test")
 	}
-	storetest.StartXvfb(t)
+	titletest.StartXvfb(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "tokentray")
 	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
