@@ -150,7 +150,7 @@ msi: windows
 #     screenshot, the tray icon, single instance, and a scan of the prefix
 #     for tokens in plain text;
 #  3. the MSI installed, started and uninstalled (testdata/windows/msi-test.sh).
-WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/core/ ./ui/instance/
+WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/core/ ./ui/instance/ ./ui/system/
 test-windows: windows msi windows-test-deps test-deps
 	@./testdata/windows/prefix.sh $(WIN_DIR)/wine
 	@./testdata/windows/overlay.sh $(WIN_DIR)/overlay
@@ -205,19 +205,22 @@ fmt-check:
 vet: deps
 	$(GO) vet ./...
 
-# The architecture's rules (design.md): auth, store, ui/core and ui/cli never
-# import Fyne (so the tokentray command, ui/cli/tokentray, links none of it);
-# authtest never imports auth; fosite stays out of the release binary; auth
-# and store build without cgo for Windows and macOS.
+# The architecture's rules (design.md): auth, store, ui/core, ui/system and
+# ui/cli never import Fyne (so the tokentray command, ui/cli/tokentray, links
+# none of it); auth never imports ui/system (OS integration stays out of the
+# OAuth domain); authtest never imports auth; fosite stays out of the release
+# binary; auth, store and ui/system build without cgo for Windows and macOS.
 check-deps:
-	@if $(GO) list -deps ./auth/... ./store/... ./ui/core/... ./ui/cli/... | grep -q '^fyne.io/'; then \
-	  echo "check-deps: auth, store, ui/core and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
+	@if $(GO) list -deps ./auth/... ./store/... ./ui/core/... ./ui/system/... ./ui/cli/... | grep -q '^fyne.io/'; then \
+	  echo "check-deps: auth, store, ui/core, ui/system and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
+	@if $(GO) list -deps ./auth/... | grep -q '^github.com/tokentray/tokentray/ui/'; then \
+	  echo "check-deps: auth must not import ui/* (the OS integration is ui/system's)"; exit 1; fi
 	@if $(GO) list -deps ./auth/authtest | grep -qx 'github.com/tokentray/tokentray/auth'; then \
 	  echo "check-deps: auth/authtest must not import auth"; exit 1; fi
 	@if $(GO) list -deps . | grep -q '^github.com/ory/fosite'; then \
 	  echo "check-deps: fosite must not be linked into the default binary"; exit 1; fi
 	@for os in linux windows darwin; do \
-	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... || { echo "check-deps: auth/store do not build for $$os without cgo"; exit 1; }; \
+	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... ./ui/system/... || { echo "check-deps: auth/store/ui/system do not build for $$os without cgo"; exit 1; }; \
 	done
 	@echo "check-deps: ok"
 

@@ -106,3 +106,77 @@ func FuzzParseApproval(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckPaste: without the attempt's state, a paste box refuses at once
+// what every attempt would refuse, and hands on what carries a state (the
+// flow compares it) or a code.
+func TestCheckPaste(t *testing.T) {
+	const clio = "https://app.clio.com/oauth/approval"
+	const page = "https://crm.firm.example/oauth/tokentray"
+	for _, c := range []struct {
+		mode RedirectMode
+		in   string
+		err  error // nil: handed on; a sentinel; or ErrDeclined for the provider's no
+	}{
+		{RedirectApproval, "Success code=abcd1234 - Chromium", nil},
+		{RedirectApproval, "abcd1234", nil},
+		{RedirectApproval, clio + "?code=abcd1234", nil},
+		{RedirectApproval, clio + "?code=abcd1234&state=any-attempt", nil},
+		{RedirectApproval, clio + "?error=access_denied&state=any-attempt", nil}, // this attempt's, or not: the flow says
+		{RedirectApproval, clio + "?state=any-attempt", nil},                     // likewise
+		{RedirectApproval, clio + "?error=access_denied", ErrDeclined},
+		{RedirectApproval, "Failure error=access_denied", ErrDeclined},
+		{RedirectApproval, "Sign in to Clio - Chromium", ErrNotApproval},
+		{RedirectApproval, clio, ErrNotApproval},
+		{RedirectPage, page + "?code=abcd1234&state=any-attempt", nil},
+		{RedirectPage, page + "?error=access_denied&state=any-attempt", nil},
+		{RedirectPage, page + "?state=any-attempt", nil},
+		{RedirectPage, page + "?code=abcd1234", ErrNoState},
+		{RedirectPage, page + "?error=access_denied", ErrNoState},
+		{RedirectPage, page, ErrNotLanded},
+		{RedirectPage, "abcd1234", ErrNotLanded},
+		{RedirectPage, "Success code=abcd1234", ErrNotLanded},
+	} {
+		err := CheckPaste(c.mode, c.in)
+		if c.err == nil && err != nil || c.err != nil && !errors.Is(err, c.err) {
+			t.Errorf("CheckPaste(%s, %q) = %v, want %v", c.mode, c.in, err, c.err)
+		}
+	}
+}
+
+// FuzzCheckPaste: CheckPaste hands on exactly what its mode's parser takes
+// or refuses for the state alone (it carries one, of another attempt), and
+// otherwise refuses with that parser's own error.
+func FuzzCheckPaste(f *testing.F) {
+	for _, s := range []string{
+		"Success code=5IzZeWL2OmZUxGOGO4WE - Google Chrome", "Failure error=access_denied",
+		"https://app.clio.com/oauth/approval?code=abcd1234&state=s", "https://x.example/p?error=access_denied",
+		"https://x.example/p?code=abcd1234", "abcd1234", "%zz", "http://[::1",
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, in string, page bool) {
+		mode := RedirectApproval
+		if page {
+			mode = RedirectPage
+		}
+		_, want := pasteParser(mode)(in, "") // "" is no attempt's state
+		if errors.Is(want, ErrOtherAttempt) {
+			want = nil // the flow compares the state
+		}
+		got := CheckPaste(mode, in)
+		if !sameError(got, want) {
+			t.Fatalf("CheckPaste(%s, %q) = %v; the parser with no state says %v", mode, in, got, want)
+		}
+	})
+}
+
+// sameError: both nil, the same sentinel, or *Errors of one kind and code.
+func sameError(a, b error) bool {
+	var ea, eb *Error
+	if errors.As(a, &ea) && errors.As(b, &eb) {
+		return ea.Kind == eb.Kind && ea.Code == eb.Code
+	}
+	return errors.Is(a, b)
+}

@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pkg/browser"
 	"golang.org/x/oauth2"
 )
 
@@ -27,12 +25,14 @@ const discoveryTimeout = 5 * time.Second
 
 // ConnectOptions configures Connect. The zero value is usable.
 type ConnectOptions struct {
-	// Open shows the authorization URL to the user; default: the system
-	// browser (github.com/pkg/browser, its output discarded). Tests pass a
+	// Open shows the authorization URL to the user: the app's and the
+	// command line's open a browser (ui/system.Browser), tests pass a
 	// headless visitor. Connect runs it on a goroutine of its own while it
 	// already waits for the browser, and never waits for it: a launcher
 	// may return only when the browser window closes (xdg-open without a
-	// session helper), after Connect.
+	// session helper), after Connect. Without Open, there is no browser to
+	// open: OpenFailed is told at once, and the flow waits for the address
+	// to be opened by hand.
 	Open func(authURL string) error
 	// OpenFailed is told, on Open's goroutine and at most once, that Open
 	// failed (no browser installed, a browser that cannot start, a
@@ -140,7 +140,7 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 
 	open := opts.Open
 	if open == nil {
-		open = openBrowser
+		open = func(string) error { return errNoOpen }
 	}
 	log.Info("opening the browser for sign-in", "provider", p.ID, "redirect", redirectURL)
 	stopOpen := openAside(open, authURL, opts.OpenFailed, log) // the redirect is served meanwhile
@@ -153,11 +153,7 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 	if lb != nil {
 		code, err = lb.wait(wctx, state, log)
 	} else {
-		parse := ParseApproval
-		if p.redirectMode() == RedirectPage {
-			parse = ParseLanded
-		}
-		code, err = waitPaste(wctx, opts.Approval, state, parse, opts.PasteRejected, log)
+		code, err = waitPaste(wctx, opts.Approval, state, pasteParser(p.redirectMode()), opts.PasteRejected, log)
 	}
 	if err != nil {
 		return nil, waitError(wctx, err)
@@ -177,6 +173,9 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 }
 
 var errConnectTimeout = errors.New("timed out waiting for the browser")
+
+// errNoOpen is the failure to open a browser when ConnectOptions has no Open.
+var errNoOpen = errors.New("no way to open a browser was given")
 
 // openAside runs open(authURL) on a goroutine of its own and returns at
 // once, with a stop for when the flow ends. A failure before stop is logged
@@ -234,12 +233,6 @@ func (p Provider) authOptions(verifier string, opts ConnectOptions) []oauth2.Aut
 	return o
 }
 
-func (lb *loopback) close() {
-	for _, l := range lb.listeners {
-		l.Close()
-	}
-}
-
 // waitPaste takes inputs from the paste box or title watcher until one
 // parses (with parse: ParseApproval or ParseLanded), or reports an error
 // from the provider.
@@ -295,28 +288,37 @@ var (
 // provider, with the right state, is an *Error (KindDeclined for
 // access_denied).
 func ParseLanded(input, state string) (string, error) {
+	code, st, err := readLanded(input)
+	if st != "" && subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1 {
+		return "", ErrOtherAttempt
+	}
+	return code, err
+}
+
+// readLanded is ParseLanded as if the address's state, st (returned), were
+// this attempt's. An address without state is refused (ErrNoState,
+// ErrNotLanded) with st "".
+func readLanded(input string) (code, st string, err error) {
 	s := strings.TrimSpace(input)
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", ErrNotLanded
+		return "", "", ErrNotLanded
 	}
 	q := u.Query()
-	st := q.Get("state")
+	st = q.Get("state")
 	switch {
 	case st == "" && (q.Has("code") || q.Has("error")):
-		return "", ErrNoState
+		return "", "", ErrNoState
 	case st == "":
-		return "", ErrNotLanded
-	case subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1:
-		return "", ErrOtherAttempt
+		return "", "", ErrNotLanded
 	}
 	if e := q.Get("error"); e != "" {
-		return "", &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
+		return "", st, &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
 	}
 	if code := q.Get("code"); validCode(code) {
-		return code, nil
+		return code, st, nil
 	}
-	return "", ErrNotLanded
+	return "", st, ErrNotLanded
 }
 
 // ParseApproval reads the authorization code from what Clio's desktop
@@ -325,35 +327,74 @@ func ParseLanded(input, state string) (string, error) {
 // code. "Failure error=access_denied" (or ?error=…) is a KindDeclined
 // *Error. When a URL carries state, it must equal state.
 func ParseApproval(input, state string) (string, error) {
+	code, st, err := readApproval(input)
+	if st != "" && subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1 {
+		return "", ErrOtherAttempt
+	}
+	return code, err
+}
+
+// readApproval is ParseApproval as if the state a URL carries, st
+// (returned; "" for none, and for titles and codes), were this attempt's.
+func readApproval(input string) (code, st string, err error) {
 	s := strings.TrimSpace(input)
 	if rest, ok := strings.CutPrefix(s, "Success code="); ok {
 		code, _, _ := strings.Cut(rest, " ")
 		if validCode(code) {
-			return code, nil
+			return code, "", nil
 		}
-		return "", ErrNotApproval
+		return "", "", ErrNotApproval
 	}
 	if rest, ok := strings.CutPrefix(s, "Failure error="); ok {
 		code, _, _ := strings.Cut(rest, " ")
-		return "", &Error{Kind: authorizeErrorKind(code), Op: "connect", Code: code}
+		return "", "", &Error{Kind: authorizeErrorKind(code), Op: "connect", Code: code}
 	}
 	if u, err := url.Parse(s); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
 		q := u.Query()
-		if st := q.Get("state"); st != "" && subtle.ConstantTimeCompare([]byte(st), []byte(state)) != 1 {
-			return "", ErrOtherAttempt
-		}
+		st = q.Get("state")
 		if e := q.Get("error"); e != "" {
-			return "", &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
+			return "", st, &Error{Kind: authorizeErrorKind(e), Op: "connect", Code: e}
 		}
 		if code := q.Get("code"); validCode(code) {
-			return code, nil
+			return code, st, nil
 		}
-		return "", ErrNotApproval
+		return "", st, ErrNotApproval
 	}
 	if validCode(s) {
-		return s, nil
+		return s, "", nil
 	}
-	return "", ErrNotApproval
+	return "", "", ErrNotApproval
+}
+
+// pasteParser is how the flow of a provider with that redirect reads what
+// is pasted (or read from a window title): ParseLanded for an https
+// redirect page, else ParseApproval.
+func pasteParser(mode RedirectMode) func(input, state string) (string, error) {
+	if mode == RedirectPage {
+		return ParseLanded
+	}
+	return ParseApproval
+}
+
+// CheckPaste says, without the attempt's state (which only the flow holds),
+// whether Connect, for a provider with that redirect, would refuse input
+// from ConnectOptions.Approval whatever the state: a paste box asks it
+// before handing input on. nil means hand it on: a code, an approval title,
+// or an address carrying a state, which the flow compares (and answers
+// ErrOtherAttempt to, through PasteRejected, if it is another attempt's).
+// Otherwise the error is the parser's (ParseApproval's, or ParseLanded's
+// for RedirectPage): ErrNotApproval, ErrNotLanded, ErrNoState, or an
+// *Error for a provider's answer that carries no state ("Failure
+// error=access_denied"). Show Message(err).
+func CheckPaste(mode RedirectMode, input string) error {
+	read := readApproval
+	if mode == RedirectPage {
+		read = readLanded
+	}
+	if _, st, err := read(input); st == "" {
+		return err
+	}
+	return nil
 }
 
 // validCode accepts an authorization code: printable ASCII without spaces
@@ -377,13 +418,4 @@ func randomToken() string {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-var quietBrowser sync.Once
-
-// openBrowser opens u in the system browser, keeping xdg-open's chatter
-// (which may echo the URL) out of Tokentray's output.
-func openBrowser(u string) error {
-	quietBrowser.Do(func() { browser.Stdout, browser.Stderr = io.Discard, io.Discard })
-	return browser.OpenURL(u)
 }

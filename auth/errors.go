@@ -53,10 +53,8 @@ var (
 	ErrDeclined        = &Error{Kind: KindDeclined}
 	ErrReconnectNeeded = &Error{Kind: KindReconnect}
 	ErrTransient       = &Error{Kind: KindTransient}
-	ErrMisconfigured   = &Error{Kind: KindMisconfigured}
 	ErrPortBusy        = &Error{Kind: KindPortBusy}
 	ErrCanceled        = &Error{Kind: KindCanceled}
-	ErrTimeout         = &Error{Kind: KindTimeout}
 )
 
 // Error is a classified failure of an OAuth operation. Err, when set, is the
@@ -156,31 +154,38 @@ func (e *Error) Message() string {
 	return "Something went wrong while talking to the provider. Please try again."
 }
 
-// Message returns a plain sentence for err: an *Error's Message, the
-// Message of any other error that has one, or a generic sentence. Show it
-// instead of err.Error().
-func Message(err error) string {
-	var e *Error
+// Explain returns the plain sentence for err, and whether it has one: the
+// Message of the outermost error in err's chain that words itself (an
+// *Error, a *RedirectError, and the store's and the app's errors that have
+// a Message method), else the words for a paste that was refused
+// (ErrNotApproval, ErrNotLanded, ErrNoState, ErrOtherAttempt). The tray and
+// the command line word every error with it, each with its own fallback
+// for an error that has no words (see Message).
+func Explain(err error) (string, bool) {
+	var m interface{ Message() string }
 	switch {
-	case errors.As(err, &e):
-		return e.Message()
+	case errors.As(err, &m):
+		return m.Message(), true
 	case errors.Is(err, ErrNotApproval):
 		return "That is not Clio's approval page. Paste the address of the page you landed on after approving " +
-			"(it contains code=…), its title, or just the code."
+			"(it contains code=…), its title, or just the code.", true
 	case errors.Is(err, ErrNotLanded):
 		return "That is not the address of the page you landed on. After you approve, copy the whole address your browser shows " +
-			"(it contains code=… and state=…) and paste it here."
+			"(it contains code=… and state=…) and paste it here.", true
 	case errors.Is(err, ErrNoState):
 		return "That address has no state=… part, so Tokentray cannot tell that it belongs to this sign-in. " +
-			"Copy the whole address your browser shows and paste it here."
+			"Copy the whole address your browser shows and paste it here.", true
 	case errors.Is(err, ErrOtherAttempt):
-		return "That approval belongs to an earlier attempt. Approve again in the browser window Tokentray just opened, then paste that page's address."
+		return "That approval belongs to an earlier attempt. Approve again in the browser window Tokentray just opened, then paste that page's address.", true
 	}
-	// Errors of other packages that word themselves (the store's keyring,
-	// write and corrupt-file errors).
-	var m interface{ Message() string }
-	if errors.As(err, &m) {
-		return m.Message()
+	return "", false
+}
+
+// Message returns a plain sentence for err (see Explain), or a generic
+// one. Show it instead of err.Error().
+func Message(err error) string {
+	if msg, ok := Explain(err); ok {
+		return msg
 	}
 	return "Something went wrong. Please try again."
 }

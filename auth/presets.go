@@ -15,6 +15,48 @@ const (
 	ClioHostAU = "https://au.app.clio.com"
 )
 
+// ClioRegion is one of Clio's regions: each has a host of its own, and a
+// preset ("clio-" + Code).
+type ClioRegion struct {
+	Code  string // "us", "ca", "eu", "au": tokentray connect clio --region
+	Label string // "United States": the connect dialog's choice
+	Host  string // ClioHostUS, …
+}
+
+// PresetID is the ID of the region's preset ("clio-eu").
+func (r ClioRegion) PresetID() string { return "clio-" + r.Code }
+
+// ClioRegions lists Clio's regions, the default (the United States) first.
+func ClioRegions() []ClioRegion {
+	return []ClioRegion{
+		{"us", "United States", ClioHostUS},
+		{"ca", "Canada", ClioHostCA},
+		{"eu", "Europe", ClioHostEU},
+		{"au", "Australia", ClioHostAU},
+	}
+}
+
+// ClioRegionOf returns the region of a Clio preset ID ("clio-eu"); false
+// for any other provider.
+func ClioRegionOf(presetID string) (ClioRegion, bool) {
+	for _, r := range ClioRegions() {
+		if presetID == r.PresetID() {
+			return r, true
+		}
+	}
+	return ClioRegion{}, false
+}
+
+// ClioRegionByCode returns the region with that code ("eu").
+func ClioRegionByCode(code string) (ClioRegion, bool) {
+	for _, r := range ClioRegions() {
+		if code == r.Code {
+			return r, true
+		}
+	}
+	return ClioRegion{}, false
+}
+
 // Clio returns the Clio preset for a base URL such as ClioHostUS. It uses the
 // desktop approval redirect; organisations that registered a loopback URI
 // (or an https page) set it with WithRedirect ("loopback",
@@ -118,14 +160,11 @@ func Generic(authURL, tokenURL string) Provider {
 
 // Presets returns the built-in providers, without client credentials.
 func Presets() []Provider {
-	return []Provider{
-		Clio("clio-us", "Clio (United States)", ClioHostUS),
-		Clio("clio-ca", "Clio (Canada)", ClioHostCA),
-		Clio("clio-eu", "Clio (Europe)", ClioHostEU),
-		Clio("clio-au", "Clio (Australia)", ClioHostAU),
-		ClientCasa("https://www.clientcasa.com"),
-		Anthropic(AnthropicTokenURL),
+	var ps []Provider
+	for _, r := range ClioRegions() {
+		ps = append(ps, Clio(r.PresetID(), "Clio ("+r.Label+")", r.Host))
 	}
+	return append(ps, ClientCasa("https://www.clientcasa.com"), Anthropic(AnthropicTokenURL))
 }
 
 // PresetAt returns the built-in provider with that ID rebased on another
@@ -137,12 +176,13 @@ func PresetAt(id, base string) (Provider, bool) {
 		return Provider{}, false
 	}
 	base = strings.TrimRight(base, "/")
-	switch {
-	case strings.HasPrefix(id, "clio-"):
+	if _, clio := ClioRegionOf(id); clio {
 		return Clio(p.ID, p.Name, base), true
-	case id == "clientcasa":
+	}
+	switch id {
+	case "clientcasa":
 		return ClientCasa(base), true
-	case id == "anthropic":
+	case "anthropic":
 		return Anthropic(base + "/api/auth/oauth/token"), true
 	}
 	return Provider{}, false

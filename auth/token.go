@@ -14,21 +14,6 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// maxResponse bounds every response body read from a provider, as
-// golang.org/x/oauth2 does for token responses.
-const maxResponse = 1 << 20
-
-// defaultHTTPTimeout bounds each HTTP call when the caller's client has no
-// timeout of its own.
-const defaultHTTPTimeout = 30 * time.Second
-
-func httpClient(c *http.Client) *http.Client {
-	if c != nil {
-		return c
-	}
-	return &http.Client{Timeout: defaultHTTPTimeout}
-}
-
 // Exchange trades an authorization code for tokens (RFC 6749 §4.1.3, with the
 // RFC 7636 code_verifier). redirectURL must be the one sent in the
 // authorization request. Errors are *Error: invalid_grant (expired, reused or

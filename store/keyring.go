@@ -12,6 +12,10 @@ import (
 	"github.com/zalando/go-keyring"
 )
 
+// defaultService is the keyring service name of a store whose Options name
+// none.
+const defaultService = "tokentray"
+
 // DefaultKeyringTimeout bounds every keyring call. A locked keyring may wait
 // for the user to type a password in a system prompt, so it is generous.
 const DefaultKeyringTimeout = 20 * time.Second
@@ -141,12 +145,34 @@ func withTimeout[T any](ctx context.Context, d time.Duration, op string, call fu
 	}
 }
 
-// CheckKeyring asks the OS keyring for Tokentray's sealing key, as the first
-// secret read of a process would: nil when the keyring answers (whether or
-// not the key exists yet), else a *KeyringError.
-func CheckKeyring(ctx context.Context) error {
-	_, err := withTimeout(ctx, DefaultKeyringTimeout, "read key", func() (string, error) {
-		return osKeyring{}.Get("tokentray", keyringUser)
+// CheckKeyring asks the keyring for the store's sealing key, under the
+// store's service name and within its keyring timeout, as the first secret
+// read of a process would: nil when the keyring answers (whether or not the
+// key exists yet), else a *KeyringError (or ctx's error, wrapped).
+func (s *Store) CheckKeyring(ctx context.Context) error {
+	return checkKeyring(ctx, s.keyring, s.service, s.timeout)
+}
+
+// CheckKeyring is Store.CheckKeyring for the store opts describe, without
+// opening it (which would create its folder): opts' Service and
+// KeyringTimeout, with Open's defaults. tokentray doctor asks it.
+func CheckKeyring(ctx context.Context, opts Options) error {
+	api, service, timeout := opts.keyring, opts.Service, opts.KeyringTimeout
+	if api == nil {
+		api = osKeyring{}
+	}
+	if service == "" {
+		service = defaultService
+	}
+	if timeout <= 0 {
+		timeout = DefaultKeyringTimeout
+	}
+	return checkKeyring(ctx, api, service, timeout)
+}
+
+func checkKeyring(ctx context.Context, api keyringAPI, service string, timeout time.Duration) error {
+	_, err := withTimeout(ctx, timeout, "read key", func() (string, error) {
+		return api.Get(service, keyringUser)
 	})
 	if errors.Is(err, errNotFound) {
 		return nil

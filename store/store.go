@@ -254,7 +254,7 @@ func Open(opts Options) (*Store, error) {
 		flock:   flock.New(filepath.Join(dir, lockFile), flock.SetPermissions(0o600)),
 	}
 	if s.service == "" {
-		s.service = "tokentray"
+		s.service = defaultService
 	}
 	if s.timeout <= 0 {
 		s.timeout = DefaultKeyringTimeout

@@ -17,6 +17,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/auth/title"
+	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
 )
 
@@ -88,7 +89,7 @@ func TestChromiumApproval(t *testing.T) {
 			name = "openbox"
 		}
 		t.Run(name, func(t *testing.T) {
-			storetest.StartXvfb(t)
+			titletest.StartXvfb(t)
 			if withWM {
 				startOpenbox(t)
 			}

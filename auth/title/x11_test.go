@@ -14,7 +14,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/title"
-	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/auth/title/titletest"
 )
 
 // xwin is a window the test creates, standing in for a browser's.
@@ -79,7 +79,7 @@ func receive(t *testing.T, ch <-chan string) string {
 // windows' titles that merely contain "code=" are not; with a window
 // manager's _NET_CLIENT_LIST, only listed windows count.
 func TestX11Titles(t *testing.T) {
-	storetest.StartXvfb(t)
+	titletest.StartXvfb(t)
 	conn, err := xgb.NewConn()
 	if err != nil {
 		t.Fatal(err)

@@ -5,9 +5,7 @@
 package storetest
 
 import (
-	"bufio"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -107,35 +105,6 @@ func Secret(t testing.TB, values ...string) {
 			}
 		}
 	}
-}
-
-// StartXvfb starts a private X server for one test (so that window managers,
-// windows and properties stay out of other tests), points DISPLAY at it, and
-// stops it when the test ends.
-func StartXvfb(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		Missing(t, "Xvfb", "make test-deps")
-	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n') // written once it accepts clients
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb did not start: %v", err)
-	}
-	display := ":" + strings.TrimSpace(line)
-	t.Setenv("DISPLAY", display)
-	return display
 }
 
 // LinuxOnly skips a test that exercises the Linux desktop (D-Bus, the

@@ -221,12 +221,11 @@ func (e *env) fail(err error) int {
 	return ExitError
 }
 
-// message is the plain sentence for err: the Message of a typed error, else
-// the error itself (which names what failed; it never carries a token).
+// message is the plain sentence for err (auth.Explain), else the error
+// itself (which names what failed; it never carries a token).
 func message(err error) string {
-	var m interface{ Message() string }
-	if errors.As(err, &m) {
-		return m.Message()
+	if msg, ok := auth.Explain(err); ok {
+		return msg
 	}
 	return strings.TrimPrefix(err.Error(), "tokentray: ")
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/system"
 )
 
 func cmdToken(ctx context.Context, e *env, args []string) error {
@@ -247,10 +248,14 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 	}
 	id := pos[0]
 	if id == "clio" {
-		if *region == "" {
-			*region = "us"
+		r := auth.ClioRegions()[0] // the default
+		if *region != "" {
+			var ok bool
+			if r, ok = auth.ClioRegionByCode(*region); !ok {
+				return fmt.Errorf("%w %q", core.ErrUnknownProvider, "clio-"+*region) // as for any unknown ID
+			}
 		}
-		id = "clio-" + *region
+		id = r.PresetID()
 	}
 	app, err := e.core()
 	if err != nil {
@@ -260,7 +265,16 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := auth.ConnectOptions{Open: e.opener(*noBrowser), OpenFailed: func(u string, _ error) {
+	open := func(u string) error {
+		fmt.Fprintf(e.ErrOut, "Open this address in your browser:\n\n  %s\n\n", u)
+		return nil
+	}
+	if !*noBrowser {
+		b := system.NewBrowser()
+		defer b.Close()
+		open = b.Open
+	}
+	opts := auth.ConnectOptions{Open: open, OpenFailed: func(u string, _ error) {
 		fmt.Fprintf(e.ErrOut, "Tokentray could not open your browser. Open this address in a browser yourself; Tokentray is still waiting:\n\n  %s\n\n", u)
 	}}
 	opts.PasteRejected = func(err error) {
@@ -291,29 +305,6 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.ErrOut, "Connected %s (%s).\n", acct.Name, p.Name)
 	fmt.Fprintln(e.Out, acct.ID)
 	return nil
-}
-
-// opener opens the sign-in page: $TOKENTRAY_BROWSER, else the system
-// browser; with noBrowser, it prints the address for the user to open.
-func (e *env) opener(noBrowser bool) func(string) error {
-	if noBrowser {
-		return func(u string) error {
-			fmt.Fprintf(e.ErrOut, "Open this address in your browser:\n\n  %s\n\n", u)
-			return nil
-		}
-	}
-	if prog := os.Getenv("TOKENTRAY_BROWSER"); prog != "" {
-		return func(u string) error {
-			c := exec.Command(prog, u)
-			c.Stdout, c.Stderr = io.Discard, io.Discard
-			if err := c.Start(); err != nil {
-				return err
-			}
-			go c.Wait() //nolint:errcheck // reaps the browser launcher; it ends on its own
-			return nil
-		}
-	}
-	return nil // auth's default: the system browser
 }
 
 // lines delivers stdin's lines; the goroutine ends with stdin.

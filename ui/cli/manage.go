@@ -14,11 +14,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/godbus/dbus/v5"
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/system"
 )
 
 func cmdImport(ctx context.Context, e *env, args []string) error {
@@ -233,28 +233,17 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 	if _, preset := auth.Preset(pos[0]); preset {
 		return usagef("%q is a built-in provider: use provider set", pos[0])
 	}
-	var p auth.Provider
-	if *issuer != "" {
-		if p, err = auth.Discover(ctx, nil, *issuer); err != nil {
-			return err
-		}
-	} else {
-		p = auth.Generic(*authURL, *tokenURL)
+	if *redirect != "" && *port != 0 {
+		return usagef("give --redirect or --redirect-port, not both")
 	}
-	p.ID, p.Name, p.ClientID, p.RedirectPort = pos[0], pos[0], *clientID, *port
-	if *display != "" {
-		p.Name = *display
+	p, err := auth.Custom{ID: pos[0], Name: *display, Issuer: *issuer, AuthURL: *authURL, TokenURL: *tokenURL,
+		ClientID: *clientID, Scopes: strings.Fields(*scopes), Redirect: *redirect, RedirectPort: *port}.Build(ctx, nil)
+	var re *auth.RedirectError
+	if errors.As(err, &re) {
+		return usagef("--redirect: %s", re.Message())
 	}
-	if *scopes != "" {
-		p.Scopes = strings.Fields(*scopes)
-	}
-	if *redirect != "" {
-		if *port != 0 {
-			return usagef("give --redirect or --redirect-port, not both")
-		}
-		if p, err = p.WithRedirect(*redirect); err != nil {
-			return usagef("--redirect: %s", auth.Message(err))
-		}
+	if err != nil {
+		return err
 	}
 	if *secretStdin {
 		if p.ClientSecret, err = e.readSecret(); err != nil {
@@ -366,7 +355,7 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	kctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	kerr := store.CheckKeyring(kctx)
+	kerr := store.CheckKeyring(kctx, store.Options{}) // the store is not opened: that would create its folder
 	cancel()
 	fix := ""
 	if kerr != nil {
@@ -391,16 +380,12 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	default:
 		check(display, "a display for the desktop app", "the command line works without one")
 	}
-	if conn, err := dbus.SessionBus(); err != nil {
+	if s, err := system.ProbeSession(ctx); err != nil {
 		check(false, "desktop session bus (D-Bus)", "start a desktop session; the tray and notifications need it")
 	} else {
-		has := func(name string) bool {
-			var owned bool
-			return conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, name).Store(&owned) == nil && owned
-		}
-		check(has("org.kde.StatusNotifierWatcher"), "tray host (StatusNotifierItem)",
+		check(s.TrayHost, "tray host (StatusNotifierItem)",
 			"on GNOME install the AppIndicator extension (gnome-shell-extension-appindicator); Tokentray's window works without it")
-		check(has("org.freedesktop.Notifications"), "notification service", "install a notification daemon (e.g. dunst) for alerts")
+		check(s.Notifications, "notification service", "install a notification daemon (e.g. dunst) for alerts")
 	}
 	if !ok {
 		return errDoctor

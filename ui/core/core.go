@@ -653,6 +653,10 @@ func (a *App) EnsureFresh(ctx context.Context, id string, minValid time.Duration
 // not).
 func (a *App) StartKeeper() { a.Keeper.Start() }
 
+// CheckKeyring asks whether the store's keyring works (store's
+// CheckKeyring: its service name and timeout).
+func (a *App) CheckKeyring(ctx context.Context) error { return a.Store.CheckKeyring(ctx) }
+
 // ConfigDir is where the store lives.
 func (a *App) ConfigDir() string { return a.Store.Dir() }
 
@@ -676,13 +680,9 @@ func (a *App) AddProvider(ctx context.Context, id, name, issuer, clientID, secre
 	if _, preset := auth.Preset(id); preset {
 		return auth.Provider{}, fmt.Errorf("%q is a built-in provider", id)
 	}
-	p, err := auth.Discover(ctx, a.http, issuer)
+	p, err := auth.Custom{ID: id, Name: name, Issuer: issuer, ClientID: clientID, ClientSecret: secret}.Build(ctx, a.http)
 	if err != nil {
 		return auth.Provider{}, err
-	}
-	p.ID, p.Name, p.ClientID, p.ClientSecret = id, name, clientID, secret
-	if p.Name == "" {
-		p.Name = id
 	}
 	return p, a.SaveProvider(ctx, p)
 }

@@ -145,11 +145,9 @@ func (pr Profile) base() auth.Provider {
 		prov, _ := auth.Preset(p.Preset)
 		return prov
 	}
-	prov := auth.Generic(p.AuthURL, p.TokenURL)
-	prov.ID, prov.Name = p.ID, p.Name
-	if prov.Name == "" {
-		prov.Name = p.ID
-	}
+	// Its names and typed-in endpoints alone: nothing to look up, nothing
+	// to refuse.
+	prov, _ := auth.Custom{ID: p.ID, Name: p.Name, AuthURL: p.AuthURL, TokenURL: p.TokenURL}.Build(context.Background(), nil)
 	return prov
 }
 
@@ -210,31 +208,20 @@ func (pr Profile) Summary() string {
 // confirmed) and returns the provider.
 func (a *App) ApplyProfile(ctx context.Context, pr Profile) (auth.Provider, error) {
 	p := pr.Provider
-	var prov auth.Provider
-	var err error
-	switch {
-	case p.Preset != "" && p.BaseURL != "":
-		prov, _ = auth.PresetAt(p.Preset, p.BaseURL)
-	case p.Preset != "":
-		prov, _ = auth.Preset(p.Preset)
-	case p.Issuer != "":
-		if prov, err = auth.Discover(ctx, a.http, p.Issuer); err != nil {
+	if p.Preset == "" {
+		prov, err := pr.custom().Build(ctx, a.http)
+		if err != nil {
 			return auth.Provider{}, err
 		}
-	default:
-		prov = auth.Generic(p.AuthURL, p.TokenURL)
+		return prov, a.SaveProvider(ctx, prov)
 	}
-	if p.Preset == "" {
-		prov.ID, prov.Name = p.ID, p.Name
-		if prov.Name == "" {
-			prov.Name = p.ID
-		}
-	}
+	prov := pr.base()
 	prov.ClientID, prov.ClientSecret = p.ClientID, p.ClientSecret
 	if len(p.Scopes) > 0 {
 		prov.Scopes = p.Scopes
 	}
 	if p.Redirect != "" {
+		var err error
 		if prov, err = prov.WithRedirect(p.Redirect); err != nil {
 			return auth.Provider{}, fmt.Errorf("connection profile: %w", err) // ParseProfile checked it
 		}
@@ -243,4 +230,11 @@ func (a *App) ApplyProfile(ctx context.Context, pr Profile) (auth.Provider, erro
 		prov.RedirectPort = p.RedirectPort
 	}
 	return prov, a.SaveProvider(ctx, prov)
+}
+
+// custom is the custom provider a profile names (without a preset).
+func (pr Profile) custom() auth.Custom {
+	p := pr.Provider
+	return auth.Custom{ID: p.ID, Name: p.Name, Issuer: p.Issuer, AuthURL: p.AuthURL, TokenURL: p.TokenURL,
+		ClientID: p.ClientID, ClientSecret: p.ClientSecret, Scopes: p.Scopes, Redirect: p.Redirect, RedirectPort: p.RedirectPort}
 }

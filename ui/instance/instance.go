@@ -54,9 +54,10 @@ func Dir(configDir string) string {
 type Guard struct {
 	ep *endpoint // per platform
 
-	mu      sync.Mutex
-	closed  bool
-	serving sync.WaitGroup
+	mu       sync.Mutex
+	closed   bool
+	serving  sync.WaitGroup // Serve, and the goroutine Start made
+	startErr error          // how the goroutine Start made ended
 }
 
 // Claim makes the caller the running instance for dir (see Dir), or, if
@@ -73,19 +74,47 @@ func Claim(dir string) (*Guard, error) {
 
 // Serve calls show, on Serve's goroutine, for each "show" a later launch
 // sends, until ctx is done or Close is called; then it returns nil, and
-// later calls return at once. Call it once, on a goroutine the caller owns.
-// A command sent between Claim and Serve is kept for Serve. It returns an
-// error if the endpoint fails for another reason.
+// later calls return at once. Call it once, on a goroutine the caller owns
+// (or let Start own one). A command sent between Claim and Serve is kept
+// for Serve. It returns an error if the endpoint fails for another reason.
 func (g *Guard) Serve(ctx context.Context, show func()) error {
-	g.mu.Lock()
-	if g.closed {
-		g.mu.Unlock()
+	if !g.enter() {
 		return nil
 	}
-	g.serving.Add(1)
-	g.mu.Unlock()
 	defer g.serving.Done()
+	return g.serve(ctx, show)
+}
 
+// Start serves as Serve does, on a goroutine the Guard owns, until Close,
+// which stops that goroutine, waits for it, and returns its error (the
+// endpoint failing while serving). Call Start or Serve, once; after Close,
+// Start does nothing.
+func (g *Guard) Start(show func()) {
+	if !g.enter() {
+		return
+	}
+	go func() {
+		defer g.serving.Done()
+		err := g.serve(context.Background(), show)
+		g.mu.Lock()
+		g.startErr = err
+		g.mu.Unlock()
+	}()
+}
+
+// enter counts a server in, unless the Guard is closed.
+func (g *Guard) enter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.serving.Add(1)
+	return true
+}
+
+// serve runs the endpoint's server until ctx ends or Close interrupts it.
+func (g *Guard) serve(ctx context.Context, show func()) error {
 	interrupted := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		defer close(interrupted)
@@ -99,9 +128,11 @@ func (g *Guard) Serve(ctx context.Context, show func()) error {
 	return g.ep.serve(show)
 }
 
-// Close stops Serve, waits for it to return (so show is not called after
-// Close returns), and gives up the endpoint so that a new Claim wins. It
-// may be called more than once.
+// Close stops Serve (or Start's goroutine), waits for it to return (so
+// show is not called after Close returns), and gives up the endpoint so
+// that a new Claim wins. Its error is Start's goroutine's, if the endpoint
+// failed while serving, and giving up the endpoint's. It may be called
+// more than once.
 func (g *Guard) Close() error {
 	g.mu.Lock()
 	if g.closed {
@@ -112,5 +143,8 @@ func (g *Guard) Close() error {
 	g.mu.Unlock()
 	g.ep.interrupt()
 	g.serving.Wait()
-	return g.ep.close()
+	g.mu.Lock()
+	served := g.startErr
+	g.mu.Unlock()
+	return errors.Join(served, g.ep.close())
 }

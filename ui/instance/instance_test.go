@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -143,6 +144,40 @@ func TestServeStopsWithContext(t *testing.T) {
 		t.Fatalf("Close: %v", err)
 	}
 	mustClaim(t, dir)
+}
+
+// TestStartServesUntilClose: Start serves on the Guard's own goroutine;
+// Close stops it and waits for it (no show after Close), frees the claim,
+// and reports nothing wrong; Start after Close serves nothing.
+func TestStartServesUntilClose(t *testing.T) {
+	dir := t.TempDir()
+	g, err := Claim(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shows := make(chan struct{}, 16)
+	var closed atomic.Bool
+	g.Start(func() {
+		if closed.Load() {
+			t.Error("show after Close")
+		}
+		shows <- struct{}{}
+	})
+	if _, err := Claim(dir); !errors.Is(err, ErrRunning) {
+		t.Fatalf("second claim: %v, want ErrRunning", err)
+	}
+	await(t, shows, "show")
+	if err := g.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	closed.Store(true)
+	g.Start(func() { t.Error("show after Close") })
+	again := mustClaim(t, dir) // freed
+	shows2, _ := serve(t, context.Background(), again)
+	if _, err := Claim(dir); !errors.Is(err, ErrRunning) {
+		t.Fatalf("claim after the new one: %v, want ErrRunning", err)
+	}
+	await(t, shows2, "show to the new instance")
 }
 
 // TestCrashedInstanceDoesNotBlock: a first instance in another process

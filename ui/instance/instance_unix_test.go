@@ -4,6 +4,7 @@ package instance
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -49,5 +50,18 @@ func TestEndpointIsPrivate(t *testing.T) {
 	got, err := io.ReadAll(c.(io.Reader))
 	if len(got) != 0 {
 		t.Fatalf("the socket handed out %q (%v)", got, err)
+	}
+}
+
+// TestCloseReportsStartsFailure: when the endpoint fails while Start's
+// goroutine serves (here its socket stops accepting), that goroutine ends,
+// and its owner, Close, returns the failure.
+func TestCloseReportsStartsFailure(t *testing.T) {
+	g := mustClaim(t, t.TempDir())
+	g.Start(func() {})
+	g.ep.ln.SetDeadline(longAgo) // Accept fails, and serve was not stopped
+	g.serving.Wait()             // the goroutine ended by itself
+	if err := g.Close(); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Close: %v, want the serving goroutine's failure", err)
 	}
 }

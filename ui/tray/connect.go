@@ -2,9 +2,7 @@ package tray
 
 import (
 	"context"
-	"errors"
 	"sort"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -31,8 +29,6 @@ type connectDialog struct {
 
 // importChoice is the provider choice that opens the Claude import.
 const importChoice = "import"
-
-var clioRegions = map[string]string{"United States": "us", "Canada": "ca", "Europe": "eu", "Australia": "au"}
 
 // ShowConnect opens the connect dialog, on the provider with that ID if
 // given (Reconnect).
@@ -116,7 +112,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 			byName[n] = importChoice
 			continue
 		}
-		if strings.HasPrefix(p.ID, "clio-") {
+		if _, isClio := auth.ClioRegionOf(p.ID); isClio {
 			if !clio {
 				clio = true
 				names = append(names, "Clio")
@@ -128,8 +124,12 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 		byName[p.Name] = p.ID
 	}
 	sort.Strings(names)
-	region := widget.NewSelect([]string{"United States", "Canada", "Europe", "Australia"}, nil)
-	region.SetSelected("United States")
+	var regions []string
+	for _, r := range auth.ClioRegions() {
+		regions = append(regions, r.Label)
+	}
+	region := widget.NewSelect(regions, nil)
+	region.SetSelected(regions[0])
 	regionRow := container.NewVBox(widget.NewLabel("Clio region"), region)
 	regionRow.Hide()
 	provider := widget.NewSelect(names, func(name string) {
@@ -142,17 +142,14 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	provider.PlaceHolder = "Choose a provider"
 	name := widget.NewEntry()
 	name.SetPlaceHolder("Name (optional: taken from the account)")
+	preRegion, preClio := auth.ClioRegionOf(preselect)
 	for n, id := range byName {
-		if id == preselect || (id == "clio" && strings.HasPrefix(preselect, "clio-")) {
+		if id == preselect || (id == "clio" && preClio) {
 			provider.SetSelected(n)
 		}
 	}
-	if r, ok := strings.CutPrefix(preselect, "clio-"); ok {
-		for label, code := range clioRegions {
-			if code == r {
-				region.SetSelected(label)
-			}
-		}
+	if preClio {
+		region.SetSelected(preRegion.Label)
 	}
 	start := widget.NewButton("Connect", nil)
 	start.Importance = widget.HighImportance
@@ -167,7 +164,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 			return
 		}
 		if id == "clio" {
-			id = "clio-" + clioRegions[region.Selected]
+			id = auth.ClioRegions()[max(region.SelectedIndex(), 0)].PresetID()
 		}
 		c.wait(id, name.Text)
 	}
@@ -190,10 +187,10 @@ func (c *connectDialog) wait(providerID, name string) {
 	c.paste = make(chan string)
 	progress := widget.NewProgressBarInfinite()
 	mode := c.providers[providerID].Redirect
-	parse, label, placeholder, use, checking := auth.ParseApproval, "Paste the code instead:",
+	label, placeholder, use, checking := "Paste the code instead:",
 		"Paste the page address or the code", "Use this code", "Checking the code…"
 	if mode == auth.RedirectPage {
-		parse, label, placeholder, use, checking = auth.ParseLanded,
+		label, placeholder, use, checking =
 			"After you approve, copy the address your browser shows and paste it here:",
 			"https://…?code=…&state=…", "Use this address", "Checking the address…"
 	}
@@ -202,19 +199,21 @@ func (c *connectDialog) wait(providerID, name string) {
 	hint := widget.NewLabel("")
 	hint.Wrapping = fyne.TextWrapWord
 	submit := func(s string) {
-		// Without the attempt's state, which the flow holds: a state is
-		// "another attempt's" here, and the flow itself checks it.
-		if _, err := parse(s, ""); err != nil && !errors.Is(err, auth.ErrOtherAttempt) {
+		// What is refused whatever the attempt's state is said at once; the
+		// flow, which holds the state, judges the rest.
+		if err := auth.CheckPaste(mode, s); err != nil {
 			hint.SetText(auth.Message(err))
 			return
 		}
 		hint.SetText(checking)
-		go func() { // hands the text to the flow, or gives up with it
+		// Hands the text to the flow, or gives up with it when the flow
+		// ends (ctx is the flow's, ended by the dialog and by Close).
+		c.u.goOwned(func() {
 			select {
 			case c.paste <- s:
 			case <-ctx.Done():
 			}
-		}()
+		})
 	}
 	pasteEntry.OnSubmitted = submit
 	pasteBox := container.NewVBox(widget.NewLabel(label), pasteEntry, hint,

@@ -24,6 +24,7 @@ import (
 	"github.com/jezek/xgb/xproto"
 
 	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
 )
 
@@ -48,7 +49,7 @@ func TestDemoAppEndToEnd(t *testing.T) {
 	if _, err := exec.LookPath("import"); err != nil {
 		storetest.Missing(t, "ImageMagick's import", "make test-deps")
 	}
-	storetest.StartXvfb(t)
+	titletest.StartXvfb(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "tokentray")
 	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()

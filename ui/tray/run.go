@@ -5,16 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
-	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/core"
 	"github.com/tokentray/tokentray/ui/instance"
+	"github.com/tokentray/tokentray/ui/system"
 )
 
 // demoBackend is what the demo needs besides Backend.
@@ -23,11 +22,13 @@ type demoBackend interface {
 }
 
 // Runner is what Run needs: the Backend, provider settings for the demo,
-// the keeper's lifetime, the token endpoint, and where the config lives.
+// the keeper's lifetime, the keyring check, the token endpoint, and where
+// the config lives.
 type Runner interface {
 	Backend
 	demoBackend
 	StartKeeper()
+	CheckKeyring(ctx context.Context) error
 	ListenTokens() (*core.TokenEndpoint, error)
 	Close() error
 	ConfigDir() string
@@ -49,7 +50,11 @@ func Run(open func() (Runner, error), files ...string) error {
 	if err != nil {
 		return err
 	}
-	defer inst.Close() // stops Serve and waits for it
+	defer func() { // stops its server (Start, below) and waits for it
+		if err := inst.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "tokentray:", err)
+		}
+	}()
 
 	// `tokentray token` asks this instance first (ui/core's token
 	// endpoint); without it the command line gets tokens itself.
@@ -81,21 +86,21 @@ func Run(open func() (Runner, error), files ...string) error {
 	if isDesktop {
 		tray = desk
 	}
-	opts := Options{NoTrayHost: !core.TrayHostPresent(), CheckKeyring: store.CheckKeyring}
+	browser := system.NewBrowser()
+	defer browser.Close() // after u.Close: no flow opens a page any more
+	opts := Options{NoTrayHost: !system.TrayHostPresent(context.Background()), CheckKeyring: be.CheckKeyring,
+		OpenURL: browser.Open}
 	if s, err := be.Settings(); err == nil {
 		opts.ClearAfter, opts.NotificationsOff = s.ClearAfter(), s.NotificationsOff
 	}
-	if as, err := core.NewAutostart(); err == nil {
+	if as, err := system.NewAutostart(); err == nil {
 		opts.Autostart = as
-	}
-	if prog := os.Getenv("TOKENTRAY_BROWSER"); prog != "" {
-		opts.OpenURL = func(u string) error { return exec.Command(prog, u).Start() }
 	}
 	u := New(a, be, tray, opts)
 	if isDesktop {
 		desk.SetSystemTrayWindow(u.Window()) // left-click shows the window
 	}
-	go inst.Serve(context.Background(), func() { u.do(u.ShowWindow) })
+	inst.Start(func() { u.do(u.ShowWindow) })
 	be.StartKeeper()
 	u.Start()
 	for _, f := range files {

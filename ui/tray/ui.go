@@ -68,7 +68,9 @@ type Options struct {
 	ClearAfter time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
-	// OpenURL opens the sign-in page; default: the system browser.
+	// OpenURL opens the sign-in page (Run's: system.Browser's Open); nil
+	// opens none, and the connect dialog shows the address to open by
+	// hand.
 	OpenURL func(string) error
 	// Autostart is the "Start at login" setting; nil hides the toggle.
 	Autostart interface {
@@ -81,7 +83,7 @@ type Options struct {
 	// NotificationsOff silences desktop notifications.
 	NotificationsOff bool
 	// CheckKeyring, when set, is asked at start whether the system keyring
-	// works (store.CheckKeyring); if not, the window says what to install or
+	// works (the store's CheckKeyring); if not, the window says what to install or
 	// unlock.
 	CheckKeyring func(context.Context) error
 }
@@ -636,9 +638,8 @@ func (u *UI) forget(id string) {
 
 // plainError words an error for a person; never a Go error string alone.
 func plainError(err error) string {
-	var m interface{ Message() string }
-	if errors.As(err, &m) {
-		return m.Message()
+	if msg, ok := auth.Explain(err); ok {
+		return msg
 	}
 	return "Something went wrong. Please try again; if it keeps happening, run “tokentray doctor” in a terminal."
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
 	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/system"
 )
 
 // recordingTray is the system tray as a test sees it.
@@ -527,7 +528,7 @@ func TestFirstRunWithoutTrayHost(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", "")
-	as, err := core.NewAutostart()
+	as, err := system.NewAutostart()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 //go:build !windows && !darwin
 
-package core
+package system
 
 import (
 	"fmt"

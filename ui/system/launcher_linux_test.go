@@ -1,12 +1,13 @@
-//go:build linux
-
-package auth_test
+package system_test
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/system"
 )
 
 // TestMain lets the test binary play the user's browser for the launcher
@@ -26,7 +28,7 @@ func TestMain(m *testing.M) {
 // launcher puts an xdg-open on PATH, alone, for the system-browser path
 // (github.com/pkg/browser runs the first of xdg-open, x-www-browser,
 // www-browser it finds) that runs script with $TESTBIN set to this test
-// binary.
+// binary; TOKENTRAY_BROWSER is unset.
 func launcher(t *testing.T, script string) {
 	dir := t.TempDir()
 	body := "#!/bin/sh\nTESTBIN=" + fmt.Sprintf("%q", os.Args[0]) + "\n" + script
@@ -34,16 +36,40 @@ func launcher(t *testing.T, script string) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir)
+	t.Setenv(system.BrowserEnv, "")
 }
 
-// connectAside runs Connect with the system browser (no Open hook) on a
-// goroutine and returns its result channel.
-func connectAside(e *env, p auth.Provider, opts auth.ConnectOptions) <-chan error {
+// syncBuffer is a log both the flow and the test use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// connectAside runs Connect with the system browser (the Browser with no
+// TOKENTRAY_BROWSER) on a goroutine and returns its result channel.
+func connectAside(t *testing.T, ctx context.Context, srv *authtest.Server, opts auth.ConnectOptions) <-chan error {
+	p := auth.Generic(srv.URL+authtest.PathAuthorize, srv.URL+authtest.PathToken)
+	p.ClientID, p.ClientSecret = authtest.ClientID, authtest.ClientSecret
+	b := system.NewBrowser()
+	t.Cleanup(b.Close)
+	opts.Open = b.Open
 	done := make(chan error, 1)
 	go func() {
-		conn, err := auth.Connect(e.ctx, p, opts)
+		conn, err := auth.Connect(ctx, p, opts)
 		if err == nil {
-			storetest.Secret(e.t, conn.Token.AccessToken, conn.Token.RefreshToken)
+			storetest.Secret(t, conn.Token.AccessToken, conn.Token.RefreshToken)
 		}
 		done <- err
 	}()
@@ -56,8 +82,9 @@ func connectAside(e *env, p auth.Provider, opts auth.ConnectOptions) <-chan erro
 // ends. Connect must complete meanwhile (the redirect is served while the
 // launcher runs, and the launcher is not waited for).
 func TestLauncherThatDoesNotReturn(t *testing.T) {
-	e := newEnv(t, authtest.Config{})
-	p := withClient(auth.Generic(e.srv.URL+authtest.PathAuthorize, e.srv.URL+authtest.PathToken), authtest.ClientID, authtest.ClientSecret)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	srv := authtest.NewServer(t, authtest.Config{})
 	fifo := filepath.Join(t.TempDir(), "window")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -68,14 +95,14 @@ func TestLauncherThatDoesNotReturn(t *testing.T) {
 			w.Close()
 		}
 	})
-	opts := auth.ConnectOptions{Logger: e.logger(), Timeout: 60 * time.Second,
+	opts := auth.ConnectOptions{Timeout: 60 * time.Second,
 		OpenFailed: func(string, error) { t.Error("the launcher was reported as failed") }}
 	select {
-	case err := <-connectAside(e, p, opts):
+	case err := <-connectAside(t, ctx, srv, opts):
 		if err != nil {
 			t.Fatalf("connect while the launcher still runs: %v", err)
 		}
-	case <-e.ctx.Done():
+	case <-ctx.Done():
 		t.Fatal("Connect did not return while the launcher still ran")
 	}
 }
@@ -85,26 +112,28 @@ func TestLauncherThatDoesNotReturn(t *testing.T) {
 // Connect says so through OpenFailed with the address, goes on waiting,
 // and completes when the user opens the address by hand.
 func TestLauncherThatFails(t *testing.T) {
-	e := newEnv(t, authtest.Config{})
-	p := withClient(auth.Generic(e.srv.URL+authtest.PathAuthorize, e.srv.URL+authtest.PathToken), authtest.ClientID, authtest.ClientSecret)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	srv := authtest.NewServer(t, authtest.Config{})
 	launcher(t, "echo 'xdg-open: no method available for opening' >&2\nexit 3\n")
+	var log syncBuffer
 	link := make(chan string, 1)
-	opts := auth.ConnectOptions{Logger: e.logger(), Timeout: 60 * time.Second,
+	opts := auth.ConnectOptions{Timeout: 60 * time.Second, Logger: slog.New(slog.NewTextHandler(&log, nil)),
 		OpenFailed: func(u string, err error) { link <- u }}
-	done := connectAside(e, p, opts)
+	done := connectAside(t, ctx, srv, opts)
 	var u string
 	select {
 	case u = <-link:
 	case err := <-done:
 		t.Fatalf("Connect ended before saying the browser failed: %v", err)
 	}
-	if _, err := authtest.Visit(e.ctx, u); err != nil { // the user opens the link
+	if _, err := authtest.Visit(ctx, u); err != nil { // the user opens the link
 		t.Fatal(err)
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("connect after the link was opened by hand: %v", err)
 	}
-	if !strings.Contains(e.log.String(), "the browser could not be opened") {
+	if !strings.Contains(log.String(), "the browser could not be opened") {
 		t.Error("the failed launcher was not logged")
 	}
 }
