@@ -14,6 +14,13 @@ import (
 	"golang.org/x/oauth2"
 )
 
+// Token is an OAuth token as Tokentray keeps it: access token, refresh
+// token, expiry, and the extras of the answer (scopes, Anthropic's
+// subscription type). It is golang.org/x/oauth2's, named here so that the
+// app's other layers deal in auth's types and never import the OAuth
+// client themselves.
+type Token = oauth2.Token
+
 // Exchange trades an authorization code for tokens (RFC 6749 §4.1.3, with the
 // RFC 7636 code_verifier). redirectURL must be the one sent in the
 // authorization request. Errors are *Error: invalid_grant (expired, reused or

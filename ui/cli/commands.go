@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
-	"golang.org/x/oauth2"
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/claude"
@@ -66,7 +65,7 @@ const defaultRetryFor = 15 * time.Second
 // sooner than the provider's Retry-After) while it fails for a passing
 // reason, as long as the next try can start within patience; then the last
 // failure is returned.
-func (e *env) patientToken(ctx context.Context, name string, minValid time.Duration, withRefreshToken bool, patience time.Duration) (*oauth2.Token, store.Account, error) {
+func (e *env) patientToken(ctx context.Context, name string, minValid time.Duration, withRefreshToken bool, patience time.Duration) (*auth.Token, store.Account, error) {
 	deadline := time.Now().Add(patience)
 	b := backoff.NewExponentialBackOff()
 	for {
@@ -94,7 +93,7 @@ func (e *env) patientToken(ctx context.Context, name string, minValid time.Durat
 // When the desktop app runs for the same store it is asked (it keeps the
 // keyring's key already), unless the refresh token is wanted too, which
 // the app never hands out.
-func (e *env) freshToken(ctx context.Context, name string, minValid time.Duration, withRefreshToken bool) (*oauth2.Token, store.Account, error) {
+func (e *env) freshToken(ctx context.Context, name string, minValid time.Duration, withRefreshToken bool) (*auth.Token, store.Account, error) {
 	if !withRefreshToken && e.app == nil {
 		if dir, err := store.DefaultDir(); err == nil {
 			tok, acct, err := core.AskToken(ctx, dir, name, minValid)
@@ -111,7 +110,7 @@ func (e *env) freshToken(ctx context.Context, name string, minValid time.Duratio
 }
 
 // writeToken prints exactly the token in the asked format, and a newline.
-func writeToken(w io.Writer, format string, tok *oauth2.Token, acct store.Account) error {
+func writeToken(w io.Writer, format string, tok *auth.Token, acct store.Account) error {
 	var err error
 	switch format {
 	case "raw":

@@ -8,8 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/oauth2"
-
+	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
@@ -181,7 +180,7 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 // expireStoredToken makes account name's access token run out, at the
 // server and in the store in dir (as 7 days of a switched-off computer
 // would), and returns the token.
-func expireStoredToken(t *testing.T, srv *authtest.Server, dir, name string) *oauth2.Token {
+func expireStoredToken(t *testing.T, srv *authtest.Server, dir, name string) *auth.Token {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(store.Options{Dir: dir})

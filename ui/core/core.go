@@ -19,8 +19,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/auth/keeper"
@@ -253,7 +251,7 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 
 // replaceToken stores a new sign-in for an existing account, through the
 // keeper: the one writer of tokens.
-func (a *App) replaceToken(ctx context.Context, acct store.Account, p auth.Provider, tok *oauth2.Token) (store.Account, error) {
+func (a *App) replaceToken(ctx context.Context, acct store.Account, p auth.Provider, tok *auth.Token) (store.Account, error) {
 	return a.Keeper.SignedIn(ctx, acct, p, tok)
 }
 
@@ -429,7 +427,7 @@ func (e *NeedsImportError) Message() string {
 // add names a new account and stores it through the keeper. (Two
 // connects finishing at the same moment with the same name may both keep
 // it; Find then asks for the ID.)
-func (a *App) add(ctx context.Context, acct store.Account, p auth.Provider, tok *oauth2.Token) (store.Account, error) {
+func (a *App) add(ctx context.Context, acct store.Account, p auth.Provider, tok *auth.Token) (store.Account, error) {
 	accts, err := a.Store.Accounts()
 	if err != nil {
 		return store.Account{}, err
@@ -645,7 +643,7 @@ func (a *App) Subscribe(buffer int) (<-chan keeper.Event, func()) { return a.Kee
 
 // EnsureFresh is the keeper's EnsureFresh: the one way tokens are handed
 // out.
-func (a *App) EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error) {
+func (a *App) EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*auth.Token, error) {
 	return a.Keeper.EnsureFresh(ctx, id, minValid)
 }
 

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
 )
@@ -15,7 +13,7 @@ import (
 // FreshToken finds the account by name (or ID) and hands out its token
 // through the keeper, valid for at least minValid, with the account as it
 // is after any refresh (scopes, extras).
-func (a *App) FreshToken(ctx context.Context, name string, minValid time.Duration) (*oauth2.Token, store.Account, error) {
+func (a *App) FreshToken(ctx context.Context, name string, minValid time.Duration) (*auth.Token, store.Account, error) {
 	acct, err := a.Find(name)
 	if err != nil {
 		return nil, store.Account{}, err

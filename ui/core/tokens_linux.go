@@ -12,9 +12,9 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/oauth2"
 	"golang.org/x/sys/unix"
 
+	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/instance"
 )
@@ -151,7 +151,7 @@ func sameUser(c *net.UnixConn) bool {
 // it (without the refresh token). ErrNoTokenServer says that no app
 // answered: the caller then gets the token itself. Any other error is the
 // app's, worded and kinded as FreshToken's would be (*RemoteError).
-func AskToken(ctx context.Context, configDir, name string, minValid time.Duration) (*oauth2.Token, store.Account, error) {
+func AskToken(ctx context.Context, configDir, name string, minValid time.Duration) (*auth.Token, store.Account, error) {
 	d := net.Dialer{Timeout: askTimeout}
 	c, err := d.DialContext(ctx, "unix", filepath.Join(instance.Dir(configDir), tokenSocket))
 	if err != nil {
@@ -183,5 +183,5 @@ func AskToken(ctx context.Context, configDir, name string, minValid time.Duratio
 	case reply.AccessToken == "" || reply.Account == nil:
 		return nil, store.Account{}, ErrNoTokenServer
 	}
-	return &oauth2.Token{AccessToken: reply.AccessToken, TokenType: reply.TokenType, Expiry: reply.Expiry}, *reply.Account, nil
+	return &auth.Token{AccessToken: reply.AccessToken, TokenType: reply.TokenType, Expiry: reply.Expiry}, *reply.Account, nil
 }

@@ -6,8 +6,7 @@ import (
 	"context"
 	"time"
 
-	"golang.org/x/oauth2"
-
+	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
 )
 
@@ -25,6 +24,6 @@ func (*TokenEndpoint) Serve(ctx context.Context) error {
 }
 
 // AskToken always says ErrNoTokenServer on this OS.
-func AskToken(context.Context, string, string, time.Duration) (*oauth2.Token, store.Account, error) {
+func AskToken(context.Context, string, string, time.Duration) (*auth.Token, store.Account, error) {
 	return nil, store.Account{}, ErrNoTokenServer
 }

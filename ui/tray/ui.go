@@ -24,7 +24,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
-	"golang.org/x/oauth2"
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/claude"
@@ -40,7 +39,7 @@ const AppID = "io.github.tokentray"
 type Backend interface {
 	Statuses() ([]keeper.Status, error)
 	Subscribe(buffer int) (<-chan keeper.Event, func())
-	EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error)
+	EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*auth.Token, error)
 	Connect(ctx context.Context, providerID, name string, opts auth.ConnectOptions) (store.Account, error)
 	Reconnect(ctx context.Context, id string, opts auth.ConnectOptions) (store.Account, error)
 	Disconnect(ctx context.Context, id string, keepRemote bool) (core.Disconnected, error)
