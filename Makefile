@@ -150,7 +150,7 @@ msi: windows
 #     screenshot, the tray icon, single instance, and a scan of the prefix
 #     for tokens in plain text;
 #  3. the MSI installed, started and uninstalled (testdata/windows/msi-test.sh).
-WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/core/ ./ui/instance/ ./ui/system/
+WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/accounts/ ./ui/instance/ ./ui/system/
 test-windows: windows msi windows-test-deps test-deps
 	@./testdata/windows/prefix.sh $(WIN_DIR)/wine
 	@./testdata/windows/overlay.sh $(WIN_DIR)/overlay
@@ -205,16 +205,19 @@ fmt-check:
 vet: deps
 	$(GO) vet ./...
 
-# The architecture's rules (design.md): auth, store, ui/core, ui/system and
-# ui/cli never import Fyne (so the tokentray command, ui/cli/tokentray, links
-# none of it); auth never imports ui/system (OS integration stays out of the
+# The architecture's rules (design.md): no package of the app outside auth
+# and store imports the OAuth client (golang.org/x/oauth2); auth, store,
+# ui/accounts, ui/system and ui/cli never import Fyne (so the tokentray
+# command, ui/cli/tokentray, links none of it); auth never imports ui/system (OS integration stays out of the
 # OAuth domain); authtest never imports auth; fosite stays out of the release
 # binary; auth, store and ui/system build without cgo for Windows and macOS.
 check-deps:
-	@if $(GO) list -deps ./auth/... ./store/... ./ui/core/... ./ui/system/... ./ui/cli/... | grep -q '^fyne.io/'; then \
-	  echo "check-deps: auth, store, ui/core, ui/system and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
+	@if $(GO) list -deps ./auth/... ./store/... ./ui/accounts/... ./ui/system/... ./ui/cli/... | grep -q '^fyne.io/'; then \
+	  echo "check-deps: auth, store, ui/accounts, ui/system and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
 	@if $(GO) list -deps ./auth/... | grep -q '^github.com/tokentray/tokentray/ui/'; then \
 	  echo "check-deps: auth must not import ui/* (the OS integration is ui/system's)"; exit 1; fi
+	@if $(GO) list -f '{{.ImportPath}}: {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' . ./ui/... | grep 'golang.org/x/oauth2'; then \
+	  echo "check-deps: the packages above import golang.org/x/oauth2: OAuth belongs in auth (use auth.Token)"; exit 1; fi
 	@if $(GO) list -deps ./auth/authtest | grep -qx 'github.com/tokentray/tokentray/auth'; then \
 	  echo "check-deps: auth/authtest must not import auth"; exit 1; fi
 	@if $(GO) list -deps . | grep -q '^github.com/ory/fosite'; then \
@@ -265,7 +268,7 @@ bench: test-deps
 	@mkdir -p bin/bench && rm -f bin/bench/go.txt bin/bench/idle.txt && start=$$(date +%s); \
 	set -o pipefail; \
 	./testdata/session.sh $(GO) test -run '^$$' -bench KeeperScale -benchtime=1x -count=3 -timeout 45m ./auth/keeper/ | tee -a bin/bench/go.txt && \
-	./testdata/session.sh $(GO) test -run '^$$' -bench ConnectFlow -benchtime=20x -count=5 ./ui/core/ | tee -a bin/bench/go.txt && \
+	./testdata/session.sh $(GO) test -run '^$$' -bench ConnectFlow -benchtime=20x -count=5 ./ui/accounts/ | tee -a bin/bench/go.txt && \
 	./testdata/session.sh $(GO) test -run '^$$' -bench TokenVsProcessStart -benchtime=1x -count=5 -timeout 20m ./ui/cli/ | tee -a bin/bench/go.txt && \
 	for i in 1 2 3; do ./testdata/session.sh ./testdata/idle-bench.sh 30 | tee -a bin/bench/idle.txt || exit 1; done && \
 	$(GO) run ./testdata/benchreport -go bin/bench/go.txt -idle bin/bench/idle.txt -o BENCHMARKS.md \

@@ -268,7 +268,7 @@ func main() {
 which runs, inside the private test session (D-Bus, gnome-keyring, Xvfb):
 
     go test -run '^$' -bench KeeperScale -benchtime=1x -count=3 -timeout 45m ./auth/keeper/
-    go test -run '^$' -bench ConnectFlow -benchtime=20x -count=5 ./ui/core/
+    go test -run '^$' -bench ConnectFlow -benchtime=20x -count=5 ./ui/accounts/
     go test -run '^$' -bench TokenVsProcessStart -benchtime=1x -count=5 ./ui/cli/
     testdata/idle-bench.sh 30   # three times
     go run ./testdata/benchreport -go bin/bench/go.txt -idle bin/bench/idle.txt -o BENCHMARKS.md

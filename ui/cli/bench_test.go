@@ -14,7 +14,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store/storetest"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // BenchmarkTokenVsProcessStart: `tokentray token NAME` for a token that
@@ -23,7 +23,7 @@ import (
 // process start: 50 rounds of the three side by side, with no app running
 // (the command reads the keyring and the store itself); then 50 rounds of
 // hello-world and token side by side while the app's token endpoint runs
-// (ui/core's, served from this process as the desktop app serves it).
+// (ui/accounts's, served from this process as the desktop app serves it).
 // Reports the medians and the ratios to the hello-world's. Run with
 // -benchtime=1x (make bench).
 func BenchmarkTokenVsProcessStart(b *testing.B) {
@@ -102,11 +102,11 @@ func BenchmarkTokenVsProcessStart(b *testing.B) {
 }
 
 // serveTokens runs, in this process, the token endpoint the desktop app
-// runs for the store in configDir (ui/core's), until stop is called or tb
+// runs for the store in configDir (ui/accounts's), until stop is called or tb
 // ends.
 func serveTokens(tb testing.TB, configDir string) (stop func()) {
 	tb.Helper()
-	app, err := core.Open(core.Options{Dir: configDir})
+	app, err := accounts.Open(accounts.Options{Dir: configDir})
 	if err != nil {
 		tb.Fatal(err)
 	}

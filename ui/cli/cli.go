@@ -20,7 +20,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // Version is set at build time (-ldflags "-X …/ui/cli.Version=…").
@@ -96,14 +96,14 @@ func IsCommand(args []string) bool {
 }
 
 // Opener opens the shared application core (store and keeper).
-type Opener func() (*core.App, error)
+type Opener func() (*accounts.App, error)
 
 // OpenCore is the Opener of a real command: the store in its usual place,
 // and a log on stderr of warnings and errors only (the commands say in
 // plain words what they do; a script's stderr gets nothing else).
-func OpenCore() (*core.App, error) {
+func OpenCore() (*accounts.App, error) {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return core.Open(core.Options{Logger: log})
+	return accounts.Open(accounts.Options{Logger: log})
 }
 
 // Run runs the command in args and returns the exit code.
@@ -139,11 +139,11 @@ func Run(args []string, stdio IO, open Opener) int {
 type env struct {
 	IO
 	open Opener
-	app  *core.App
+	app  *accounts.App
 	exit int // set by exec: the child's exit code
 }
 
-func (e *env) core() (*core.App, error) {
+func (e *env) accounts() (*accounts.App, error) {
 	if e.app == nil {
 		a, err := e.open()
 		if err != nil {

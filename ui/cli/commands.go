@@ -18,7 +18,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/store"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/system"
 )
 
@@ -70,7 +70,7 @@ func (e *env) patientToken(ctx context.Context, name string, minValid time.Durat
 	b := backoff.NewExponentialBackOff()
 	for {
 		tok, acct, err := e.freshToken(ctx, name, minValid, withRefreshToken)
-		transient, after := core.Retryable(err)
+		transient, after := accounts.Retryable(err)
 		if err == nil || !transient {
 			return tok, acct, err
 		}
@@ -96,13 +96,13 @@ func (e *env) patientToken(ctx context.Context, name string, minValid time.Durat
 func (e *env) freshToken(ctx context.Context, name string, minValid time.Duration, withRefreshToken bool) (*auth.Token, store.Account, error) {
 	if !withRefreshToken && e.app == nil {
 		if dir, err := store.DefaultDir(); err == nil {
-			tok, acct, err := core.AskToken(ctx, dir, name, minValid)
-			if !errors.Is(err, core.ErrNoTokenServer) {
+			tok, acct, err := accounts.AskToken(ctx, dir, name, minValid)
+			if !errors.Is(err, accounts.ErrNoTokenServer) {
 				return tok, acct, err
 			}
 		}
 	}
-	app, err := e.core()
+	app, err := e.accounts()
 	if err != nil {
 		return nil, store.Account{}, err
 	}
@@ -184,11 +184,11 @@ func listAccounts(e *env, args []string, detail bool) error {
 	} else if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
 	}
-	app, err := e.core()
+	app, err := e.accounts()
 	if err != nil {
 		return err
 	}
-	sts, err := app.Keeper.Statuses()
+	sts, err := app.Statuses()
 	if err != nil {
 		return err
 	}
@@ -251,12 +251,12 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 		if *region != "" {
 			var ok bool
 			if r, ok = auth.ClioRegionByCode(*region); !ok {
-				return fmt.Errorf("%w %q", core.ErrUnknownProvider, "clio-"+*region) // as for any unknown ID
+				return fmt.Errorf("%w %q", accounts.ErrUnknownProvider, "clio-"+*region) // as for any unknown ID
 			}
 		}
 		id = r.PresetID()
 	}
-	app, err := e.core()
+	app, err := e.accounts()
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func cmdDisconnect(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("disconnect takes one account name")
 	}
-	app, err := e.core()
+	app, err := e.accounts()
 	if err != nil {
 		return err
 	}
@@ -341,7 +341,7 @@ func cmdDisconnect(ctx context.Context, e *env, args []string) error {
 	}
 	done, err := app.Disconnect(ctx, acct.ID, *keepRemote)
 	if err != nil {
-		var re *core.RevokeError
+		var re *accounts.RevokeError
 		if errors.As(err, &re) {
 			fmt.Fprintln(e.ErrOut, re.Message())
 			return nil

@@ -17,7 +17,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/store"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/system"
 )
 
@@ -51,7 +51,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	link := s.Path != "" && !*copyOnly
-	app, err := e.core()
+	app, err := e.accounts()
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func providerImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read the profile: %w", err)
 	}
-	pr, err := core.ParseProfile(data)
+	pr, err := accounts.ParseProfile(data)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func providerImport(ctx context.Context, e *env, args []string) error {
 			return nil
 		}
 	}
-	app, err := e.core()
+	app, err := e.accounts()
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func providerList(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	app, err := e.core()
+	app, err := e.accounts()
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	app, err := e.core()
+	app, err := e.accounts()
 	if err != nil {
 		return err
 	}
@@ -274,7 +274,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("provider set takes one provider ID")
 	}
-	app, err := e.core()
+	app, err := e.accounts()
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/auth/keeper"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // importDialog imports a Claude sign-in: it finds Claude Code's credentials
@@ -94,8 +94,8 @@ func (u *UI) showImport(into *keeper.Status) {
 
 	u.goOwned(func() {
 		path, err := claude.DefaultPath()
-		if into != nil && core.LinkedFile(into.Account) != "" {
-			path, err = core.LinkedFile(into.Account), nil // the file it shares its sign-in with
+		if into != nil && accounts.LinkedFile(into.Account) != "" {
+			path, err = accounts.LinkedFile(into.Account), nil // the file it shares its sign-in with
 		}
 		var s claude.SignIn
 		if err == nil {

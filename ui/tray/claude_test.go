@@ -15,7 +15,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store/storetest"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // dialogTexts is every label's and entry's text in the window's dialogs.
@@ -38,7 +38,7 @@ func TestImportClaude(t *testing.T) {
 	f := newFixture(t, Options{})
 	ctx := context.Background()
 	p, _ := auth.PresetAt("anthropic", f.srv.URL)
-	if err := f.core.SaveProvider(ctx, p); err != nil {
+	if err := f.accounts.SaveProvider(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -95,8 +95,8 @@ func TestImportClaude(t *testing.T) {
 		test.Tap(findDialogButton(t, c, "Import"))
 	})
 	f.eventually("the account", func() bool { return findLabel(t, c, "Imported ada@example.com.") != nil })
-	sts, _ := f.core.Statuses()
-	if len(sts) != 1 || sts[0].Name != "ada@example.com" || core.LinkedFile(sts[0].Account) != file {
+	sts, _ := f.accounts.Statuses()
+	if len(sts) != 1 || sts[0].Name != "ada@example.com" || accounts.LinkedFile(sts[0].Account) != file {
 		t.Fatalf("after import: %+v", sts)
 	}
 	id := sts[0].ID
@@ -132,11 +132,11 @@ func TestImportClaude(t *testing.T) {
 	f.eventually("the re-import", func() bool {
 		return findLabel(t, c, "Imported the new sign-in into ada@example.com.") != nil
 	})
-	tok, err := f.core.EnsureFresh(ctx, id, time.Minute)
+	tok, err := f.accounts.EnsureFresh(ctx, id, time.Minute)
 	if err != nil || tok.AccessToken != access {
 		t.Errorf("after Reconnect the account does not hold the new sign-in: %v", err)
 	}
-	if sts, _ := f.core.Statuses(); len(sts) != 2 {
+	if sts, _ := f.accounts.Statuses(); len(sts) != 2 {
 		t.Errorf("Reconnect made a new account: %d accounts", len(sts))
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 var clearChoices = []struct {
@@ -28,7 +28,7 @@ func (u *UI) ShowPreferences() {
 	})
 }
 
-func (u *UI) preferencesForm(s core.Settings, d dialog.Dialog) fyne.CanvasObject {
+func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasObject {
 	var clearLabels, marginLabels []string
 	for _, c := range clearChoices {
 		clearLabels = append(clearLabels, c.label)

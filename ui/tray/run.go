@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/instance"
 	"github.com/tokentray/tokentray/ui/system"
 )
@@ -29,7 +29,7 @@ type Runner interface {
 	demoBackend
 	StartKeeper()
 	CheckKeyring(ctx context.Context) error
-	ListenTokens() (*core.TokenEndpoint, error)
+	ListenTokens() (*accounts.TokenEndpoint, error)
 	Close() error
 	ConfigDir() string
 }
@@ -56,7 +56,7 @@ func Run(open func() (Runner, error), files ...string) error {
 		}
 	}()
 
-	// `tokentray token` asks this instance first (ui/core's token
+	// `tokentray token` asks this instance first (ui/accounts's token
 	// endpoint); without it the command line gets tokens itself.
 	if tokens, err := be.ListenTokens(); err != nil {
 		fmt.Fprintln(os.Stderr, "tokentray:", err)

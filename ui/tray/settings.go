@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // ShowSettings opens the provider settings: the client ID, secret and
@@ -107,7 +107,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 			result.SetText("Choose a provider first.")
 			return
 		}
-		next := core.ClientSettings{ClientID: strings.TrimSpace(clientID.Text), Secret: secret.Text}
+		next := accounts.ClientSettings{ClientID: strings.TrimSpace(clientID.Text), Secret: secret.Text}
 		if p.Redirect != auth.RedirectNone {
 			next.Redirect = strings.TrimSpace(redirect.Text)
 			if next.Redirect == "" {

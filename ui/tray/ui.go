@@ -1,7 +1,7 @@
 // Package tray is Tokentray's desktop app, built with Fyne: the tray icon
 // and menu, the accounts window, the connect dialog, copying tokens and
 // notifications. It contains no OAuth logic and never calls the keyring or
-// HTTP itself: it asks its Backend (ui/core) and shows what the keeper
+// HTTP itself: it asks its Backend (ui/accounts) and shows what the keeper
 // publishes.
 //
 // Threading: widgets are touched only on Fyne's goroutine (fyne.Do);
@@ -29,29 +29,29 @@ import (
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/store"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // AppID is the application ID (also in FyneApp.toml).
 const AppID = "io.github.tokentray"
 
-// Backend is what the desktop app needs; *core.App satisfies it.
+// Backend is what the desktop app needs; *accounts.App satisfies it.
 type Backend interface {
 	Statuses() ([]keeper.Status, error)
 	Subscribe(buffer int) (<-chan keeper.Event, func())
 	EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*auth.Token, error)
 	Connect(ctx context.Context, providerID, name string, opts auth.ConnectOptions) (store.Account, error)
 	Reconnect(ctx context.Context, id string, opts auth.ConnectOptions) (store.Account, error)
-	Disconnect(ctx context.Context, id string, keepRemote bool) (core.Disconnected, error)
+	Disconnect(ctx context.Context, id string, keepRemote bool) (accounts.Disconnected, error)
 	Providers(ctx context.Context) ([]auth.Provider, error)
 	ProviderName(id string) string
-	SaveClient(ctx context.Context, id string, s core.ClientSettings) (auth.Provider, error)
+	SaveClient(ctx context.Context, id string, s accounts.ClientSettings) (auth.Provider, error)
 	AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error)
-	ApplyProfile(ctx context.Context, pr core.Profile) (auth.Provider, error)
+	ApplyProfile(ctx context.Context, pr accounts.Profile) (auth.Provider, error)
 	ImportClaude(ctx context.Context, s claude.SignIn, name string, link bool) (store.Account, error)
 	ReimportClaude(ctx context.Context, id string, s claude.SignIn, link bool) (store.Account, error)
-	Settings() (core.Settings, error)
-	SaveSettings(ctx context.Context, s core.Settings) error
+	Settings() (accounts.Settings, error)
+	SaveSettings(ctx context.Context, s accounts.Settings) error
 }
 
 // Tray is the system tray; desktop.App satisfies it. Tests record calls.
@@ -525,7 +525,7 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 			u.goOwned(func() {
 				done, err := u.be.Disconnect(u.ctx, id, false)
 				u.do(func() {
-					var re *core.RevokeError
+					var re *accounts.RevokeError
 					switch {
 					case err == nil:
 						u.setStatusLine(done.Message())
@@ -659,9 +659,9 @@ func (u *UI) label(s keeper.Status) string {
 func (u *UI) ImportProfile(path string) {
 	u.goOwned(func() {
 		data, err := os.ReadFile(path)
-		var pr core.Profile
+		var pr accounts.Profile
 		if err == nil {
-			pr, err = core.ParseProfile(data)
+			pr, err = accounts.ParseProfile(data)
 		}
 		u.do(func() {
 			if err != nil {

@@ -20,7 +20,7 @@ import (
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
-	"github.com/tokentray/tokentray/ui/core"
+	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/system"
 )
 
@@ -81,12 +81,13 @@ func (a *notifyingApp) count(substr string) int {
 // the test authorization server, a "demo" provider on it, and the UI on
 // Fyne's test app.
 type fixture struct {
-	t    *testing.T
-	srv  *authtest.Server
-	core *core.App
-	app  *notifyingApp
-	tray *recordingTray
-	ui   *UI
+	t        *testing.T
+	srv      *authtest.Server
+	accounts *accounts.App
+	st       *store.Store
+	app      *notifyingApp
+	tray     *recordingTray
+	ui       *UI
 
 	// applied is signalled (never blocking: one pending signal is enough)
 	// each time the UI has applied an update (UI.applied).
@@ -98,23 +99,28 @@ func newFixture(t *testing.T, opts Options) *fixture {
 	storetest.RequireSession(t)
 	f := &fixture{t: t, srv: authtest.NewServer(t, authtest.Config{UserName: "Demo User"}), tray: &recordingTray{}}
 	var err error
-	if f.core, err = core.Open(core.Options{Dir: t.TempDir()}); err != nil {
+	if f.accounts, err = accounts.Open(accounts.Options{Dir: t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.core.Close() })
+	t.Cleanup(func() { f.accounts.Close() })
+	// The store itself, as another process sees it (tests seed and inspect
+	// tokens there; the app has no way to hand them out but EnsureFresh).
+	if f.st, err = store.Open(store.Options{Dir: f.accounts.ConfigDir()}); err != nil {
+		t.Fatal(err)
+	}
 	p, err := auth.Discover(context.Background(), nil, f.srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.ID, p.Name, p.ClientID, p.ClientSecret = "demo", "Demo provider", authtest.ClientID, authtest.ClientSecret
-	if err := f.core.SaveProvider(context.Background(), p); err != nil {
+	if err := f.accounts.SaveProvider(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
 	f.app = &notifyingApp{App: test.NewTempApp(t)}
 	if opts.OpenURL == nil {
 		opts.OpenURL = f.browser
 	}
-	f.ui = New(f.app, f.core, f.tray, opts)
+	f.ui = New(f.app, f.accounts, f.tray, opts)
 	f.applied = make(chan struct{}, 1)
 	f.ui.applied = func() {
 		select {
@@ -135,7 +141,7 @@ func (f *fixture) browser(u string) error {
 
 func (f *fixture) connect(name string) string {
 	f.t.Helper()
-	acct, err := f.core.Connect(context.Background(), "demo", name, auth.ConnectOptions{Open: f.browser})
+	acct, err := f.accounts.Connect(context.Background(), "demo", name, auth.ConnectOptions{Open: f.browser})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -344,7 +350,7 @@ func TestConnectDialog(t *testing.T) {
 	f.eventually("the success step", func() bool {
 		return findDialogLabel(t, f.ui.win.Canvas(), "Connected Demo User.") != ""
 	})
-	if sts, _ := f.core.Statuses(); len(sts) != 1 || sts[0].Name != "Demo User" {
+	if sts, _ := f.accounts.Statuses(); len(sts) != 1 || sts[0].Name != "Demo User" {
 		t.Errorf("accounts after connecting: %+v", sts)
 	}
 
@@ -451,7 +457,7 @@ func TestProviderSettings(t *testing.T) {
 	f.eventually("the saved message", func() bool {
 		return findDialogLabel(t, f.ui.win.Canvas(), "Saved the settings of Clio (Europe).") != ""
 	})
-	p, err := f.core.Provider(context.Background(), "clio-eu")
+	p, err := f.accounts.Provider(context.Background(), "clio-eu")
 	if err != nil || p.ClientID != "my-clio-app" || p.ClientSecret != "my-clio-secret" {
 		t.Errorf("clio-eu after saving: client %q, secret set %v, %v", p.ClientID, p.ClientSecret != "", err)
 	}
@@ -459,7 +465,7 @@ func TestProviderSettings(t *testing.T) {
 	f.eventually("the added message", func() bool {
 		return findDialogLabel(t, f.ui.win.Canvas(), "Added acme.") != ""
 	})
-	if p, err := f.core.Provider(context.Background(), "acme"); err != nil || p.Endpoint.TokenURL != f.srv.URL+authtest.PathToken {
+	if p, err := f.accounts.Provider(context.Background(), "acme"); err != nil || p.Endpoint.TokenURL != f.srv.URL+authtest.PathToken {
 		t.Errorf("custom provider: %+v, %v", p.Endpoint, err)
 	}
 }
@@ -469,7 +475,7 @@ func TestProviderSettings(t *testing.T) {
 func TestReconnect(t *testing.T) {
 	f := newFixture(t, Options{})
 	id := f.connect("Work")
-	tok, err := f.core.Store.LoadToken(context.Background(), id)
+	tok, err := f.st.LoadToken(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,7 +483,7 @@ func TestReconnect(t *testing.T) {
 	if err := f.srv.Revoke(context.Background(), tok.RefreshToken); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.core.EnsureFresh(context.Background(), id, 2*time.Hour); !errors.Is(err, auth.ErrReconnectNeeded) {
+	if _, err := f.accounts.EnsureFresh(context.Background(), id, 2*time.Hour); !errors.Is(err, auth.ErrReconnectNeeded) {
 		t.Fatalf("after revocation: %v", err)
 	}
 	f.eventually("reconnect needed in the window", func() bool {
@@ -490,11 +496,11 @@ func TestReconnect(t *testing.T) {
 	if hint := f.srv.LastAuthorize().Get("login_hint"); hint != "demo.user@example.test" {
 		t.Errorf("login_hint = %q", hint)
 	}
-	sts, _ := f.core.Statuses()
+	sts, _ := f.accounts.Statuses()
 	if len(sts) != 1 || sts[0].ID != id || sts[0].Status != keeper.StatusOK {
 		t.Fatalf("after reconnecting: %+v", sts)
 	}
-	fresh, err := f.core.EnsureFresh(context.Background(), id, time.Minute)
+	fresh, err := f.accounts.EnsureFresh(context.Background(), id, time.Minute)
 	if err != nil || !f.srv.Accepts(context.Background(), fresh.AccessToken) {
 		t.Errorf("the reconnected account's token: %v", err)
 	}
@@ -503,15 +509,15 @@ func TestReconnect(t *testing.T) {
 	// Signing in as someone else does not take the account over.
 	acct := sts[0].Account
 	acct.Subject = "someone-else"
-	if err := f.core.Store.PutAccount(context.Background(), acct); err != nil {
+	if err := f.st.Update(context.Background(), func(tx *store.Tx) error { return tx.PutAccount(acct) }); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.core.Reconnect(context.Background(), id, auth.ConnectOptions{Open: f.browser})
-	var other *core.OtherUserError
+	_, err = f.accounts.Reconnect(context.Background(), id, auth.ConnectOptions{Open: f.browser})
+	var other *accounts.OtherUserError
 	if !errors.As(err, &other) || !strings.Contains(other.Message(), "Demo User") {
 		t.Fatalf("reconnect as another user: %v", err)
 	}
-	if after, _ := f.core.Store.LoadToken(context.Background(), id); after == nil || after.AccessToken != fresh.AccessToken {
+	if after, _ := f.st.LoadToken(context.Background(), id); after == nil || after.AccessToken != fresh.AccessToken {
 		t.Error("the account's tokens were replaced by another user's")
 	}
 }
@@ -578,12 +584,12 @@ func TestImportProfile(t *testing.T) {
 	f.eventually("the confirmation", func() bool {
 		return findDialogLabel(t, f.ui.win.Canvas(), "Provider: Clio (Canada)") != ""
 	})
-	if p, _ := f.core.Provider(context.Background(), "clio-ca"); p.ClientID != "" {
+	if p, _ := f.accounts.Provider(context.Background(), "clio-ca"); p.ClientID != "" {
 		t.Fatal("saved before the user confirmed")
 	}
 	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Yes")) })
 	f.eventually("the profile saved", func() bool {
-		p, _ := f.core.Provider(context.Background(), "clio-ca")
+		p, _ := f.accounts.Provider(context.Background(), "clio-ca")
 		return p.ClientID == "firm-app"
 	})
 }
@@ -618,7 +624,7 @@ func TestPreferences(t *testing.T) {
 		test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Save"))
 	})
 	f.eventually("saved", func() bool { return findDialogLabel(t, f.ui.win.Canvas(), "Saved.") != "" })
-	s, err := f.core.Settings()
+	s, err := f.accounts.Settings()
 	if err != nil || s.ClearClipboardSeconds != 0 || !s.NotificationsOff {
 		t.Fatalf("saved settings: %+v, %v", s, err)
 	}
@@ -645,14 +651,14 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 	p, _ := auth.PresetAt("clio-eu", f.srv.URL)
 	p.Redirect = auth.RedirectLoopback
 	p.ClientID, p.ClientSecret = authtest.ClientID, authtest.ClientSecret
-	if err := f.core.SaveProvider(ctx, p); err != nil {
+	if err := f.accounts.SaveProvider(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	acct, err := f.core.Connect(ctx, "clio-eu", "Firm", auth.ConnectOptions{Open: f.browser})
+	acct, err := f.accounts.Connect(ctx, "clio-eu", "Firm", auth.ConnectOptions{Open: f.browser})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := f.core.Store.LoadToken(ctx, acct.ID)
+	tok, err := f.st.LoadToken(ctx, acct.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -662,7 +668,7 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 	}
 	expired := *tok
 	expired.Expiry = time.Now().Add(-time.Hour)
-	if err := f.core.Store.SaveToken(ctx, acct.ID, &expired); err != nil {
+	if err := f.st.Update(ctx, func(tx *store.Tx) error { return tx.SaveToken(acct.ID, &expired) }); err != nil {
 		t.Fatal(err)
 	}
 
@@ -684,7 +690,7 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 	if n := f.srv.GrantCount("refresh_token"); n != 1 {
 		t.Errorf("%d refreshes before deauthorizing, want 1", n)
 	}
-	if sts, _ := f.core.Statuses(); len(sts) != 0 {
+	if sts, _ := f.accounts.Statuses(); len(sts) != 0 {
 		t.Errorf("accounts after disconnect: %+v", sts)
 	}
 }

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -18,11 +18,11 @@ func (a *App) FreshToken(ctx context.Context, name string, minValid time.Duratio
 	if err != nil {
 		return nil, store.Account{}, err
 	}
-	tok, err := a.Keeper.EnsureFresh(ctx, acct.ID, minValid)
+	tok, err := a.keeper.EnsureFresh(ctx, acct.ID, minValid)
 	if err != nil {
 		return nil, store.Account{}, err
 	}
-	if acct, err = a.Store.Account(acct.ID); err != nil {
+	if acct, err = a.store.Account(acct.ID); err != nil {
 		return nil, store.Account{}, err
 	}
 	return tok, acct, nil

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -40,7 +40,7 @@ func clioAccount(t *testing.T, base string, expire bool) (*App, string, string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := a.Store.LoadToken(ctx, acct.ID)
+	tok, err := a.store.LoadToken(ctx, acct.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func clioAccount(t *testing.T, base string, expire bool) (*App, string, string) 
 	}
 	expired := *tok
 	expired.Expiry = time.Now().Add(-time.Hour)
-	if err := a.Store.SaveToken(ctx, acct.ID, &expired); err != nil {
+	if err := a.store.SaveToken(ctx, acct.ID, &expired); err != nil {
 		t.Fatal(err)
 	}
 	return a, acct.ID, tok.RefreshToken
@@ -86,7 +86,7 @@ func TestDisconnectClioGrantAlreadyEnded(t *testing.T) {
 			if err != nil || d.Message() != want {
 				t.Errorf("disconnect after Clio ended the grant: %v\nsays %q\nwant %q", err, d.Message(), want)
 			}
-			if _, err := a.Store.Account(id); !errors.Is(err, store.ErrNotFound) {
+			if _, err := a.store.Account(id); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("the account is still stored: %v", err)
 			}
 		})
@@ -113,7 +113,7 @@ func TestDisconnectClioUnreachable(t *testing.T) {
 	if msg := re.Message(); msg != want || strings.Contains(msg, "try again") {
 		t.Errorf("says %q\nwant %q", msg, want)
 	}
-	if _, err := a.Store.Account(id); !errors.Is(err, store.ErrNotFound) {
+	if _, err := a.store.Account(id); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the account is still stored: %v", err)
 	}
 	if n := px.Pending(authtest.PathClioToken); n != 0 {

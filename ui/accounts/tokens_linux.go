@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"bufio"
@@ -47,7 +47,7 @@ type TokenEndpoint struct {
 // directory (instance.Dir of the store's dir, which the caller, holding the
 // instance, owns). The caller must Serve it.
 func (a *App) ListenTokens() (*TokenEndpoint, error) {
-	dir := instance.Dir(a.Store.Dir())
+	dir := instance.Dir(a.store.Dir())
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("token endpoint: %w", err)
 	}
@@ -77,7 +77,7 @@ func (t *TokenEndpoint) Serve(ctx context.Context) error {
 	defer stop()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	myDir, _ := filepath.Abs(t.a.Store.Dir())
+	myDir, _ := filepath.Abs(t.a.store.Dir())
 	for {
 		c, err := t.ln.AcceptUnix()
 		if err != nil {

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -33,7 +33,7 @@ func (s Settings) ClearAfter() time.Duration {
 }
 
 // Settings returns the saved preferences, or the defaults.
-func (a *App) Settings() (Settings, error) { return loadSettings(a.Store) }
+func (a *App) Settings() (Settings, error) { return loadSettings(a.store) }
 
 func loadSettings(st *store.Store) (Settings, error) {
 	raw, err := st.Settings()
@@ -57,5 +57,5 @@ func (a *App) SaveSettings(ctx context.Context, s Settings) error {
 	if err != nil {
 		return err
 	}
-	return a.Store.Update(ctx, func(tx *store.Tx) error { return tx.PutSettings(raw) })
+	return a.store.Update(ctx, func(tx *store.Tx) error { return tx.PutSettings(raw) })
 }

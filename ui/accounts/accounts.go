@@ -1,8 +1,10 @@
-// Package core is what the tray and the command line share: it opens the
-// store, resolves providers (presets, overrides and custom ones, with their
-// client credentials), runs the keeper, and connects, imports and
-// disconnects accounts. It has no GUI and never imports Fyne.
-package core
+// Package accounts is Tokentray's application layer, what the tray and the
+// command line share: it opens the store, resolves providers (presets,
+// overrides and custom ones, with their client credentials), runs the
+// keeper, connects, imports and disconnects accounts, and keeps the
+// settings and connection profiles. It has no GUI, never imports Fyne, and
+// leaves OAuth to auth and OS integration to ui/system.
+package accounts
 
 import (
 	"context"
@@ -36,8 +38,8 @@ type Options struct {
 
 // App is an open store with its keeper. Close it when done.
 type App struct {
-	Store  *store.Store
-	Keeper *keeper.Keeper
+	store  *store.Store
+	keeper *keeper.Keeper
 	http   *http.Client
 	log    *slog.Logger
 }
@@ -55,12 +57,12 @@ func Open(opts Options) (*App, error) {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	a := &App{Store: st, http: opts.HTTPClient, log: opts.Logger}
+	a := &App{store: st, http: opts.HTTPClient, log: opts.Logger}
 	settings, err := loadSettings(st)
 	if err != nil {
 		a.log.Warn("settings unreadable; using the defaults", "err", err)
 	}
-	a.Keeper = keeper.New(keeper.Config{
+	a.keeper = keeper.New(keeper.Config{
 		Store: st,
 		Provider: func(ctx context.Context, acct store.Account) (auth.Provider, error) {
 			return a.Provider(ctx, acct.Provider)
@@ -74,7 +76,7 @@ func Open(opts Options) (*App, error) {
 }
 
 // Close stops the keeper.
-func (a *App) Close() error { return a.Keeper.Close() }
+func (a *App) Close() error { return a.keeper.Close() }
 
 // ErrUnknownProvider: no preset or stored provider has that ID.
 var ErrUnknownProvider = errors.New("unknown provider")
@@ -84,7 +86,7 @@ func clientSecretName(id string) string { return "client-" + id }
 // Provider returns the provider with that ID: its stored settings if any,
 // else the preset; with the client secret from the sealed store.
 func (a *App) Provider(ctx context.Context, id string) (auth.Provider, error) {
-	recs, err := a.Store.Providers()
+	recs, err := a.store.Providers()
 	if err != nil {
 		return auth.Provider{}, err
 	}
@@ -96,7 +98,7 @@ func (a *App) Provider(ctx context.Context, id string) (auth.Provider, error) {
 	} else if p, ok = auth.Preset(id); !ok {
 		return auth.Provider{}, fmt.Errorf("%w %q", ErrUnknownProvider, id)
 	}
-	secret, err := a.Store.LoadSecret(ctx, clientSecretName(id))
+	secret, err := a.store.LoadSecret(ctx, clientSecretName(id))
 	switch {
 	case err == nil:
 		p.ClientSecret = string(secret)
@@ -108,7 +110,7 @@ func (a *App) Provider(ctx context.Context, id string) (auth.Provider, error) {
 
 // Providers returns every preset and stored provider, by ID.
 func (a *App) Providers(ctx context.Context) ([]auth.Provider, error) {
-	recs, err := a.Store.Providers()
+	recs, err := a.store.Providers()
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +140,7 @@ func (a *App) SaveProvider(ctx context.Context, p auth.Provider) error {
 	if err != nil {
 		return fmt.Errorf("encode provider: %w", err)
 	}
-	return a.Store.Update(ctx, func(tx *store.Tx) error {
+	return a.store.Update(ctx, func(tx *store.Tx) error {
 		if p.ClientSecret != "" {
 			if err := tx.SaveSecret(clientSecretName(p.ID), []byte(p.ClientSecret)); err != nil {
 				return err
@@ -156,7 +158,7 @@ var (
 
 // Find returns the account whose ID or name (any case) is name.
 func (a *App) Find(name string) (store.Account, error) {
-	accts, err := a.Store.Accounts()
+	accts, err := a.store.Accounts()
 	if err != nil {
 		return store.Account{}, err
 	}
@@ -210,7 +212,7 @@ func (a *App) Connect(ctx context.Context, providerID, name string, opts auth.Co
 // the provider for the same user: login_hint) and replaces its tokens; the
 // account keeps its ID and name, so scripts using it keep working.
 func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions) (store.Account, error) {
-	acct, err := a.Store.Account(id)
+	acct, err := a.store.Account(id)
 	if err != nil {
 		return store.Account{}, err
 	}
@@ -228,7 +230,7 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 		if err != nil {
 			return store.Account{}, fmt.Errorf("%w: %w", &NeedsImportError{Account: acct.Name}, err)
 		}
-		if old, err := a.Store.LoadToken(ctx, id); err == nil && old.RefreshToken == s.Token.RefreshToken &&
+		if old, err := a.store.LoadToken(ctx, id); err == nil && old.RefreshToken == s.Token.RefreshToken &&
 			acct.Status == keeper.StatusReconnect {
 			// The file holds the very sign-in that stopped working.
 			return store.Account{}, &NeedsImportError{Account: acct.Name}
@@ -252,7 +254,7 @@ func (a *App) Reconnect(ctx context.Context, id string, opts auth.ConnectOptions
 // replaceToken stores a new sign-in for an existing account, through the
 // keeper: the one writer of tokens.
 func (a *App) replaceToken(ctx context.Context, acct store.Account, p auth.Provider, tok *auth.Token) (store.Account, error) {
-	return a.Keeper.SignedIn(ctx, acct, p, tok)
+	return a.keeper.SignedIn(ctx, acct, p, tok)
 }
 
 // OtherUserError: a reconnect signed in someone other than the account's
@@ -386,7 +388,7 @@ func linkTo(acct *store.Account, s claude.SignIn, link bool) error {
 // Code signed in again): the account keeps its ID and name, so scripts
 // using it keep working.
 func (a *App) ReimportClaude(ctx context.Context, id string, s claude.SignIn, link bool) (store.Account, error) {
-	acct, err := a.Store.Account(id)
+	acct, err := a.store.Account(id)
 	if err != nil {
 		return store.Account{}, err
 	}
@@ -428,13 +430,13 @@ func (e *NeedsImportError) Message() string {
 // connects finishing at the same moment with the same name may both keep
 // it; Find then asks for the ID.)
 func (a *App) add(ctx context.Context, acct store.Account, p auth.Provider, tok *auth.Token) (store.Account, error) {
-	accts, err := a.Store.Accounts()
+	accts, err := a.store.Accounts()
 	if err != nil {
 		return store.Account{}, err
 	}
 	acct.ID = newID()
 	acct.Name = uniqueName(accts, acct.Name, p.Name)
-	return a.Keeper.SignedIn(ctx, acct, p, tok)
+	return a.keeper.SignedIn(ctx, acct, p, tok)
 }
 
 // uniqueName is name (or fallback) made distinct from the accounts' names.
@@ -459,7 +461,7 @@ func uniqueName(accts []store.Account, name, fallback string) string {
 // provider could not be told). What it did is returned for the user to read
 // (Disconnected.Message).
 func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) (Disconnected, error) {
-	acct, err := a.Store.Account(id)
+	acct, err := a.store.Account(id)
 	if err != nil {
 		return Disconnected{}, err
 	}
@@ -477,7 +479,7 @@ func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) (Disco
 		// nothing here able to end it.
 		return Disconnected{}, &KeptError{Err: remoteErr}
 	}
-	if err := a.Keeper.Forget(ctx, id); err != nil {
+	if err := a.keeper.Forget(ctx, id); err != nil {
 		return Disconnected{}, err
 	}
 	if remoteErr != nil {
@@ -590,7 +592,7 @@ func (a *App) revoke(ctx context.Context, acct store.Account, d *Disconnected) e
 	if err != nil {
 		return err
 	}
-	tok, err := a.Store.LoadToken(ctx, acct.ID)
+	tok, err := a.store.LoadToken(ctx, acct.ID)
 	if err != nil {
 		return err
 	}
@@ -603,7 +605,7 @@ func (a *App) revoke(ctx context.Context, acct store.Account, d *Disconnected) e
 		// the keeper (which also knows a grant it found dead).
 		expiring := tok != nil && (tok.AccessToken == "" || auth.ExpiryKnown(tok) && time.Until(tok.Expiry) < clioRevokeMinValid)
 		if expiring || acct.Status == keeper.StatusReconnect {
-			tok, err = a.Keeper.EnsureFresh(ctx, acct.ID, clioRevokeMinValid)
+			tok, err = a.keeper.EnsureFresh(ctx, acct.ID, clioRevokeMinValid)
 			if errors.Is(err, auth.ErrReconnectNeeded) {
 				// Clio's refresh tokens do not expire: one it no longer
 				// takes means the grant was ended there (as removing the
@@ -636,31 +638,31 @@ func clioManage(p auth.Provider) string {
 }
 
 // Statuses is the keeper's view of every account.
-func (a *App) Statuses() ([]keeper.Status, error) { return a.Keeper.Statuses() }
+func (a *App) Statuses() ([]keeper.Status, error) { return a.keeper.Statuses() }
 
 // Subscribe subscribes to the keeper's events.
-func (a *App) Subscribe(buffer int) (<-chan keeper.Event, func()) { return a.Keeper.Subscribe(buffer) }
+func (a *App) Subscribe(buffer int) (<-chan keeper.Event, func()) { return a.keeper.Subscribe(buffer) }
 
 // EnsureFresh is the keeper's EnsureFresh: the one way tokens are handed
 // out.
 func (a *App) EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*auth.Token, error) {
-	return a.Keeper.EnsureFresh(ctx, id, minValid)
+	return a.keeper.EnsureFresh(ctx, id, minValid)
 }
 
 // StartKeeper starts background refreshing (the tray does; the CLI does
 // not).
-func (a *App) StartKeeper() { a.Keeper.Start() }
+func (a *App) StartKeeper() { a.keeper.Start() }
 
 // CheckKeyring asks whether the store's keyring works (store's
 // CheckKeyring: its service name and timeout).
-func (a *App) CheckKeyring(ctx context.Context) error { return a.Store.CheckKeyring(ctx) }
+func (a *App) CheckKeyring(ctx context.Context) error { return a.store.CheckKeyring(ctx) }
 
 // ConfigDir is where the store lives.
-func (a *App) ConfigDir() string { return a.Store.Dir() }
+func (a *App) ConfigDir() string { return a.store.Dir() }
 
 // ProviderName is the name shown for a provider ID; it reads no secret.
 func (a *App) ProviderName(id string) string {
-	if recs, err := a.Store.Providers(); err == nil {
+	if recs, err := a.store.Providers(); err == nil {
 		var p auth.Provider
 		if raw, ok := recs[id]; ok && json.Unmarshal(raw, &p) == nil && p.Name != "" {
 			return p.Name

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -60,7 +60,7 @@ func BenchmarkConnectFlow(b *testing.B) {
 			b.Fatal(err)
 		}
 		took = append(took, done.Sub(<-called))
-		if tok, err := app.Store.LoadToken(ctx, acct.ID); err == nil {
+		if tok, err := app.store.LoadToken(ctx, acct.ID); err == nil {
 			storetest.Secret(b, tok.AccessToken, tok.RefreshToken)
 		}
 	}
