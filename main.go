@@ -18,7 +18,7 @@ func main() {
 		cli.UseParentConsole() // Windows GUI build started from a console: use it
 		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, cli.OpenCore))
 	}
-	if tray.Run(func() (tray.Runner, error) { return accounts.Open(accounts.Options{}) }, os.Args[1:]...) != nil {
+	if tray.Run(func() (*accounts.App, error) { return accounts.Open(accounts.Options{}) }, os.Args[1:]...) != nil {
 		os.Exit(1)
 	}
 }

@@ -2,8 +2,12 @@
 
 package tray
 
-import "context"
+import (
+	"context"
+
+	"github.com/tokentray/tokentray/ui/accounts"
+)
 
 // startDemo is a no-op in the release build: the demo provider and its
 // local authorization server (fosite) are built only with -tags demo.
-func startDemo(context.Context, demoBackend) (func(), error) { return func() {}, nil }
+func startDemo(context.Context, *accounts.App) (func(), error) { return func() {}, nil }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // startDemo runs the local test authorization server and registers a "Demo
@@ -15,7 +16,7 @@ import (
 // anywhere (and no internet) can connect, copy, watch a refresh, and
 // disconnect. The server lives as long as the app: demo accounts from an
 // earlier run need reconnecting.
-func startDemo(ctx context.Context, be demoBackend) (func(), error) {
+func startDemo(ctx context.Context, be *accounts.App) (func(), error) {
 	srv, err := authtest.Start(authtest.Config{AccessTokenLifespan: 2 * time.Minute, UserName: "Demo User"})
 	if err != nil {
 		return nil, err

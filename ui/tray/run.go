@@ -10,34 +10,15 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/instance"
 	"github.com/tokentray/tokentray/ui/system"
 )
 
-// demoBackend is what the demo needs besides Backend.
-type demoBackend interface {
-	SaveProvider(ctx context.Context, p auth.Provider) error
-}
-
-// Runner is what Run needs: the Backend, provider settings for the demo,
-// the keeper's lifetime, the keyring check, the token endpoint, and where
-// the config lives.
-type Runner interface {
-	Backend
-	demoBackend
-	StartKeeper()
-	CheckKeyring(ctx context.Context) error
-	ListenTokens() (*accounts.TokenEndpoint, error)
-	Close() error
-	ConfigDir() string
-}
-
 // Run starts the desktop app and returns when the user quits; files are
 // connection profiles to offer (the app opened with a .tokentray.json). A
 // second launch shows the running instance's window and returns at once.
-func Run(open func() (Runner, error), files ...string) error {
+func Run(open func() (*accounts.App, error), files ...string) error {
 	be, err := open()
 	if err != nil {
 		return showFatal(err)

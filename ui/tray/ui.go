@@ -1,7 +1,7 @@
 // Package tray is Tokentray's desktop app, built with Fyne: the tray icon
 // and menu, the accounts window, the connect dialog, copying tokens and
 // notifications. It contains no OAuth logic and never calls the keyring or
-// HTTP itself: it asks its Backend (ui/accounts) and shows what the keeper
+// HTTP itself: it asks ui/accounts and shows what the keeper
 // publishes.
 //
 // Threading: widgets are touched only on Fyne's goroutine (fyne.Do);
@@ -26,33 +26,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
-	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/auth/keeper"
-	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // AppID is the application ID (also in FyneApp.toml).
 const AppID = "io.github.tokentray"
-
-// Backend is what the desktop app needs; *accounts.App satisfies it.
-type Backend interface {
-	Statuses() ([]keeper.Status, error)
-	Subscribe(buffer int) (<-chan keeper.Event, func())
-	EnsureFresh(ctx context.Context, id string, minValid time.Duration) (*auth.Token, error)
-	Connect(ctx context.Context, providerID, name string, opts auth.ConnectOptions) (store.Account, error)
-	Reconnect(ctx context.Context, id string, opts auth.ConnectOptions) (store.Account, error)
-	Disconnect(ctx context.Context, id string, keepRemote bool) (accounts.Disconnected, error)
-	Providers(ctx context.Context) ([]auth.Provider, error)
-	ProviderName(id string) string
-	SaveClient(ctx context.Context, id string, s accounts.ClientSettings) (auth.Provider, error)
-	AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error)
-	ApplyProfile(ctx context.Context, pr accounts.Profile) (auth.Provider, error)
-	ImportClaude(ctx context.Context, s claude.SignIn, name string, link bool) (store.Account, error)
-	ReimportClaude(ctx context.Context, id string, s claude.SignIn, link bool) (store.Account, error)
-	Settings() (accounts.Settings, error)
-	SaveSettings(ctx context.Context, s accounts.Settings) error
-}
 
 // Tray is the system tray; desktop.App satisfies it. Tests record calls.
 type Tray interface {
@@ -91,7 +70,7 @@ type Options struct {
 // goroutine, except Start and Close.
 type UI struct {
 	app  fyne.App
-	be   Backend
+	be   *accounts.App // the application layer; the only one there is
 	tray Tray
 	opts Options
 
@@ -125,7 +104,7 @@ type UI struct {
 }
 
 // New makes the UI; tray may be nil (no tray host: the window is the app).
-func New(a fyne.App, be Backend, tray Tray, opts Options) *UI {
+func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
 	if opts.ClearAfter == 0 {
 		opts.ClearAfter = 30 * time.Second
 	}
