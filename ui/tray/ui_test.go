@@ -3,6 +3,7 @@ package tray
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -302,39 +303,73 @@ func TestCopyThenClear(t *testing.T) {
 	}
 }
 
+// TestNotificationsOncePerCondition: the keeper, refreshing for real
+// against a failing provider, says each lasting condition once until it
+// ends, and the tray notifies exactly that: one "expires soon" for three
+// failed attempts, a new one after a refresh that worked, one "reconnect"
+// however often the dead account is asked for.
 func TestNotificationsOncePerCondition(t *testing.T) {
 	f := newFixture(t, Options{})
+	ctx := context.Background()
 	id := f.connect("Work")
 	f.eventually("the connected notification", func() bool { return f.app.count("Connected Work") == 1 })
-	fail := &auth.Error{Kind: auth.KindTransient, Op: "refresh"}
-	f.ui.doAndWait(func() {
-		for range 3 { // three failed retries: one notification
-			f.ui.note(keeper.Event{Account: id, Kind: keeper.EventRefreshFailed, Err: fail})
-			f.ui.note(keeper.Event{Account: id, Kind: keeper.EventExpiringSoon, Err: fail})
+	expire := func() {
+		t.Helper()
+		tok, err := f.st.LoadToken(ctx, id)
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
+		storetest.Secret(t, tok.AccessToken, tok.RefreshToken)
+		tok.Expiry = time.Now().Add(-time.Minute)
+		if err := f.st.Update(ctx, func(tx *store.Tx) error { return tx.SaveToken(id, tok) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines := func(substr string) int { return strings.Count(f.ui.events.Text, substr) } // on Fyne's goroutine
+	failing := func(n int) {
+		t.Helper()
+		f.srv.FailNext(n, func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "busy", http.StatusServiceUnavailable) })
+		var before int
+		f.ui.doAndWait(func() { before = lines("could not refresh") })
+		for range n {
+			if _, err := f.accounts.EnsureFresh(ctx, id, time.Minute); err == nil {
+				t.Fatal("a refresh against a failing provider succeeded")
+			}
+		}
+		f.eventually("the failed attempts in the events", func() bool { return lines("could not refresh") >= min(before+n, 8) })
+	}
+	expire()
+	failing(3)
 	if n := f.app.count("expires soon"); n != 1 {
-		t.Errorf("%d expiring notifications, want 1", n)
+		t.Errorf("%d expiring notifications for 3 failed attempts, want 1", n)
 	}
 	if n := f.app.count("could not refresh"); n != 0 {
 		t.Errorf("retries notified %d times", n)
 	}
-	f.ui.doAndWait(func() {
-		f.ui.note(keeper.Event{Account: id, Kind: keeper.EventRefreshed})
-		f.ui.note(keeper.Event{Account: id, Kind: keeper.EventExpiringSoon, Err: fail})
-		f.ui.note(keeper.Event{Account: id, Kind: keeper.EventReconnectNeeded, Err: &auth.Error{Kind: auth.KindReconnect}})
-		f.ui.note(keeper.Event{Account: id, Kind: keeper.EventReconnectNeeded, Err: &auth.Error{Kind: auth.KindReconnect}})
-	})
+	// A refresh that works ends the condition; the next failure is new.
+	fresh, err := f.accounts.EnsureFresh(ctx, id, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Secret(t, fresh.AccessToken, fresh.RefreshToken)
+	expire()
+	failing(1)
 	if n := f.app.count("expires soon"); n != 2 {
 		t.Errorf("after a refresh the condition is new: %d notifications, want 2", n)
 	}
+	// The grant ends: reconnect needed is said once, however often asked.
+	tok, _ := f.st.LoadToken(ctx, id)
+	if err := f.srv.Revoke(ctx, tok.RefreshToken); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := f.accounts.EnsureFresh(ctx, id, time.Minute); !errors.Is(err, auth.ErrReconnectNeeded) {
+			t.Fatalf("after revocation: %v", err)
+		}
+	}
+	f.eventually("reconnect needed in the events", func() bool { return lines("Work: reconnect needed.") == 1 })
 	if n := f.app.count("needs to be reconnected"); n != 1 {
 		t.Errorf("%d reconnect notifications, want 1", n)
-	}
-	var events string
-	f.ui.doAndWait(func() { events = f.ui.events.Text })
-	if !strings.Contains(events, "Work: reconnect needed.") {
-		t.Errorf("event log: %q", events)
 	}
 }
 

@@ -1,0 +1,64 @@
+package tray
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2/dialog"
+
+	"github.com/tokentray/tokentray/ui/accounts"
+)
+
+// Disconnecting and reconnecting an account.
+
+// ConfirmDisconnect asks, then disconnects: revoking at the provider where
+// it can, then deleting the local secrets.
+func (u *UI) ConfirmDisconnect(id, name string) {
+	dialog.ShowConfirm("Disconnect "+name+"?",
+		"Tokentray will tell the provider to revoke access, then forget this account's tokens. "+
+			"Scripts using its token will stop working.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			u.setStatusLine("Disconnecting " + name + "…")
+			u.goOwned(func() {
+				done, err := u.be.Disconnect(u.ctx, id, false)
+				u.do(func() {
+					var re *accounts.RevokeError
+					switch {
+					case err == nil:
+						u.setStatusLine(done.Message())
+					case errors.As(err, &re):
+						u.setStatusLine(re.Message())
+					default:
+						u.setStatusLine("Could not disconnect " + name + ". " + plainError(err))
+					}
+				})
+				u.reload()
+			})
+		}, u.win)
+}
+
+// providerOf names the provider of account id, as the window shows it.
+// Only inside do.
+func (u *UI) providerOf(id string) string {
+	for _, s := range u.statuses {
+		if s.ID == id {
+			if n := u.names[s.Provider]; n != "" {
+				return n
+			}
+			return s.Provider
+		}
+	}
+	return "the provider"
+}
+
+// Reconnect runs the connect flow again for an account, keeping the account.
+func (u *UI) Reconnect(id string) {
+	for _, s := range u.statuses {
+		if s.ID == id {
+			u.showReconnect(s)
+			return
+		}
+	}
+}
