@@ -301,7 +301,7 @@ func TestConnectRefreshRevoke(t *testing.T) {
 			if got := auth.Rotated(stored, fresh); got != tc.rotates {
 				t.Errorf("Rotated = %v, want %v", got, tc.rotates)
 			}
-			if err := st2.SaveToken(e.ctx, id, fresh); err != nil {
+			if err := st2.Update(e.ctx, func(tx *store.Tx) error { return tx.SaveToken(id, fresh) }); err != nil {
 				t.Fatalf("save refreshed token: %v", err)
 			}
 			if _, err := auth.FetchIdentity(e.ctx, nil, conn.Provider, fresh); err != nil {
@@ -356,7 +356,7 @@ func TestAnthropicImportRefresh(t *testing.T) {
 	if got := fresh.Extra("subscription_type"); got != "max" {
 		t.Errorf("subscription_type = %v", got)
 	}
-	if err := st.SaveToken(e.ctx, id, fresh); err != nil {
+	if err := st.Update(e.ctx, func(tx *store.Tx) error { return tx.SaveToken(id, fresh) }); err != nil {
 		t.Fatal(err)
 	}
 	// The old refresh token is dead: 401 → reconnect.
@@ -383,7 +383,7 @@ func TestRotation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.SaveToken(e.ctx, id, fresh); err != nil {
+		if err := st.Update(e.ctx, func(tx *store.Tx) error { return tx.SaveToken(id, fresh) }); err != nil {
 			t.Fatal(err)
 		}
 		stored, err := st.LoadToken(e.ctx, id)

@@ -66,7 +66,7 @@ func TestCredentialManagerLimit(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	tok := &oauth2.Token{AccessToken: randomToken(t, 16<<10), RefreshToken: randomToken(t, 4<<10), Expiry: time.Now().Add(time.Hour)}
-	if err := st.SaveToken(ctx, "a1", tok); err != nil {
+	if err := st.Update(ctx, func(tx *store.Tx) error { return tx.SaveToken("a1", tok) }); err != nil {
 		t.Fatalf("save a 16 KB token: %v", err)
 	}
 	secret := randomToken(t, 3000)

@@ -25,7 +25,7 @@ func TestReplaceWhileOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"first", "second"} {
-		if err := st.PutAccount(c, store.Account{ID: id}); err != nil {
+		if err := st.Update(c, func(tx *store.Tx) error { return tx.PutAccount(store.Account{ID: id}) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -37,7 +37,7 @@ func TestReplaceWhileOpen(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open while another program holds the list: %v", err)
 	}
-	err = st2.PutAccount(c, store.Account{ID: "third"})
+	err = st2.Update(c, func(tx *store.Tx) error { return tx.PutAccount(store.Account{ID: "third"}) })
 	blocker.Close()
 	if !errors.Is(err, store.ErrWrite) {
 		t.Fatalf("write while the list is held open: %v, want a store.WriteError", err)
@@ -45,7 +45,7 @@ func TestReplaceWhileOpen(t *testing.T) {
 	if accts, err := st.Accounts(); err != nil || len(accts) != 2 {
 		t.Errorf("after the refused write: %d accounts, %v; want the 2 from before", len(accts), err)
 	}
-	if err := st2.PutAccount(c, store.Account{ID: "third"}); err != nil {
+	if err := st2.Update(c, func(tx *store.Tx) error { return tx.PutAccount(store.Account{ID: "third"}) }); err != nil {
 		t.Errorf("once the other handle closed: %v", err)
 	}
 }

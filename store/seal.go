@@ -194,8 +194,3 @@ func (s *Store) LoadToken(ctx context.Context, accountID string) (*oauth2.Token,
 func (tx *Tx) LoadToken(accountID string) (*oauth2.Token, error) {
 	return tx.s.LoadToken(tx.ctx, accountID)
 }
-
-// SaveToken is Update with Tx.SaveToken.
-func (s *Store) SaveToken(ctx context.Context, accountID string, tok *oauth2.Token) error {
-	return s.Update(ctx, func(tx *Tx) error { return tx.SaveToken(accountID, tok) })
-}

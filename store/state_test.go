@@ -50,7 +50,7 @@ func TestRefreshWritesOnlyItsState(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Expiry, a.LastRefresh, a.Status, a.LastError = expiry.Add(time.Hour), expiry, "failing", "The provider did not answer."
-	if err := st.PutAccount(c, a); err != nil {
+	if err := st.Update(c, func(tx *store.Tx) error { return tx.PutAccount(a) }); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := os.ReadFile(index)
@@ -76,7 +76,7 @@ func TestRefreshWritesOnlyItsState(t *testing.T) {
 	}
 	// The other process changes it again: the first one sees that.
 	got.Status = "ok"
-	if err := other.PutAccount(c, got); err != nil {
+	if err := other.Update(c, func(tx *store.Tx) error { return tx.PutAccount(got) }); err != nil {
 		t.Fatal(err)
 	}
 	if again, _ := st.Account("acct-042"); again.Status != "ok" {
@@ -84,7 +84,7 @@ func TestRefreshWritesOnlyItsState(t *testing.T) {
 	}
 
 	got.Name = "Renamed"
-	if err := other.PutAccount(c, got); err != nil {
+	if err := other.Update(c, func(tx *store.Tx) error { return tx.PutAccount(got) }); err != nil {
 		t.Fatal(err)
 	}
 	if renamed, _ := os.ReadFile(index); bytes.Equal(renamed, before) || !bytes.Contains(renamed, []byte(`"Renamed"`)) {
@@ -100,7 +100,9 @@ func TestRefreshWritesOnlyItsState(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "state", "acct-042.json")); !os.IsNotExist(err) {
 		t.Errorf("the removed account's state is still there: %v", err)
 	}
-	if err := st.PutAccount(c, store.Account{ID: "acct-042", Provider: "clio-eu", Name: "New"}); err != nil {
+	if err := st.Update(c, func(tx *store.Tx) error {
+		return tx.PutAccount(store.Account{ID: "acct-042", Provider: "clio-eu", Name: "New"})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if fresh, _ := other.Account("acct-042"); fresh.Status != "" || !fresh.Expiry.IsZero() {
@@ -134,7 +136,9 @@ func TestVersion1File(t *testing.T) {
 		}
 	}
 	check("read as version 1", st)
-	if err := st.PutAccount(ctx(t), store.Account{ID: "c", Provider: "clio-ca", Name: "Cy"}); err != nil {
+	if err := st.Update(ctx(t), func(tx *store.Tx) error {
+		return tx.PutAccount(store.Account{ID: "c", Provider: "clio-ca", Name: "Cy"})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "accounts.json"))
@@ -163,7 +167,9 @@ func TestDamagedStateFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutAccount(c, store.Account{ID: "a", Provider: "clio-us", Name: "Ann", Status: "ok"}); err != nil {
+	if err := st.Update(c, func(tx *store.Tx) error {
+		return tx.PutAccount(store.Account{ID: "a", Provider: "clio-us", Name: "Ann", Status: "ok"})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "state", "a.json")
@@ -175,7 +181,7 @@ func TestDamagedStateFile(t *testing.T) {
 		t.Fatalf("with a damaged state file: %+v, %v", a, err)
 	}
 	a.Status = "failing"
-	if err := st.PutAccount(c, a); err != nil {
+	if err := st.Update(c, func(tx *store.Tx) error { return tx.PutAccount(a) }); err != nil {
 		t.Fatal(err)
 	}
 	if again, _ := store.Open(store.Options{Dir: dir}); again != nil {

@@ -659,11 +659,6 @@ func (tx *Tx) PutProvider(id string, settings json.RawMessage) error {
 	return tx.s.write(md)
 }
 
-// PutAccount is Update with Tx.PutAccount.
-func (s *Store) PutAccount(ctx context.Context, a Account) error {
-	return s.Update(ctx, func(tx *Tx) error { return tx.PutAccount(a) })
-}
-
 // DeleteAccount removes the account under its own lock (so that no
 // refresh in flight writes it back), then the store's.
 func (s *Store) DeleteAccount(ctx context.Context, id string) error {

@@ -116,7 +116,7 @@ func TestTamperedSecret(t *testing.T) {
 	st := storetest.Open(t)
 	c := ctx(t)
 	for _, id := range []string{"a", "b"} {
-		if err := st.SaveToken(c, id, &oauth2.Token{AccessToken: randomToken(t, 40)}); err != nil {
+		if err := st.Update(c, func(tx *store.Tx) error { return tx.SaveToken(id, &oauth2.Token{AccessToken: randomToken(t, 40)}) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,11 +179,11 @@ func TestCorruptMetadata(t *testing.T) {
 	}
 
 	// A store already open refuses to write over a file corrupted later.
-	if err := st.PutAccount(ctx(t), store.Account{ID: "x"}); err != nil {
+	if err := st.Update(ctx(t), func(tx *store.Tx) error { return tx.PutAccount(store.Account{ID: "x"}) }); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(path, []byte("garbage"), 0o600)
-	if err := st.PutAccount(ctx(t), store.Account{ID: "y"}); !errors.Is(err, store.ErrCorrupt) {
+	if err := st.Update(ctx(t), func(tx *store.Tx) error { return tx.PutAccount(store.Account{ID: "y"}) }); !errors.Is(err, store.ErrCorrupt) {
 		t.Errorf("write over a corrupt file: %v, want ErrCorrupt", err)
 	}
 	if now, _ := os.ReadFile(path); string(now) != "garbage" {
@@ -207,7 +207,9 @@ func TestConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- st.PutAccount(c, store.Account{ID: "acct-" + string(rune('a'+i%26)) + string(rune('a'+i/26))})
+			errs <- st.Update(c, func(tx *store.Tx) error {
+				return tx.PutAccount(store.Account{ID: "acct-" + string(rune('a'+i%26)) + string(rune('a'+i/26))})
+			})
 		}()
 	}
 	wg.Wait()
@@ -291,7 +293,9 @@ func TestKeyringUnavailable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = st.SaveToken(context.Background(), "a1", &oauth2.Token{AccessToken: "plaintext-must-not-land"})
+		err = st.Update(context.Background(), func(tx *store.Tx) error {
+			return tx.SaveToken("a1", &oauth2.Token{AccessToken: "plaintext-must-not-land"})
+		})
 		var ke *store.KeyringError
 		if !errors.As(err, &ke) || !errors.Is(err, store.ErrKeyringUnavailable) {
 			t.Fatalf("save without a keyring: %v, want *KeyringError", err)
@@ -328,7 +332,9 @@ func TestKeyringLocked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = st.SaveToken(context.Background(), "a1", &oauth2.Token{AccessToken: "plaintext-must-not-land"})
+		err = st.Update(context.Background(), func(tx *store.Tx) error {
+			return tx.SaveToken("a1", &oauth2.Token{AccessToken: "plaintext-must-not-land"})
+		})
 		var ke *store.KeyringError
 		if !errors.As(err, &ke) {
 			t.Fatalf("save with a locked keyring: %v, want a keyring error", err)
@@ -377,7 +383,7 @@ func TestKeyringTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = st.SaveToken(ctx(t), "a1", &oauth2.Token{AccessToken: "x"})
+	err = st.Update(ctx(t), func(tx *store.Tx) error { return tx.SaveToken("a1", &oauth2.Token{AccessToken: "x"}) })
 	var ke *store.KeyringError
 	if !errors.As(err, &ke) || !ke.Timeout {
 		t.Fatalf("err = %v, want a timeout *KeyringError", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/auth/title"
 	"github.com/tokentray/tokentray/auth/title/titletest"
+	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
 )
 
@@ -122,7 +123,7 @@ func TestChromiumApproval(t *testing.T) {
 			if conn.Identity.Name != "Demo User" {
 				t.Errorf("identity %q", conn.Identity.Name)
 			}
-			if err := st.SaveToken(context.Background(), "clio", conn.Token); err != nil {
+			if err := st.Update(context.Background(), func(tx *store.Tx) error { return tx.SaveToken("clio", conn.Token) }); err != nil {
 				t.Fatal(err)
 			}
 			if back, err := st.LoadToken(context.Background(), "clio"); err != nil || back.AccessToken != conn.Token.AccessToken {

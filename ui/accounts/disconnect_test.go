@@ -50,7 +50,7 @@ func clioAccount(t *testing.T, base string, expire bool) (*App, string, string) 
 	}
 	expired := *tok
 	expired.Expiry = time.Now().Add(-time.Hour)
-	if err := a.store.SaveToken(ctx, acct.ID, &expired); err != nil {
+	if err := a.store.Update(ctx, func(tx *store.Tx) error { return tx.SaveToken(acct.ID, &expired) }); err != nil {
 		t.Fatal(err)
 	}
 	return a, acct.ID, tok.RefreshToken

@@ -206,10 +206,10 @@ func expireStoredToken(t *testing.T, srv *authtest.Server, dir, name string) *au
 		expired := *tok
 		expired.Expiry = time.Now().Add(-time.Hour)
 		a.Expiry = expired.Expiry
-		if err := st.SaveToken(ctx, a.ID, &expired); err != nil {
+		if err := st.Update(ctx, func(tx *store.Tx) error { return tx.SaveToken(a.ID, &expired) }); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.PutAccount(ctx, a); err != nil {
+		if err := st.Update(ctx, func(tx *store.Tx) error { return tx.PutAccount(a) }); err != nil {
 			t.Fatal(err)
 		}
 		return tok
