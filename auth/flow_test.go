@@ -670,14 +670,16 @@ func TestRefreshFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := withClient(auth.Generic(e.srv.URL+authtest.PathAuthorize, e.srv.URL+authtest.PathToken), authtest.PublicClientID, "")
+			px := authtest.NewProxy(t, e.srv.URL)
+			p := withClient(auth.Generic(e.srv.URL+authtest.PathAuthorize, px.URL+authtest.PathToken), authtest.PublicClientID, "")
+			path := authtest.PathToken
 			if dialect == "json" {
-				p = auth.Anthropic(e.srv.URL + authtest.PathAnthropicToken)
+				p, path = auth.Anthropic(px.URL+authtest.PathAnthropicToken), authtest.PathAnthropicToken
 			}
 			tok := &oauth2.Token{AccessToken: issued.AccessToken, RefreshToken: issued.RefreshToken}
 			storetest.Secret(t, issued.AccessToken, issued.RefreshToken)
 			for _, f := range faults {
-				e.srv.FailNext(1, f.handler)
+				px.Inject(path, authtest.Fault{Handler: f.handler})
 				_, err := auth.Refresh(e.ctx, nil, p, tok)
 				ae := wantKind(t, err, f.kind)
 				if ae.Status != f.status || ae.RetryAfter != f.retryAfter {
@@ -706,11 +708,12 @@ func TestRefreshNoExpiresIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.Secret(t, issued.AccessToken, issued.RefreshToken)
-	e.srv.FailNext(1, func(w http.ResponseWriter, r *http.Request) {
+	px := authtest.NewProxy(t, e.srv.URL)
+	px.Inject(authtest.PathToken, authtest.Fault{Handler: func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"access_token":"no-expiry-access-token","token_type":"bearer"}`))
-	})
-	p := withClient(auth.Generic("", e.srv.URL+authtest.PathToken), authtest.PublicClientID, "")
+	}})
+	p := withClient(auth.Generic("", px.URL+authtest.PathToken), authtest.PublicClientID, "")
 	tok, err := auth.Refresh(e.ctx, nil, p, &oauth2.Token{RefreshToken: issued.RefreshToken})
 	if err != nil {
 		t.Fatal(err)

@@ -90,28 +90,16 @@ func (s *Server) session() *fosite.DefaultSession {
 	return &fosite.DefaultSession{Subject: "user-1", Username: s.cfg.UserName}
 }
 
-// takeFault pops an injected failure, if any, and serves it.
-func (s *Server) takeFault(w http.ResponseWriter, r *http.Request) bool {
+// count counts a token-endpoint request (TokenRequests).
+func (s *Server) count() {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.requests++
-	var h http.HandlerFunc
-	if len(s.failNext) > 0 {
-		h, s.failNext = s.failNext[0], s.failNext[1:]
-	}
-	s.mu.Unlock()
-	if h == nil {
-		return false
-	}
-	io.Copy(io.Discard, io.LimitReader(r.Body, maxBody)) //nolint:errcheck
-	h(w, r)
-	return true
 }
 
 // token serves the standard token endpoint. Callers hold no lock.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	if s.takeFault(w, r) {
-		return
-	}
+	s.count()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.grant(w, r)
@@ -162,9 +150,7 @@ func (s *Server) grantForm(ctx context.Context, form url.Values, header http.Hea
 // so the shim hands out a stable alias and keeps it pointed at fosite's
 // current refresh token.
 func (s *Server) clioToken(w http.ResponseWriter, r *http.Request) {
-	if s.takeFault(w, r) {
-		return
-	}
+	s.count()
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request"})
@@ -203,9 +189,7 @@ func (s *Server) clioToken(w http.ResponseWriter, r *http.Request) {
 // {grant_type, refresh_token}; both tokens rotate; expires_at is in
 // milliseconds; a refresh token that is no longer good answers 401.
 func (s *Server) anthropicToken(w http.ResponseWriter, r *http.Request) {
-	if s.takeFault(w, r) {
-		return
-	}
+	s.count()
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		writeJSON(w, http.StatusUnsupportedMediaType, map[string]any{
 			"error": "invalid_request", "error_description": "the body must be JSON"})

@@ -35,6 +35,10 @@ type Fault struct {
 	// Truncate, with Upstream, delivers only the first Truncate bytes of the
 	// server's answer (its full Content-Length announced), then closes.
 	Truncate int
+	// Handler, when set, answers instead of the server, once the request
+	// has been read: for answers no spec-compliant server gives, or to act
+	// at the moment the request arrives.
+	Handler http.HandlerFunc
 }
 
 // Canned faults.
@@ -191,6 +195,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			t.Stop()
 			return
 		}
+	}
+	if f.Handler != nil {
+		io.Copy(io.Discard, io.LimitReader(r.Body, maxBody)) //nolint:errcheck // read as a server would
+		f.Handler(w, r)
+		return
 	}
 	var (
 		status int

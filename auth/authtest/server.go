@@ -125,7 +125,6 @@ type Server struct {
 	tokenCalls    map[string]int    // grant_type → count of successful grants
 	requests      int               // token-endpoint requests, any outcome
 	clioAliases   map[string]string // stable Clio refresh token → current fosite one
-	failNext      []http.HandlerFunc
 }
 
 // Start starts a server on 127.0.0.1:0. Close it when done.
@@ -320,17 +319,6 @@ func (s *Server) TokenRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.requests
-}
-
-// FailNext makes the next n token-endpoint requests (any dialect) answer
-// with h instead of the server, after the request has been read. Use it for
-// error paths no spec-compliant server produces on its own.
-func (s *Server) FailNext(n int, h http.HandlerFunc) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.failNext = append(s.failNext, h)
-	}
 }
 
 // Endpoint returns the standard endpoints with AuthStyle client_secret_post.

@@ -390,13 +390,12 @@ func TestTransientFailures(t *testing.T) {
 	f := newFixture(t, authtest.Config{})
 	f.freeze()
 	old := f.seed("a", f.now().Add(-time.Second))
+	px := authtest.NewProxy(t, f.srv.URL)
+	f.p.Endpoint.TokenURL = px.URL + authtest.PathToken
 	k := f.keeper(nil)
 	w := f.watch(k)
-	f.srv.FailNext(1, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "3")
-		http.Error(w, "busy", http.StatusServiceUnavailable)
-	})
-	f.srv.FailNext(2, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "busy", http.StatusServiceUnavailable) })
+	px.Inject(authtest.PathToken, authtest.FaultStatus(http.StatusServiceUnavailable, "3"),
+		authtest.FaultStatus(http.StatusServiceUnavailable, ""), authtest.FaultStatus(http.StatusServiceUnavailable, ""))
 
 	for i := range 3 {
 		k.tick()

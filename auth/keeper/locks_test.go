@@ -266,11 +266,13 @@ func TestSlowProviderHoldsUpNoOtherAccount(t *testing.T) {
 	pFast.ClientID = authtest.PublicClientID
 
 	arrived, release := make(chan struct{}), make(chan struct{})
-	slow.srv.FailNext(1, func(w http.ResponseWriter, r *http.Request) {
+	px := authtest.NewProxy(t, slow.srv.URL)
+	slow.p.Endpoint.TokenURL = px.URL + authtest.PathToken
+	px.Inject(authtest.PathToken, authtest.Fault{Handler: func(w http.ResponseWriter, r *http.Request) {
 		close(arrived)
 		<-release // the provider is slow: it answers when the test lets it
 		http.Error(w, "slow", http.StatusServiceUnavailable)
-	})
+	}})
 	k1 := slow.keeper(nil)
 	defer k1.Close()
 	slowDone := make(chan error, 1)

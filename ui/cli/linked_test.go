@@ -76,7 +76,8 @@ func claudeStandIn() error {
 // pair again, and neither side is ever left holding a dead refresh token.
 func TestLinkedClaudeImport(t *testing.T) {
 	c := newCLI(t, authtest.Config{AccessTokenLifespan: time.Hour})
-	c.ok("", "provider", "set", "anthropic", "--base-url", c.srv.URL)
+	px := authtest.NewProxy(t, c.srv.URL) // Claude, below, goes to the server directly
+	c.ok("", "provider", "set", "anthropic", "--base-url", px.URL)
 	ctx := context.Background()
 	issued, err := c.srv.IssueTokens(ctx, "user:inference", "user:profile")
 	if err != nil {
@@ -180,12 +181,12 @@ func TestLinkedClaudeImport(t *testing.T) {
 	// Tokentray's request with the same refresh token is on its way, so
 	// Tokentray's is refused as spent. Tokentray then finds Claude's new
 	// pair in the file and goes on with it, instead of asking to reconnect.
-	c.srv.FailNext(1, func(w http.ResponseWriter, r *http.Request) {
+	px.Inject(authtest.PathAnthropicToken, authtest.Fault{Handler: func(w http.ResponseWriter, r *http.Request) {
 		claudeRenews("race")
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
 		w.Write([]byte(`{"error":"invalid_grant","error_description":"OAuth token refresh failed"}`))
-	})
+	}})
 	tok := tokentrayToken("race", "--min-valid", "2h")
 	if f := readFile("race"); f.Claude.AccessToken != tok || !c.srv.RefreshActive(ctx, f.Claude.RefreshToken) {
 		t.Fatalf("race: Tokentray's sign-in and Claude's file parted ways")

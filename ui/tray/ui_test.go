@@ -326,9 +326,20 @@ func TestNotificationsOncePerCondition(t *testing.T) {
 		}
 	}
 	lines := func(substr string) int { return strings.Count(f.ui.events.Text, substr) } // on Fyne's goroutine
+	px := authtest.NewProxy(t, f.srv.URL)
+	p, err := f.accounts.Provider(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Endpoint.TokenURL = px.URL + authtest.PathToken
+	if err := f.accounts.SaveProvider(ctx, p); err != nil {
+		t.Fatal(err)
+	}
 	failing := func(n int) {
 		t.Helper()
-		f.srv.FailNext(n, func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "busy", http.StatusServiceUnavailable) })
+		for range n {
+			px.Inject(authtest.PathToken, authtest.FaultStatus(http.StatusServiceUnavailable, ""))
+		}
 		var before int
 		f.ui.doAndWait(func() { before = lines("could not refresh") })
 		for range n {
