@@ -8,8 +8,8 @@ package main
 import (
 	"os"
 
-	"github.com/tokentray/tokentray/ui/cli"
 	"github.com/tokentray/tokentray/ui/accounts"
+	"github.com/tokentray/tokentray/ui/cli"
 	"github.com/tokentray/tokentray/ui/tray"
 )
 
