@@ -351,23 +351,24 @@ func TestNotificationsOncePerCondition(t *testing.T) {
 	}
 	expire()
 	failing(3)
+	// A refresh that works ends the condition; its event comes after every
+	// event of the failed attempts, so once it is shown they all were.
+	fresh, err := f.accounts.EnsureFresh(ctx, id, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Secret(t, fresh.AccessToken, fresh.RefreshToken)
+	f.eventually("the refresh in the events", func() bool { return lines("Work: token refreshed.") == 1 })
 	if n := f.app.count("expires soon"); n != 1 {
 		t.Errorf("%d expiring notifications for 3 failed attempts, want 1", n)
 	}
 	if n := f.app.count("could not refresh"); n != 0 {
 		t.Errorf("retries notified %d times", n)
 	}
-	// A refresh that works ends the condition; the next failure is new.
-	fresh, err := f.accounts.EnsureFresh(ctx, id, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.Secret(t, fresh.AccessToken, fresh.RefreshToken)
+	// The next failure is a new condition.
 	expire()
 	failing(1)
-	if n := f.app.count("expires soon"); n != 2 {
-		t.Errorf("after a refresh the condition is new: %d notifications, want 2", n)
-	}
+	f.eventually("the second expiring notification", func() bool { return f.app.count("expires soon") == 2 })
 	// The grant ends: reconnect needed is said once, however often asked.
 	tok, _ := f.st.LoadToken(ctx, id)
 	if err := f.srv.Revoke(ctx, tok.RefreshToken); err != nil {
