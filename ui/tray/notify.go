@@ -1,8 +1,6 @@
 package tray
 
 import (
-	"strings"
-
 	"fyne.io/fyne/v2"
 
 	"github.com/tokentray/tokentray/auth"
@@ -44,10 +42,10 @@ func (u *UI) note(e keeper.Event) {
 		return
 	}
 	u.log = append(u.log, u.opts.Now().Format("15:04")+"  "+line)
-	if len(u.log) > 8 {
-		u.log = u.log[len(u.log)-8:]
+	if len(u.log) > keptEvents {
+		u.log = u.log[len(u.log)-keptEvents:]
 	}
-	u.events.SetText(strings.Join(u.log, "\n"))
+	u.events.Refresh()
 	if notify == "" || u.opts.NotificationsOff {
 		return
 	}

@@ -86,8 +86,8 @@ type UI struct {
 	list      *widget.List
 	empty     *fyne.Container
 	status    *widget.Label
-	events    *widget.Label
-	log       []string
+	events    *widget.List // recent events, newest first, in a fixed height
+	log       []string     // their lines, oldest first
 	lastCopy  string // what Copy put on the clipboard, until cleared
 	connectUI *connectDialog
 

@@ -3,6 +3,7 @@ package tray
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -325,7 +326,7 @@ func TestNotificationsOncePerCondition(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	lines := func(substr string) int { return strings.Count(f.ui.events.Text, substr) } // on Fyne's goroutine
+	lines := func(substr string) int { return strings.Count(strings.Join(f.ui.log, "\n"), substr) } // on Fyne's goroutine
 	px := authtest.NewProxy(t, f.srv.URL)
 	p, err := f.accounts.Provider(ctx, "demo")
 	if err != nil {
@@ -740,4 +741,30 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 	if sts, _ := f.accounts.Statuses(); len(sts) != 0 {
 		t.Errorf("accounts after disconnect: %+v", sts)
 	}
+}
+
+// TestRecentEventsKeepTheWindowsSize: the recent events are a list of fixed
+// height, newest first: sixty events later the window's content asks for
+// no more room than with none, and the first line is the latest event.
+func TestRecentEventsKeepTheWindowsSize(t *testing.T) {
+	f := newFixture(t, Options{})
+	var before fyne.Size
+	f.ui.doAndWait(func() { before = f.ui.win.Content().MinSize() })
+	f.ui.doAndWait(func() {
+		for i := range 60 {
+			f.ui.note(keeper.Event{Account: fmt.Sprint("acct-", i), Kind: keeper.EventRefreshed})
+		}
+	})
+	f.ui.doAndWait(func() {
+		if after := f.ui.win.Content().MinSize(); after.Height != before.Height {
+			t.Errorf("the window's content grew from %v to %v with the events", before, after)
+		}
+		if n := f.ui.events.Length(); n != keptEvents {
+			t.Errorf("%d events kept, want %d", n, keptEvents)
+		}
+		first := findIn(t, f.ui.events, func(l *widget.Label) bool { return l.Text != "" })
+		if first == nil || !strings.Contains(first.Text, "acct-59: token refreshed.") {
+			t.Errorf("the first line is not the newest event: %v", first)
+		}
+	})
 }

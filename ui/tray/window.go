@@ -1,9 +1,11 @@
 package tray
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,11 +22,23 @@ func (u *UI) ShowWindow() {
 	u.goOwned(u.reload)
 }
 
+// eventsHeight is the height of the recent-events list (about three lines).
+const eventsHeight = 110
+
+// keptEvents is how many recent events the list keeps.
+const keptEvents = 50
+
 func (u *UI) content() fyne.CanvasObject {
 	u.status = widget.NewLabel("")
 	u.status.Wrapping = fyne.TextWrapWord
-	u.events = widget.NewLabel("")
-	u.events.Wrapping = fyne.TextWrapWord
+	u.events = widget.NewList(
+		func() int { return len(u.log) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(u.log) {
+				o.(*widget.Label).SetText(u.log[len(u.log)-1-i]) // newest first
+			}
+		})
 	welcome := widget.NewLabel("Welcome to Tokentray.\n\nNo accounts are connected yet. Connect an account " +
 		"(Clio, ClientCasa or another OAuth provider), or import your Claude sign-in, and Tokentray keeps its token fresh for you.")
 	welcome.Wrapping = fyne.TextWrapWord
@@ -88,7 +102,13 @@ func (u *UI) content() fyne.CanvasObject {
 		top.Add(note)
 	}
 	top.Add(u.status)
-	bottom := container.NewVBox(widget.NewSeparator(), widget.NewLabelWithStyle("Recent events", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), u.events)
+	// A fixed height, scrolling inside: however many events come, the
+	// window keeps its size.
+	height := canvas.NewRectangle(color.Transparent)
+	height.SetMinSize(fyne.NewSize(0, eventsHeight))
+	bottom := container.NewVBox(widget.NewSeparator(),
+		widget.NewLabelWithStyle("Recent events", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewStack(height, u.events))
 	return container.NewBorder(top, bottom, nil, nil, container.NewStack(u.list, u.empty))
 }
 
