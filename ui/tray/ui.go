@@ -88,7 +88,7 @@ type UI struct {
 	status    *widget.Label
 	events    *widget.List // recent events, newest first, in a fixed height
 	log       []string     // their lines, oldest first
-	lastCopy  string // what Copy put on the clipboard, until cleared
+	lastCopy  string       // what Copy put on the clipboard, until cleared
 	connectUI *connectDialog
 
 	// applied, when set (by tests, before Start), is called after each
