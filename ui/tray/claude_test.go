@@ -41,8 +41,15 @@ func TestImportClaude(t *testing.T) {
 	if err := f.accounts.SaveProvider(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	t.Setenv("CLAUDE_CONFIG_DIR", dir)
+	// Where Claude Code keeps it: ~/.claude/.credentials.json, and who is
+	// signed in in ~/.claude.json.
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("CLAUDE_CONFIG_DIR", "")
+	dir := filepath.Join(home, ".claude")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	file := filepath.Join(dir, ".credentials.json")
 	writeClaude := func() (access, refresh string) {
 		t.Helper()
@@ -56,7 +63,7 @@ func TestImportClaude(t *testing.T) {
 		return issued.AccessToken, issued.RefreshToken
 	}
 	access, refresh := writeClaude()
-	os.WriteFile(filepath.Join(dir, ".claude.json"), []byte(`{"oauthAccount":{"emailAddress":"ada@example.com"}}`), 0o600)
+	os.WriteFile(filepath.Join(home, ".claude.json"), []byte(`{"oauthAccount":{"emailAddress":"ada@example.com"}}`), 0o600)
 	c := f.ui.win.Canvas()
 
 	// Connect an account… offers it too, and opens the import.

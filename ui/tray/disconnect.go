@@ -39,20 +39,6 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 		}, u.win)
 }
 
-// providerOf names the provider of account id, as the window shows it.
-// Only inside do.
-func (u *UI) providerOf(id string) string {
-	for _, s := range u.statuses {
-		if s.ID == id {
-			if n := u.names[s.Provider]; n != "" {
-				return n
-			}
-			return s.Provider
-		}
-	}
-	return "the provider"
-}
-
 // Reconnect runs the connect flow again for an account, keeping the account.
 func (u *UI) Reconnect(id string) {
 	for _, s := range u.statuses {
