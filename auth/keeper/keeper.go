@@ -724,7 +724,9 @@ func (k *Keeper) newerInLink(link Link, id string, tok *oauth2.Token) *oauth2.To
 	}
 	ft, err := link.Read()
 	if err != nil {
-		k.cfg.Logger.Warn("the linked credentials file is unreadable; going on without it", "account", id, "err", err)
+		// Not a warning: Claude Code signing out removes its file, and
+		// every token asked for would then say so on stderr.
+		k.cfg.Logger.Info("the linked credentials file is unreadable; going on without it", "account", id, "err", err)
 		return nil
 	}
 	if ft.RefreshToken == tok.RefreshToken || ft.Expiry.Before(tok.Expiry.Add(-linkSlack)) {
