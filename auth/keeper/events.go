@@ -95,9 +95,13 @@ func (k *Keeper) emit(e Event) {
 type Status struct {
 	store.Account
 	NextRetry time.Time // when failing
+	// RenewAt is when the scheduler will next refresh the account (its
+	// expiry less the margin, or the retry); zero for an account that
+	// needs reconnecting, or whose provider is unknown.
+	RenewAt time.Time
 }
 
-// Statuses returns every account with its retry time.
+// Statuses returns every account with its retry and renewal times.
 func (k *Keeper) Statuses() ([]Status, error) {
 	accts, err := k.cfg.Tokens.Accounts()
 	if err != nil {
@@ -106,6 +110,11 @@ func (k *Keeper) Statuses() ([]Status, error) {
 	out := make([]Status, len(accts))
 	for i, a := range accts {
 		out[i] = Status{Account: a, NextRetry: k.retryAt(a.ID)}
+		if a.Status != StatusReconnect {
+			if at, _, err := k.due(a); err == nil {
+				out[i].RenewAt = at
+			}
+		}
 	}
 	return out, nil
 }

@@ -313,3 +313,36 @@ func TestSlowProviderHoldsUpNoOtherAccount(t *testing.T) {
 		t.Errorf("the slow provider's 503: %v", err)
 	}
 }
+
+// TestStatusesSayWhenTheyRenew: Statuses tells when the scheduler will
+// refresh each account — its expiry less the margin, the retry when one is
+// pending, nothing for an account that must be reconnected — so that the
+// window's "renews in 52 min" is the keeper's own plan.
+func TestStatusesSayWhenTheyRenew(t *testing.T) {
+	srv := authtest.NewServer(t, authtest.Config{})
+	m := newMemTokens()
+	k, _ := memKeeper(t, srv, m)
+	now := time.Now()
+	expiry := now.Add(time.Hour)
+	m.put(store.Account{ID: "fresh", Provider: "generic", Name: "fresh", Expiry: expiry, Connected: now.Add(-time.Hour), Status: StatusOK},
+		issue(t, srv, expiry))
+	m.put(store.Account{ID: "dead", Provider: "generic", Name: "dead", Expiry: expiry, Connected: now.Add(-time.Hour), Status: StatusReconnect},
+		issue(t, srv, expiry))
+	sts, err := k.Statuses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sts {
+		switch s.ID {
+		case "fresh":
+			_, margin, _ := k.due(s.Account)
+			if want := expiry.Add(-margin); margin <= 0 || !s.RenewAt.Equal(want) {
+				t.Errorf("fresh account renews at %v, want %v (expiry less the margin %v)", s.RenewAt, want, margin)
+			}
+		case "dead":
+			if !s.RenewAt.IsZero() {
+				t.Errorf("an account that needs reconnecting renews at %v: want never", s.RenewAt)
+			}
+		}
+	}
+}

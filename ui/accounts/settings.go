@@ -19,6 +19,15 @@ type Settings struct {
 	RefreshMarginMinutes int `json:"refresh_margin_minutes,omitempty"`
 	// NotificationsOff silences desktop notifications.
 	NotificationsOff bool `json:"notifications_off,omitempty"`
+	// Window is the accounts window's last size; nil until it was closed
+	// once. Saved by SaveWindow, kept by SaveSettings.
+	Window *WindowSize `json:"window,omitempty"`
+}
+
+// WindowSize is a window's size in Fyne's device-independent units.
+type WindowSize struct {
+	Width  float32 `json:"width"`
+	Height float32 `json:"height"`
 }
 
 // DefaultSettings are used until the user changes something.
@@ -53,9 +62,37 @@ func (a *App) SaveSettings(ctx context.Context, s Settings) error {
 	if s.ClearClipboardSeconds < 0 || s.RefreshMarginMinutes < 0 {
 		return fmt.Errorf("settings: negative durations")
 	}
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return err
+	return a.store.Update(ctx, func(tx *store.Tx) error {
+		// The window's size is the window's to save: keep what is stored.
+		cur, err := loadSettings(a.store)
+		if err != nil {
+			return err
+		}
+		s.Window = cur.Window
+		raw, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		return tx.PutSettings(raw)
+	})
+}
+
+// SaveWindow stores the accounts window's size, keeping the other
+// preferences as they are stored.
+func (a *App) SaveWindow(ctx context.Context, size WindowSize) error {
+	if size.Width <= 0 || size.Height <= 0 {
+		return fmt.Errorf("settings: window size %vx%v", size.Width, size.Height)
 	}
-	return a.store.Update(ctx, func(tx *store.Tx) error { return tx.PutSettings(raw) })
+	return a.store.Update(ctx, func(tx *store.Tx) error {
+		cur, err := loadSettings(a.store)
+		if err != nil {
+			return err
+		}
+		cur.Window = &size
+		raw, err := json.Marshal(cur)
+		if err != nil {
+			return err
+		}
+		return tx.PutSettings(raw)
+	})
 }

@@ -1,22 +1,37 @@
 package tray
 
 import (
-	"fmt"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // Copying a token to the clipboard, and clearing it afterwards.
 
+// copiedCard is the card that shows the copy's confirmation, and until
+// when (zero: the clipboard is not cleared).
+type copiedCard struct {
+	id     string
+	header bool
+	until  time.Time
+	seq    int // which copy: a later copy takes the card over
+}
+
+// copiedShown is how long "Copied" stays on a card when the clipboard is
+// never cleared.
+const copiedShown = 5 * time.Second
+
 // Copy puts a fresh token (or an Authorization header) on the clipboard,
 // through the keeper's EnsureFresh, and clears it after ClearAfter if the
-// clipboard still holds it.
+// clipboard still holds it. The card says "Copied · clears in 30 s",
+// counting down.
 func (u *UI) Copy(id string, header bool) {
-	u.setStatusLine("Getting a fresh token…")
+	u.setStatusLine(lang.L("Getting a fresh token…"))
 	u.goOwned(func() {
 		tok, err := u.be.EnsureFresh(u.ctx, id, time.Minute)
 		u.do(func() {
 			if err != nil {
-				u.setStatusLine("Could not copy the token. " + plainError(err))
+				u.setStatusLine(lang.L("Could not copy the token. {{.Reason}}", map[string]any{"Reason": plainError(err)}))
 				return
 			}
 			text := tok.AccessToken
@@ -25,25 +40,78 @@ func (u *UI) Copy(id string, header bool) {
 			}
 			u.app.Clipboard().SetContent(text)
 			u.lastCopy = text
-			what := "Token"
-			if header {
-				what = "Authorization header"
+			c := copiedCard{id: id, header: header, seq: u.copied.seq + 1}
+			shown := copiedShown
+			switch {
+			case u.opts.ClearAfter < 0 && header:
+				u.setStatusLine(lang.L("Authorization header copied."))
+			case u.opts.ClearAfter < 0:
+				u.setStatusLine(lang.L("Token copied."))
+			case header:
+				c.until, shown = time.Now().Add(u.opts.ClearAfter), u.opts.ClearAfter
+				u.setStatusLine(lang.L("Authorization header copied. It will be cleared from the clipboard in {{.When}}.",
+					map[string]any{"When": humanSeconds(u.opts.ClearAfter)}))
+			default:
+				c.until, shown = time.Now().Add(u.opts.ClearAfter), u.opts.ClearAfter
+				u.setStatusLine(lang.L("Token copied. It will be cleared from the clipboard in {{.When}}.",
+					map[string]any{"When": humanSeconds(u.opts.ClearAfter)}))
 			}
-			if u.opts.ClearAfter < 0 {
-				u.setStatusLine(what + " copied.")
-				return
+			u.copied = c
+			u.refreshCards()
+			u.countDown(c.seq, shown)
+			if u.opts.ClearAfter >= 0 {
+				u.clearLater(text)
 			}
-			u.setStatusLine(fmt.Sprintf("%s copied. It will be cleared from the clipboard in %s.", what, humanSeconds(u.opts.ClearAfter)))
-			u.clearLater(text)
 		})
 	})
 }
 
 func humanSeconds(d time.Duration) string {
 	if d < time.Minute {
-		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+		return lang.L("{{.N}} seconds", map[string]any{"N": int(d.Seconds())})
 	}
 	return humanDuration(d)
+}
+
+// countDown redraws the copied card once a second while it shows the
+// confirmation, and takes the confirmation away after shown; a later copy
+// (another seq) takes the card over. It never waits on Fyne's goroutine,
+// which may have stopped.
+func (u *UI) countDown(seq int, shown time.Duration) {
+	u.goOwned(func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		end := time.NewTimer(shown)
+		defer end.Stop()
+		for {
+			select {
+			case <-u.ctx.Done():
+				return
+			case <-tick.C:
+				u.do(func() {
+					if u.copied.seq == seq {
+						u.refreshCards()
+					}
+				})
+			case <-end.C:
+				u.do(func() {
+					if u.copied.seq == seq {
+						u.copied = copiedCard{seq: seq}
+						u.refreshCards()
+					}
+				})
+				return
+			}
+		}
+	})
+}
+
+// refreshCards redraws the cards (the copied confirmation changed).
+func (u *UI) refreshCards() {
+	if u.list != nil {
+		u.listSig = ""
+		u.list.Refresh()
+	}
 }
 
 // clearLater empties the clipboard after ClearAfter if it still holds text.
@@ -57,7 +125,7 @@ func (u *UI) clearLater(text string) {
 			u.do(func() {
 				if u.app.Clipboard().Content() == text {
 					u.app.Clipboard().SetContent("")
-					u.setStatusLine("The copied token was cleared from the clipboard.")
+					u.setStatusLine(lang.L("The copied token was cleared from the clipboard."))
 				}
 				if u.lastCopy == text {
 					u.lastCopy = ""
@@ -65,4 +133,18 @@ func (u *UI) clearLater(text string) {
 			})
 		}
 	})
+}
+
+// copySelected copies the token of the account selected in the window
+// (Ctrl+C), or of the only one.
+func (u *UI) copySelected() {
+	id := u.selected
+	if id == "" && len(u.statuses) == 1 {
+		id = u.statuses[0].ID
+	}
+	if id == "" {
+		u.setStatusLine(lang.L("Choose an account first (click it, or use the arrow keys and Space), then press Ctrl+C."))
+		return
+	}
+	u.Copy(id, false)
 }

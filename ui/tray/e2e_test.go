@@ -190,7 +190,7 @@ func TestDemoAppEndToEnd(t *testing.T) {
 		labels = labels[:0]
 		layout.walk(func(id int32, label string, parents []string) {
 			labels = append(labels, label)
-			if label == "Copy token" && len(parents) > 0 && strings.HasPrefix(parents[len(parents)-1], "Demo User — Demo provider") && strings.Contains(parents[len(parents)-1], " · OK") {
+			if label == "Copy token" && len(parents) > 0 && strings.HasPrefix(parents[len(parents)-1], "Demo User · Demo provider") && strings.HasSuffix(parents[len(parents)-1], " — Fresh") {
 				copyID = id
 			}
 		})
@@ -464,7 +464,7 @@ func (w *xWindow) close(t *testing.T) {
 func screenshot(t *testing.T, dir, name string) []byte {
 	t.Helper()
 	path := filepath.Join(dir, name)
-	if out, err := exec.Command("import", "-window", "root", "-crop", "560x440+0+0", "+repage", path).CombinedOutput(); err != nil {
+	if out, err := exec.Command("import", "-window", "root", "-crop", "640x520+0+0", "+repage", path).CombinedOutput(); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	data, err := os.ReadFile(path)

@@ -1,10 +1,10 @@
 package tray
 
 import (
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/tokentray/tokentray/assets"
 	"github.com/tokentray/tokentray/auth/keeper"
@@ -69,34 +69,55 @@ func Worst(sts []keeper.Status, now time.Time) Overall {
 	return worst
 }
 
-// StatusWord says in a few plain words how an account is doing:
-// "OK · expires in 52 min", "Reconnect needed", "Retrying · next try in 2 min".
+// StatusWord says in a few plain words how an account is doing, with
+// relative time: "Fresh · renews in 52 min", "Can't renew · trying again in
+// 2 min", "Reconnect needed". The card and the tray menu both show it.
 func StatusWord(s keeper.Status, now time.Time) string {
 	switch {
 	case s.Status == keeper.StatusReconnect:
-		return "Reconnect needed"
-	case s.Status == keeper.StatusFailing && !s.NextRetry.IsZero():
-		return "Can't refresh · next try in " + humanDuration(s.NextRetry.Sub(now))
+		return lang.L("Reconnect needed")
+	case s.Status == keeper.StatusFailing && s.NextRetry.After(now):
+		return lang.L("Can't renew · trying again in {{.When}}", map[string]any{"When": humanDuration(s.NextRetry.Sub(now))})
 	case s.Status == keeper.StatusFailing:
-		return "Can't refresh · retrying"
-	case s.Expiry.IsZero():
-		return "OK"
-	case !s.Expiry.After(now):
-		return "Expired · refreshes when used"
+		return lang.L("Can't renew · trying again")
+	case !s.Expiry.IsZero() && !s.Expiry.After(now):
+		return lang.L("Expired · renews when used")
+	case !s.RefreshExpiry.IsZero() && s.RefreshExpiry.Sub(now) < keeper.RefreshTokenWarning:
+		return lang.L("Sign-in ends in {{.When}} · reconnect soon", map[string]any{"When": humanDuration(s.RefreshExpiry.Sub(now))})
+	case s.RenewAt.After(now):
+		return lang.L("Fresh · renews in {{.When}}", map[string]any{"When": humanDuration(s.RenewAt.Sub(now))})
+	case !s.RenewAt.IsZero():
+		return lang.L("Fresh · renewing now")
 	}
-	return "OK · expires in " + humanDuration(s.Expiry.Sub(now))
+	return lang.L("Fresh")
+}
+
+// StateWord is the state alone, for the tray menu's entries: "Fresh",
+// "Can't renew", "Expired", "Reconnect soon", "Reconnect needed".
+func StateWord(s keeper.Status, now time.Time) string {
+	switch {
+	case s.Status == keeper.StatusReconnect:
+		return lang.L("Reconnect needed")
+	case s.Status == keeper.StatusFailing:
+		return lang.L("Can't renew")
+	case !s.Expiry.IsZero() && !s.Expiry.After(now):
+		return lang.L("Expired")
+	case !s.RefreshExpiry.IsZero() && s.RefreshExpiry.Sub(now) < keeper.RefreshTokenWarning:
+		return lang.L("Reconnect soon")
+	}
+	return lang.L("Fresh")
 }
 
 func humanDuration(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
+		return lang.L("{{.N}} days", map[string]any{"N": int(d.Hours() / 24)})
 	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d h", int(d.Hours()))
+		return lang.L("{{.N}} h", map[string]any{"N": int(d.Hours())})
 	case d >= time.Minute:
-		return fmt.Sprintf("%d min", int(d.Minutes()))
+		return lang.L("{{.N}} min", map[string]any{"N": int(d.Minutes())})
 	case d > 0:
-		return "less than a minute"
+		return lang.L("less than a minute")
 	}
-	return "now"
+	return lang.L("now")
 }

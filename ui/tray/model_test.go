@@ -13,24 +13,33 @@ func TestStatusWordsAndIcon(t *testing.T) {
 	st := func(a store.Account, retry time.Time) keeper.Status {
 		return keeper.Status{Account: a, NextRetry: retry}
 	}
-	ok := st(store.Account{Status: "ok", Expiry: now.Add(52*time.Minute + 10*time.Second)}, time.Time{})
+	ok := st(store.Account{Status: "ok", Expiry: now.Add(57*time.Minute + 10*time.Second)}, time.Time{})
+	ok.RenewAt = now.Add(52*time.Minute + 10*time.Second)
 	week := st(store.Account{Status: "ok", Expiry: now.Add(7 * 24 * time.Hour)}, time.Time{})
+	week.RenewAt = now.Add(7*24*time.Hour - 5*time.Minute)
+	unknown := st(store.Account{Status: "ok"}, time.Time{})
+	expired := st(store.Account{Status: "ok", Expiry: now.Add(-time.Minute)}, time.Time{})
 	failing := st(store.Account{Status: "failing", Expiry: now.Add(time.Minute)}, now.Add(2*time.Minute))
 	broken := st(store.Account{Status: "reconnect"}, time.Time{})
 	dying := st(store.Account{Status: "ok", Expiry: now.Add(time.Hour), RefreshExpiry: now.Add(48 * time.Hour)}, time.Time{})
 	for _, c := range []struct {
-		s    keeper.Status
-		word string
-		icon Overall
+		s           keeper.Status
+		word, state string
+		icon        Overall
 	}{
-		{ok, "OK · expires in 52 min", OverallOK},
-		{week, "OK · expires in 7 days", OverallOK},
-		{failing, "Can't refresh · next try in 2 min", OverallAttention},
-		{broken, "Reconnect needed", OverallBroken},
-		{dying, "OK · expires in 60 min", OverallAttention},
+		{ok, "Fresh · renews in 52 min", "Fresh", OverallOK},
+		{week, "Fresh · renews in 6 days", "Fresh", OverallOK},
+		{unknown, "Fresh", "Fresh", OverallOK},
+		{expired, "Expired · renews when used", "Expired", OverallAttention},
+		{failing, "Can't renew · trying again in 2 min", "Can't renew", OverallAttention},
+		{broken, "Reconnect needed", "Reconnect needed", OverallBroken},
+		{dying, "Sign-in ends in 2 days · reconnect soon", "Reconnect soon", OverallAttention},
 	} {
 		if got := StatusWord(c.s, now); got != c.word {
 			t.Errorf("StatusWord = %q, want %q", got, c.word)
+		}
+		if got := StateWord(c.s, now); got != c.state {
+			t.Errorf("StateWord = %q, want %q", got, c.state)
 		}
 		if got := Worst([]keeper.Status{ok, c.s}, now); got != c.icon {
 			t.Errorf("%q: Worst = %v, want %v", c.word, got, c.icon)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth/keeper"
@@ -89,6 +90,8 @@ type UI struct {
 	events    *widget.List // recent events, newest first, in a fixed height
 	log       []string     // their lines, oldest first
 	lastCopy  string       // what Copy put on the clipboard, until cleared
+	copied    copiedCard   // the card showing "Copied · clears in 30 s"
+	selected  string       // the account selected in the window (Ctrl+C copies it)
 	connectUI *connectDialog
 
 	// applied, when set (by tests, before Start), is called after each
@@ -109,8 +112,12 @@ func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
 	u.win = a.NewWindow("Tokentray")
 	u.win.SetIcon(Icon)
 	u.win.SetContent(u.content())
-	u.win.Resize(fyne.NewSize(560, 440))
-	u.win.SetCloseIntercept(func() { u.win.Hide() }) // the app lives on in the tray
+	u.win.Resize(windowSize(be))
+	u.win.SetCloseIntercept(func() { // the app lives on in the tray
+		u.saveWindow()
+		u.win.Hide()
+	})
+	u.win.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { u.copySelected() })
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		for _, uri := range uris {
 			if uri.Scheme() == "file" {
@@ -119,6 +126,32 @@ func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
 		}
 	})
 	return u
+}
+
+// defaultWindow is the accounts window's size until the user changed it.
+var defaultWindow = fyne.NewSize(640, 520)
+
+// windowSize is the size the window was last closed at, or the default.
+func windowSize(be *accounts.App) fyne.Size {
+	if s, err := be.Settings(); err == nil && s.Window != nil {
+		return fyne.NewSize(s.Window.Width, s.Window.Height)
+	}
+	return defaultWindow
+}
+
+// saveWindow remembers the window's size for the next start.
+func (u *UI) saveWindow() {
+	size := u.win.Canvas().Size()
+	if size.Width <= 0 || size.Height <= 0 {
+		return
+	}
+	u.goOwned(func() {
+		if err := u.be.SaveWindow(u.ctx, accounts.WindowSize{Width: size.Width, Height: size.Height}); err != nil {
+			u.do(func() {
+				u.setStatusLine(lang.L("Could not remember the window's size. {{.Reason}}", map[string]any{"Reason": plainError(err)}))
+			})
+		}
+	})
 }
 
 // Window is the accounts window.
@@ -227,6 +260,12 @@ func (u *UI) Stopped() {
 	if u.lastCopy != "" && u.app.Clipboard().Content() == u.lastCopy {
 		u.app.Clipboard().SetContent("")
 	}
+	// Quit with the window open: its size is kept as at a close.
+	if size := u.win.Canvas().Size(); size.Width > 0 && size.Height > 0 {
+		ctx, cancel := context.WithTimeout(u.ctx, 2*time.Second)
+		defer cancel()
+		_ = u.be.SaveWindow(ctx, accounts.WindowSize{Width: size.Width, Height: size.Height}) // best effort: the app is going
+	}
 }
 
 // do runs f on Fyne's goroutine, serialised with the UI's other updates.
@@ -269,7 +308,7 @@ func (u *UI) setStatuses(sts []keeper.Status, names map[string]string) {
 		// mostly finds the same words, and an idle app should not redraw.
 		var sig strings.Builder
 		for _, s := range sts {
-			fmt.Fprintf(&sig, "|%s|%s|%s", s.ID, u.label(s), u.detail(s))
+			fmt.Fprintf(&sig, "|%s|%s|%s|%s|%s", s.ID, s.Name, u.providerLabel(s), StatusWord(s, now), u.copiedWords(s.ID))
 		}
 		if sig.String() != u.listSig || len(sts) == 0 {
 			u.listSig = sig.String()
@@ -287,7 +326,7 @@ func (u *UI) setStatuses(sts []keeper.Status, names map[string]string) {
 	var sig strings.Builder
 	fmt.Fprint(&sig, Worst(sts, now))
 	for _, s := range sts {
-		fmt.Fprintf(&sig, "|%s|%s|%s", s.ID, u.label(s), StatusWord(s, now))
+		fmt.Fprintf(&sig, "|%s|%s", s.ID, u.label(s, now))
 	}
 	if sig.String() == u.menuSig {
 		return

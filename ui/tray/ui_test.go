@@ -191,14 +191,14 @@ func TestTrayMenuAndIcon(t *testing.T) {
 	f.connect("Work")
 	f.eventually("the account in the menu", func() bool {
 		m, icon, _ := f.tray.last()
-		return icon == iconOK && strings.HasPrefix(m.Items[0].Label, "Work — Demo provider · OK · expires in 59 min")
+		return icon == iconOK && m.Items[0].Label == "Work · Demo provider — Fresh"
 	})
 	m, _, rebuilt := f.tray.last()
 	var sub []string
 	for _, it := range m.Items[0].ChildMenu.Items {
 		sub = append(sub, it.Label)
 	}
-	if strings.Join(sub, "|") != "Copy token|Copy as Authorization header|Reconnect|Disconnect…" {
+	if strings.Join(sub, "|") != "Copy token|Copy as Authorization header|Reconnect…|Disconnect…" {
 		t.Errorf("account submenu: %v", sub)
 	}
 	if labels := strings.Join(menuLabels(m), "|"); !strings.Contains(labels, "Connect an account…|Import Claude sign-in…|Open Tokentray") {
@@ -266,7 +266,7 @@ func TestCopyThenClear(t *testing.T) {
 
 	// The window's Copy button.
 	var copyButton *widget.Button
-	f.ui.doAndWait(func() { copyButton = findButton(t, f.ui.win.Canvas(), "Copy") })
+	f.ui.doAndWait(func() { copyButton = findButton(t, f.ui.win.Canvas(), "Copy token") })
 	if copyButton == nil {
 		t.Fatal("no Copy button in the window")
 	}
@@ -589,24 +589,41 @@ func TestFirstRunWithoutTrayHost(t *testing.T) {
 	f := newFixture(t, Options{NoTrayHost: true, Autostart: as})
 	c := f.ui.win.Canvas()
 	f.ui.doAndWait(func() {
-		if findLabel(t, c, "No accounts are connected yet") == nil {
+		if findIn(t, c.Content(), func(r *widget.RichText) bool { return r.String() == "Connect your first account" }) == nil {
 			t.Error("no welcome on first run")
 		}
 		if findLabel(t, c, "gnome-shell-extension-appindicator") == nil {
 			t.Error("no word on the missing tray host")
 		}
 	})
-	var check *widget.Check
-	f.ui.doAndWait(func() { check = findIn(t, c.Content(), func(*widget.Check) bool { return true }) })
-	if check == nil || check.Checked {
-		t.Fatalf("Start at login toggle: %v", check)
+	// Start at login is in the window's Settings menu, ticked or not.
+	login := func() *fyne.MenuItem {
+		t.Helper()
+		var item *fyne.MenuItem
+		f.ui.doAndWait(func() {
+			for _, it := range f.ui.settingsMenu().Items {
+				if it.Label == "Start at login" {
+					item = it
+				}
+			}
+		})
+		if item == nil {
+			t.Fatal("no Start at login in the Settings menu")
+		}
+		return item
+	}
+	if login().Checked {
+		t.Fatal("Start at login is ticked on first run")
 	}
 	entry := filepath.Join(home, ".config", "autostart", "io.github.tokentray.desktop")
-	f.ui.doAndWait(func() { test.Tap(check) })
+	f.ui.doAndWait(login().Action)
 	if _, err := os.Stat(entry); err != nil {
 		t.Errorf("autostart entry after ticking: %v", err)
 	}
-	f.ui.doAndWait(func() { test.Tap(check) })
+	if !login().Checked {
+		t.Error("Start at login is not ticked after ticking it")
+	}
+	f.ui.doAndWait(login().Action)
 	if _, err := os.Stat(entry); !os.IsNotExist(err) {
 		t.Errorf("autostart entry after unticking: %v", err)
 	}

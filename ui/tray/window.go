@@ -2,11 +2,13 @@ package tray
 
 import (
 	"image/color"
-	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth/keeper"
@@ -39,64 +41,38 @@ func (u *UI) content() fyne.CanvasObject {
 				o.(*widget.Label).SetText(u.log[len(u.log)-1-i]) // newest first
 			}
 		})
-	welcome := widget.NewLabel("Welcome to Tokentray.\n\nNo accounts are connected yet. Connect an account " +
-		"(Clio, ClientCasa or another OAuth provider), or import your Claude sign-in, and Tokentray keeps its token fresh for you.")
-	welcome.Wrapping = fyne.TextWrapWord
-	u.empty = container.NewVBox(welcome)
+	u.empty = u.emptyState()
 	u.list = widget.NewList(
 		func() int { return len(u.statuses) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			detail := widget.NewLabel("")
-			buttons := container.NewHBox(widget.NewButton("Copy", nil), widget.NewButton("Copy header", nil),
-				widget.NewButton("Reconnect", nil), widget.NewButton("Disconnect", nil))
-			return container.NewVBox(name, detail, buttons)
-		},
+		func() fyne.CanvasObject { return newAccountCard(u) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(u.statuses) {
 				return
 			}
 			s := u.statuses[i]
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(u.label(s))
-			box.Objects[1].(*widget.Label).SetText(u.detail(s))
-			b := box.Objects[2].(*fyne.Container).Objects
-			id, name := s.ID, s.Name
-			b[0].(*widget.Button).OnTapped = func() { u.Copy(id, false) }
-			b[1].(*widget.Button).OnTapped = func() { u.Copy(id, true) }
-			b[2].(*widget.Button).OnTapped = func() { u.Reconnect(id) }
-			b[3].(*widget.Button).OnTapped = func() { u.ConfirmDisconnect(id, name) }
+			o.(*accountCard).set(s, u.providerLabel(s), u.opts.Now(), u.copiedWords(s.ID))
 		},
 	)
-	connect := widget.NewButton("Connect an account…", func() { u.ShowConnect("") })
-	connect.Importance = widget.HighImportance
-	importClaude := widget.NewButton("Import Claude sign-in…", u.ShowImportClaude)
-	settings := widget.NewButton("Provider settings…", u.ShowSettings)
-	prefs := widget.NewButton("Preferences…", u.ShowPreferences)
-	bar := container.NewHBox(connect, importClaude, settings, prefs)
-	if as := u.opts.Autostart; as != nil {
-		on, _ := as.Enabled()
-		check := widget.NewCheck("Start at login", nil)
-		check.SetChecked(on)
-		check.OnChanged = func(want bool) {
-			if err := as.Set(want); err != nil {
-				u.setStatusLine("Could not change starting at login: " + plainError(err))
-				return
-			}
-			if want {
-				u.setStatusLine("Tokentray will start when you log in.")
-			} else {
-				u.setStatusLine("Tokentray will no longer start when you log in.")
-			}
+	u.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(u.statuses) {
+			u.selected = u.statuses[i].ID
 		}
-		bar.Add(check)
 	}
+	u.list.OnUnselected = func(widget.ListItemID) { u.selected = "" }
+	connect := widget.NewButtonWithIcon(lang.L("Connect an account…"), theme.ContentAddIcon(), func() { u.ShowConnect("") })
+	connect.Importance = widget.HighImportance
+	importClaude := widget.NewButton(lang.L("Import Claude sign-in…"), u.ShowImportClaude)
+	var more *widget.Button
+	more = widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), func() {
+		widget.ShowPopUpMenuAtRelativePosition(u.settingsMenu(), u.win.Canvas(), fyne.NewPos(0, more.Size().Height), more)
+	})
+	bar := container.NewBorder(nil, nil, container.NewHBox(connect, importClaude), more)
 	top := container.NewVBox(bar)
 	u.top = top
 	if u.opts.NoTrayHost {
-		note := widget.NewLabel("Your desktop shows no tray icons, so Tokentray lives in this window. " +
+		note := widget.NewLabel(lang.L("Your desktop shows no tray icons, so Tokentray lives in this window. " +
 			"On GNOME, install the AppIndicator extension (package gnome-shell-extension-appindicator) and log in again " +
-			"to get the tray icon. Closing this window keeps Tokentray running; start it again to bring the window back.")
+			"to get the tray icon. Closing this window keeps Tokentray running; start it again to bring the window back."))
 		note.Wrapping = fyne.TextWrapWord
 		note.Importance = widget.WarningImportance
 		top.Add(note)
@@ -107,32 +83,93 @@ func (u *UI) content() fyne.CanvasObject {
 	height := canvas.NewRectangle(color.Transparent)
 	height.SetMinSize(fyne.NewSize(0, eventsHeight))
 	bottom := container.NewVBox(widget.NewSeparator(),
-		widget.NewLabelWithStyle("Recent events", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Recent events"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewStack(height, u.events))
 	return container.NewBorder(top, bottom, nil, nil, container.NewStack(u.list, u.empty))
 }
 
-// detail is an account's second line in the window.
-func (u *UI) detail(s keeper.Status) string {
-	now := u.opts.Now()
-	parts := []string{StatusWord(s, now)}
-	if !s.LastRefresh.IsZero() {
-		parts = append(parts, "last refreshed "+s.LastRefresh.Local().Format("15:04"))
+// settingsMenu is the window's Settings button's menu: the providers'
+// settings, the preferences, and starting at login.
+func (u *UI) settingsMenu() *fyne.Menu {
+	items := []*fyne.MenuItem{
+		fyne.NewMenuItem(lang.L("Provider settings…"), u.ShowSettings),
+		fyne.NewMenuItem(lang.L("Preferences…"), u.ShowPreferences),
 	}
-	if s.LastError != "" && s.Status != keeper.StatusOK {
-		parts = append(parts, s.LastError)
+	if as := u.opts.Autostart; as != nil {
+		on, _ := as.Enabled()
+		login := fyne.NewMenuItem(lang.L("Start at login"), func() { u.setAutostart(!on) })
+		login.Checked = on
+		items = append(items, fyne.NewMenuItemSeparator(), login)
 	}
-	return strings.Join(parts, " · ")
+	return fyne.NewMenu("", items...)
+}
+
+// setAutostart turns starting at login on or off, and says so.
+func (u *UI) setAutostart(want bool) {
+	if err := u.opts.Autostart.Set(want); err != nil {
+		u.setStatusLine(lang.L("Could not change starting at login: {{.Reason}}", map[string]any{"Reason": plainError(err)}))
+		return
+	}
+	if want {
+		u.setStatusLine(lang.L("Tokentray will start when you log in."))
+	} else {
+		u.setStatusLine(lang.L("Tokentray will no longer start when you log in."))
+	}
+}
+
+// emptyState is what the window shows with no account: one large
+// invitation, and the providers as big buttons.
+func (u *UI) emptyState() *fyne.Container {
+	heading := widget.NewRichText(&widget.TextSegment{
+		Style: widget.RichTextStyle{Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
+		Text:  lang.L("Connect your first account"),
+	})
+	intro := widget.NewLabelWithStyle(lang.L("Tokentray keeps its token fresh, ready to copy."), fyne.TextAlignCenter, fyne.TextStyle{})
+	big := func(label string, icon fyne.Resource, tapped func()) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, tapped)
+		b.Importance = widget.HighImportance
+		return b
+	}
+	choices := container.NewGridWrap(fyne.NewSize(220, 64),
+		big(lang.L("Clio"), theme.AccountIcon(), func() { u.ShowConnect("clio") }),
+		big(lang.L("ClientCasa"), theme.AccountIcon(), func() { u.ShowConnect("clientcasa") }),
+		big(lang.L("Anthropic (import Claude sign-in)"), theme.DownloadIcon(), u.ShowImportClaude),
+		big(lang.L("Other…"), theme.MoreHorizontalIcon(), func() { u.ShowConnect("") }),
+	)
+	return container.NewCenter(container.NewVBox(heading, intro, container.NewCenter(choices)))
+}
+
+// copiedWords is the confirmation on the card just copied: "Copied · clears
+// in 30 s", counting down; empty for the other cards.
+func (u *UI) copiedWords(id string) string {
+	c := u.copied
+	if c.id != id || c.id == "" {
+		return ""
+	}
+	what := lang.L("Copied")
+	if c.header {
+		what = lang.L("Header copied")
+	}
+	if c.until.IsZero() {
+		return what
+	}
+	left := time.Until(c.until)
+	if left <= 0 {
+		return ""
+	}
+	secs := int((left + time.Second - 1) / time.Second)
+	return lang.L("{{.What}} · clears in {{.N}} s", map[string]any{"What": what, "N": secs})
 }
 
 func (u *UI) setStatusLine(text string) { u.status.SetText(text) }
 
-// label is an account's line in the menu and the window: its name and its
-// provider's.
-func (u *UI) label(s keeper.Status) string {
-	p := u.names[s.Provider]
-	if p == "" {
-		p = s.Provider
+// label is an account's entry in the tray menu, read like its card: "Work
+// · Clio · Europe — Fresh" (the name is left out when it is the
+// provider's).
+func (u *UI) label(s keeper.Status, now time.Time) string {
+	p := u.providerLabel(s)
+	if s.Name != "" && s.Name != p {
+		p = s.Name + " · " + p
 	}
-	return s.Name + " — " + p
+	return p + " — " + StateWord(s, now)
 }
