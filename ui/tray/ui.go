@@ -113,10 +113,7 @@ func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
 	u.win.SetIcon(Icon)
 	u.win.SetContent(u.content())
 	u.win.Resize(windowSize(be))
-	u.win.SetCloseIntercept(func() { // the app lives on in the tray
-		u.saveWindow()
-		u.win.Hide()
-	})
+	u.win.SetCloseIntercept(u.closeWindow)
 	u.win.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { u.copySelected() })
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		for _, uri := range uris {
@@ -139,6 +136,13 @@ func windowSize(be *accounts.App) fyne.Size {
 	return defaultWindow
 }
 
+// closeWindow hides the window (the app lives on in the tray), keeping its
+// size for the next start.
+func (u *UI) closeWindow() {
+	u.saveWindow()
+	u.win.Hide()
+}
+
 // saveWindow remembers the window's size for the next start.
 func (u *UI) saveWindow() {
 	size := u.win.Canvas().Size()
@@ -146,11 +150,12 @@ func (u *UI) saveWindow() {
 		return
 	}
 	u.goOwned(func() {
-		if err := u.be.SaveWindow(u.ctx, accounts.WindowSize{Width: size.Width, Height: size.Height}); err != nil {
-			u.do(func() {
+		err := u.be.SaveWindow(u.ctx, accounts.WindowSize{Width: size.Width, Height: size.Height})
+		u.do(func() {
+			if err != nil {
 				u.setStatusLine(lang.L("Could not remember the window's size. {{.Reason}}", map[string]any{"Reason": plainError(err)}))
-			})
-		}
+			}
+		})
 	})
 }
 

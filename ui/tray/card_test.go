@@ -1,0 +1,292 @@
+package tray
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/store"
+)
+
+// cards returns the window's account cards by account name.
+func (f *fixture) cards() map[string]*accountCard {
+	f.t.Helper()
+	var out map[string]*accountCard
+	f.ui.doAndWait(func() { out = f.cardsNow() })
+	return out
+}
+
+// cardsNow is cards, on Fyne's goroutine (inside eventually's condition).
+func (f *fixture) cardsNow() map[string]*accountCard {
+	f.t.Helper()
+	out := map[string]*accountCard{}
+	func() {
+		var walk func(o fyne.CanvasObject)
+		walk = func(o fyne.CanvasObject) {
+			if o == nil || !o.Visible() {
+				return
+			}
+			if c, ok := o.(*accountCard); ok && c.id != "" {
+				out[c.accountName] = c
+				return
+			}
+			switch v := o.(type) {
+			case *fyne.Container:
+				for _, k := range v.Objects {
+					walk(k)
+				}
+			case fyne.Widget:
+				for _, k := range test.TempWidgetRenderer(f.t, v).Objects() {
+					walk(k)
+				}
+			}
+		}
+		// The list draws only the cards in view: look at each in turn.
+		for i := range f.ui.statuses {
+			f.ui.list.ScrollTo(i)
+			walk(f.ui.list)
+		}
+	}()
+	return out
+}
+
+// setState gives an account a state as the keeper would have recorded it.
+func (f *fixture) setState(id string, edit func(*store.Account)) {
+	f.t.Helper()
+	err := f.st.Update(context.Background(), func(tx *store.Tx) error {
+		a, err := tx.Account(id)
+		if err != nil {
+			return err
+		}
+		edit(&a)
+		return tx.PutAccount(a)
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// TestCardStates: each account is a card with its state as a symbol (the
+// tray icon's, in its colour), in words with when it renews, and in
+// colour for the states that need attention; a Clio account names its
+// region; Copy token is the card's main button and the rest is in its
+// menu.
+func TestCardStates(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.connect("Fresh one")
+	failing := f.connect("Failing one")
+	broken := f.connect("Broken one")
+	clio := f.connect("Firm")
+	f.setState(failing, func(a *store.Account) {
+		a.Status, a.LastError = keeper.StatusFailing, "Demo provider could not be reached."
+	})
+	f.setState(broken, func(a *store.Account) { a.Status = keeper.StatusReconnect })
+	f.setState(clio, func(a *store.Account) { a.Provider = "clio-eu" })
+	f.ui.reload()
+	f.eventually("four cards", func() bool { return len(f.ui.statuses) == 4 })
+	cards := f.cards()
+	if len(cards) != 4 {
+		t.Fatalf("%d cards shown, want 4", len(cards))
+	}
+	renews := regexp.MustCompile(`^Fresh · renews in (5[0-9]|60) min$`)
+	for _, c := range []struct {
+		name, provider string
+		words          *regexp.Regexp
+		icon           fyne.Resource
+		importance     widget.Importance
+		copyMain       bool
+	}{
+		{"Fresh one", "Demo provider", renews, iconOK, widget.MediumImportance, true},
+		{"Failing one", "Demo provider", regexp.MustCompile(`^Can't renew · trying again$`), iconAttention, widget.WarningImportance, true},
+		{"Broken one", "Demo provider", regexp.MustCompile(`^Reconnect needed$`), iconBroken, widget.DangerImportance, false},
+		{"Firm", "Clio · Europe", renews, iconOK, widget.MediumImportance, true},
+	} {
+		card := cards[c.name]
+		if card == nil {
+			t.Errorf("no card for %s", c.name)
+			continue
+		}
+		f.ui.doAndWait(func() {
+			if card.name.Text != c.name || card.provider.Text != c.provider {
+				t.Errorf("%s: card says %q / %q, want provider %q", c.name, card.name.Text, card.provider.Text, c.provider)
+			}
+			if !c.words.MatchString(card.state.Text) {
+				t.Errorf("%s: state words %q, want %v", c.name, card.state.Text, c.words)
+			}
+			if card.symbol.Resource != c.icon {
+				t.Errorf("%s: symbol %s, want %s", c.name, card.symbol.Resource.Name(), c.icon.Name())
+			}
+			if card.state.Importance != c.importance {
+				t.Errorf("%s: state colour (importance) %v, want %v", c.name, card.state.Importance, c.importance)
+			}
+			if card.copy.Text != "Copy token" || (card.copy.Importance == widget.HighImportance) != c.copyMain {
+				t.Errorf("%s: Copy token button %q, importance %v", c.name, card.copy.Text, card.copy.Importance)
+			}
+		})
+	}
+	var labels []string
+	for _, it := range f.ui.cardMenu(clio, "Firm").Items {
+		labels = append(labels, it.Label)
+	}
+	if got := fmtList(labels); got != "Copy as Authorization header|Reconnect…|Disconnect…" {
+		t.Errorf("the card's menu: %s", got)
+	}
+	m, _, _ := f.tray.last()
+	if got := fmtList(menuLabels(m)[:4]); got != "Fresh one · Demo provider — Fresh|Failing one · Demo provider — Can't renew|"+
+		"Broken one · Demo provider — Reconnect needed|Firm · Clio · Europe — Fresh" {
+		t.Errorf("the tray menu's entries do not read like the cards: %s", got)
+	}
+}
+
+func fmtList(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += "|"
+		}
+		out += v
+	}
+	return out
+}
+
+// TestCopyConfirmation: Copy token says "Copied · clears in 30 s" on the
+// card copied, and no other, counting down; the header, copied from the
+// card's menu, says so; with clearing off the card says "Copied".
+func TestCopyConfirmation(t *testing.T) {
+	f := newFixture(t, Options{ClearAfter: 30 * time.Second})
+	work := f.connect("Work")
+	f.connect("Home")
+	f.eventually("two cards", func() bool { return len(f.ui.statuses) == 2 })
+	cards := f.cards()
+	f.ui.doAndWait(func() { test.Tap(cards["Work"].copy) })
+	countdown := regexp.MustCompile(`^Copied · clears in ([0-9]+) s$`)
+	var first int
+	f.eventually("the confirmation on the card", func() bool {
+		m := countdown.FindStringSubmatch(f.cardsNow()["Work"].copied.Text)
+		if m == nil {
+			return false
+		}
+		first, _ = strconv.Atoi(m[1])
+		return true
+	})
+	if first < 28 || first > 30 {
+		t.Errorf("the confirmation counts from %d s, want 30", first)
+	}
+	if got := f.cards()["Home"].copied.Text; got != "" {
+		t.Errorf("the card not copied says %q", got)
+	}
+	f.eventually("the countdown to go on", func() bool {
+		m := countdown.FindStringSubmatch(f.cardsNow()["Work"].copied.Text)
+		n := 0
+		if m != nil {
+			n, _ = strconv.Atoi(m[1])
+		}
+		return m != nil && n < first
+	})
+	// The header, from the card's menu; the confirmation moves with it.
+	f.ui.doAndWait(f.ui.cardMenu(work, "Work").Items[0].Action)
+	f.eventually("the header's confirmation", func() bool {
+		return regexp.MustCompile(`^Header copied · clears in [0-9]+ s$`).MatchString(f.cardsNow()["Work"].copied.Text)
+	})
+	// Ctrl+C copies the selected account.
+	f.ui.doAndWait(func() { f.app.Clipboard().SetContent("") })
+	home := -1
+	f.ui.doAndWait(func() {
+		for i, s := range f.ui.statuses {
+			if s.Name == "Home" {
+				home = i
+			}
+		}
+		f.ui.list.Select(home)
+		f.ui.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutCopy{})
+	})
+	f.eventually("Ctrl+C's copy of the selected account", func() bool {
+		return countdown.MatchString(f.cardsNow()["Home"].copied.Text) && f.cardsNow()["Work"].copied.Text == ""
+	})
+	if f.app.Clipboard().Content() == "" {
+		t.Error("Ctrl+C put nothing on the clipboard")
+	}
+}
+
+// TestCopyConfirmationWithoutClearing: clearing off, the card says Copied,
+// for a few seconds.
+func TestCopyConfirmationWithoutClearing(t *testing.T) {
+	f := newFixture(t, Options{ClearAfter: -1})
+	f.connect("Work")
+	f.eventually("the card", func() bool { return len(f.ui.statuses) == 1 })
+	work := f.cards()["Work"]
+	f.ui.doAndWait(func() { test.Tap(work.copy) })
+	f.eventually("Copied on the card", func() bool { return f.cardsNow()["Work"].copied.Text == "Copied" })
+}
+
+// TestEmptyStateChoices: with no account the window invites to connect
+// one, with a big button per provider that opens its way in.
+func TestEmptyStateChoices(t *testing.T) {
+	f := newFixture(t, Options{})
+	c := f.ui.win.Canvas()
+	for _, b := range []struct{ button, opens string }{
+		{"Clio", "Clio region"},
+		{"ClientCasa", "Which account do you want to connect?"},
+		{"Other…", "Which account do you want to connect?"},
+	} {
+		var btn *widget.Button
+		f.ui.doAndWait(func() { btn = findButton(t, c, b.button) })
+		if btn == nil || btn.Importance != widget.HighImportance {
+			t.Fatalf("no big %q button in the empty window: %v", b.button, btn)
+		}
+		f.ui.doAndWait(func() { test.Tap(btn) })
+		f.eventually(b.button+"'s dialog", func() bool {
+			_, ok := findOK(t, c.Overlays().Top(), func(l *widget.Label) bool { return l.Text == b.opens })
+			return ok
+		})
+		if b.button == "Clio" || b.button == "ClientCasa" {
+			sel := findDialog(t, c, func(s *widget.Select) bool { return s.PlaceHolder == "Choose a provider" })
+			if sel == nil || sel.Selected != b.button {
+				t.Errorf("%s: the dialog's provider is %v", b.button, sel)
+			}
+		}
+		f.ui.doAndWait(func() { f.ui.connectUI.d.Hide() })
+	}
+	var imp *widget.Button
+	f.ui.doAndWait(func() { imp = findButton(t, c, "Anthropic (import Claude sign-in)") })
+	if imp == nil {
+		t.Fatal("no Anthropic button in the empty window")
+	}
+}
+
+// TestWindowKeepsItsSize: the size the window was closed at is the size it
+// opens at next time.
+func TestWindowKeepsItsSize(t *testing.T) {
+	f := newFixture(t, Options{})
+	want := fyne.NewSize(700, 610)
+	f.ui.doAndWait(func() { f.ui.win.Resize(want) })
+	f.ui.doAndWait(f.ui.closeWindow) // what closing the window does (Fyne's test window has no intercept)
+	f.eventually("the size saved", func() bool {
+		s, err := f.accounts.Settings()
+		return err == nil && s.Window != nil
+	})
+	again := New(f.app, f.accounts, nil, Options{})
+	t.Cleanup(again.Close)
+	var got fyne.Size
+	f.ui.doAndWait(func() { got = again.win.Canvas().Size() })
+	if got != want {
+		t.Errorf("the window opens at %v, want %v (as it was closed)", got, want)
+	}
+	// Saving the preferences keeps it.
+	s, _ := f.accounts.Settings()
+	s.NotificationsOff = true
+	s.Window = nil
+	if err := f.accounts.SaveSettings(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := f.accounts.Settings(); s.Window == nil || s.Window.Width != want.Width {
+		t.Errorf("saving the preferences lost the window's size: %+v", s.Window)
+	}
+}
