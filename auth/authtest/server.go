@@ -100,6 +100,15 @@ type Config struct {
 	UserName, UserEmail string
 	// SubscriptionType is what the Anthropic dialect reports; default "max".
 	SubscriptionType string
+	// Consent makes the authorize endpoints show a consent page in the
+	// browser (Approve / Deny, the app's name, the user, the requested
+	// scopes in plain words) and answer as the user clicks, instead of at
+	// once as SetDecision says (which it then ignores). Visit clicks
+	// Approve on it.
+	Consent bool
+	// AppName and ProviderName are what the consent page calls the client
+	// and the server; defaults "Tokentray" and "Demo provider".
+	AppName, ProviderName string
 	// Logf receives one line per request (method, path, status); nil means
 	// silent. It never receives a token.
 	Logf func(format string, args ...any)
@@ -122,9 +131,11 @@ type Server struct {
 	mu            sync.Mutex
 	decision      Decision
 	lastAuthorize url.Values
-	tokenCalls    map[string]int    // grant_type → count of successful grants
-	requests      int               // token-endpoint requests, any outcome
-	clioAliases   map[string]string // stable Clio refresh token → current fosite one
+	tokenCalls    map[string]int            // grant_type → count of successful grants
+	requests      int                       // token-endpoint requests, any outcome
+	clioAliases   map[string]string         // stable Clio refresh token → current fosite one
+	pending       map[string]pendingConsent // consent nonce → request awaiting an answer
+	pendingSeq    uint64
 }
 
 // Start starts a server on 127.0.0.1:0. Close it when done.
@@ -141,6 +152,12 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.SubscriptionType == "" {
 		cfg.SubscriptionType = "max"
 	}
+	if cfg.AppName == "" {
+		cfg.AppName = "Tokentray"
+	}
+	if cfg.ProviderName == "" {
+		cfg.ProviderName = "Demo provider"
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("authtest: listen: %w", err)
@@ -152,6 +169,7 @@ func Start(cfg Config) (*Server, error) {
 		store:       storage.NewMemoryStore(),
 		tokenCalls:  map[string]int{},
 		clioAliases: map[string]string{},
+		pending:     map[string]pendingConsent{},
 	}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
@@ -253,7 +271,8 @@ func (s *Server) registerClients() error {
 	return nil
 }
 
-// SetDecision sets what the simulated user answers from now on.
+// SetDecision sets what the simulated user answers from now on. A server
+// with Config.Consent asks the user instead.
 func (s *Server) SetDecision(d Decision) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
