@@ -176,7 +176,8 @@ func (d *devtools) call(ctx context.Context, session, method string, params, res
 	}
 }
 
-// eval evaluates a JavaScript expression in the page and decodes its value.
+// eval evaluates a JavaScript expression in the page, awaits it if it is
+// a promise, and decodes its value.
 func (d *devtools) eval(ctx context.Context, expr string, value any) error {
 	var r struct {
 		Result struct {
@@ -186,7 +187,7 @@ func (d *devtools) eval(ctx context.Context, expr string, value any) error {
 			Text string `json:"text"`
 		} `json:"exceptionDetails"`
 	}
-	if err := d.call(ctx, d.session, "Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true}, &r); err != nil {
+	if err := d.call(ctx, d.session, "Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": true}, &r); err != nil {
 		return err
 	}
 	if r.ExceptionDetails != nil {
@@ -233,9 +234,13 @@ func (d *devtools) waitConsent(ctx context.Context) consentButtons {
 	var got consentButtons
 	waitFor(d.t, ctx, "the consent page", func() (bool, error) {
 		var v *consentButtons
-		err := d.eval(ctx, `(() => {
+		// Once loaded, two animation frames: the page has been painted
+		// (Chromium drops input that comes before the first paint) and its
+		// autofocus applied (at a rendering update).
+		err := d.eval(ctx, `(async () => {
 			const deny = document.querySelector('form button[name="decision"][value="deny"]');
 			if (document.readyState !== 'complete' || !deny) return null;
+			for (let i = 0; i < 2; i++) await new Promise(r => requestAnimationFrame(r));
 			const r = deny.getBoundingClientRect();
 			const f = document.activeElement;
 			return {path: location.pathname, focused: f && f.tagName === 'BUTTON' ? f.value : '',
