@@ -4,8 +4,10 @@
 //
 // The server is github.com/ory/fosite (authorization code + PKCE S256, refresh
 // rotation with reuse detection, RFC 7009 revocation, RFC 6749 errors) with a
-// small discovery document, a userinfo endpoint, and dialect shims that
-// reproduce the providers Tokentray supports:
+// small discovery document, a userinfo endpoint, an optional consent page
+// (Config.Consent: Approve / Deny in the browser, as the demo provider
+// shows; Visit clicks Approve), and dialect shims that reproduce the
+// providers Tokentray supports:
 //
 //   - standard (ClientCasa, generic OIDC): /oauth2/… and /api/auth/oauth2/…
 //   - Clio: /oauth/authorize, /oauth/token (refresh keeps the old refresh
@@ -78,7 +80,8 @@ const (
 	ClientCasaPrefix = "/api/auth"
 )
 
-// Decision is what the simulated user answers on the consent screen.
+// Decision is what the simulated user answers on the consent screen of a
+// server without Config.Consent.
 type Decision int
 
 const (
