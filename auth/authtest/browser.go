@@ -47,11 +47,12 @@ func ActAsBrowser() {
 
 // Visit is a headless stand-in for the user's browser: it GETs u and
 // follows redirects (to the loopback listener too), as a browser would
-// after the user approved, and returns the final page. A redirect off this
-// machine (to an https page registered with the provider, such as
-// LandingPage) is not followed: the visit ends there, with Page.URL that
-// address, as the browser's address bar would show it, and Status the
-// redirect's.
+// after the user approved, and returns the final page. On a consent page
+// (Config.Consent) it clicks Approve: it submits the page's form as a
+// browser does (see approveConsent). A redirect off this machine (to an
+// https page registered with the provider, such as LandingPage) is not
+// followed: the visit ends there, with Page.URL that address, as the
+// browser's address bar would show it, and Status the redirect's.
 func Visit(ctx context.Context, u string) (Page, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -66,12 +67,14 @@ func Visit(ctx context.Context, u string) (Page, error) {
 		}
 		return nil
 	}}
-	resp, err := client.Do(req)
-	if err != nil {
-		return Page{}, err
+	resp, body, err := fetch(client, req)
+	for clicks := 0; err == nil && clicks < 3; clicks++ {
+		var next *http.Request
+		if next, err = approveConsent(ctx, resp, body); next == nil {
+			break
+		}
+		resp, body, err = fetch(client, next)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return Page{}, err
 	}
@@ -85,14 +88,92 @@ func Visit(ctx context.Context, u string) (Page, error) {
 	return p, nil
 }
 
+// fetch does req and reads the answer's body (up to 1 MiB), closing it.
+func fetch(client *http.Client, req *http.Request) (*http.Response, []byte, error) {
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", resp.Request.URL.Redacted(), err)
+	}
+	return resp, body, nil
+}
+
+var (
+	formRE   = regexp.MustCompile(`(?is)<form\b([^>]*)>(.*?)</form>`)
+	inputRE  = regexp.MustCompile(`(?is)<input\b([^>]*)>`)
+	buttonRE = regexp.MustCompile(`(?is)<button\b([^>]*)>(.*?)</button>`)
+	attrRE   = regexp.MustCompile(`([a-zA-Z][-a-zA-Z0-9_:.]*)(?:\s*=\s*"([^"]*)")?`)
+	tagRE    = regexp.MustCompile(`<[^>]*>`)
+)
+
+// attrs reads a tag's attributes, written name="value" or bare.
+func attrs(tag string) map[string]string {
+	m := map[string]string{}
+	for _, a := range attrRE.FindAllStringSubmatch(tag, -1) {
+		m[strings.ToLower(a[1])] = html.UnescapeString(a[2])
+	}
+	return m
+}
+
+// approveConsent returns the request a browser sends when the user clicks
+// the button labelled Approve on the page resp and body are, or nil if the
+// page has none: the form's method and action (resolved against the page's
+// address), its hidden inputs, and the button's name and value.
+func approveConsent(ctx context.Context, resp *http.Response, body []byte) (*http.Request, error) {
+	if resp.StatusCode != http.StatusOK {
+		return nil, nil
+	}
+	for _, f := range formRE.FindAllSubmatch(body, -1) {
+		form := attrs(string(f[1]))
+		var button map[string]string
+		for _, b := range buttonRE.FindAllSubmatch(f[2], -1) {
+			if label := html.UnescapeString(tagRE.ReplaceAllString(string(b[2]), "")); strings.TrimSpace(label) == "Approve" {
+				button = attrs(string(b[1]))
+				break
+			}
+		}
+		if button == nil {
+			continue
+		}
+		values := url.Values{}
+		for _, in := range inputRE.FindAllSubmatch(f[2], -1) {
+			if a := attrs(string(in[1])); strings.EqualFold(a["type"], "hidden") && a["name"] != "" {
+				values.Add(a["name"], a["value"])
+			}
+		}
+		if button["name"] != "" {
+			values.Add(button["name"], button["value"])
+		}
+		action, err := resp.Request.URL.Parse(form["action"]) // "" is the page itself
+		if err != nil {
+			return nil, fmt.Errorf("consent form action: %w", err)
+		}
+		if !strings.EqualFold(form["method"], http.MethodPost) {
+			action.RawQuery = values.Encode()
+			return http.NewRequestWithContext(ctx, http.MethodGet, action.String(), nil)
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(values.Encode()))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return req, nil
+	}
+	return nil, nil
+}
+
 // onThisMachine reports whether host is a loopback name or address.
 func onThisMachine(host string) bool {
 	ip := net.ParseIP(host)
 	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
 
-// Authorize runs the consent step for clientID without following the
-// redirect and returns the code it carries. challenge is the RFC 7636 S256
+// Authorize runs the consent step for clientID (approving on a consent
+// page) without following the redirect and returns the code it carries. challenge is the RFC 7636 S256
 // code challenge; use Challenge to make one.
 func (s *Server) Authorize(ctx context.Context, clientID, redirectURI, challenge string, scopes ...string) (string, error) {
 	q := url.Values{
@@ -109,11 +190,17 @@ func (s *Server) Authorize(ctx context.Context, clientID, redirectURI, challenge
 		return "", err
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
+	resp, body, err := fetch(client, req)
 	if err != nil {
 		return "", err
 	}
-	resp.Body.Close()
+	if next, err := approveConsent(ctx, resp, body); err != nil {
+		return "", err
+	} else if next != nil { // a consent page: Approve
+		if resp, _, err = fetch(client, next); err != nil {
+			return "", err
+		}
+	}
 	loc, err := url.Parse(resp.Header.Get("Location"))
 	if err != nil || loc.Query().Get("code") == "" {
 		return "", fmt.Errorf("authtest: authorize answered %d without a code", resp.StatusCode)

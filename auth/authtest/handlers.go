@@ -22,6 +22,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, prefix := range []string{"", ClientCasaPrefix} {
 		mux.HandleFunc("GET "+prefix+PathAuthorize, s.authorize)
+		mux.HandleFunc("POST "+prefix+PathAuthorize, s.answerConsent)
 		mux.HandleFunc("POST "+prefix+PathToken, s.token)
 		mux.HandleFunc("POST "+prefix+PathRevoke, s.revoke)
 		mux.HandleFunc("GET "+prefix+PathUserinfo, s.userinfo)
@@ -29,6 +30,7 @@ func (s *Server) routes() http.Handler {
 		mux.HandleFunc("GET "+prefix+"/.well-known/oauth-authorization-server", s.discovery(prefix))
 	}
 	mux.HandleFunc("GET "+PathClioAuthorize, s.authorize)
+	mux.HandleFunc("POST "+PathClioAuthorize, s.answerConsent)
 	mux.HandleFunc("POST "+PathClioToken, s.clioToken)
 	mux.HandleFunc("POST "+PathClioDeauthorize, s.clioDeauthorize)
 	mux.HandleFunc("GET "+PathClioApproval, s.clioApproval)
@@ -54,9 +56,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-// authorize serves the consent step: it approves or denies at once, as the
-// configured Decision says. Clio only redirects a denial back when
-// redirect_on_decline=true; otherwise it shows its own 400 page.
+// authorize serves the consent step. With Config.Consent it shows the
+// consent page (see answerConsent for the answer); otherwise it approves or
+// denies at once, as the configured Decision says.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	s.mu.Lock()
@@ -67,7 +69,19 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		s.provider.WriteAuthorizeError(ctx, w, ar, err)
 		return
 	}
-	if s.decision == Deny {
+	if s.cfg.Consent {
+		s.askConsent(w, r, ar)
+		return
+	}
+	s.decide(w, r, ar, s.decision)
+}
+
+// decide answers the validated authorize request ar as the user decided;
+// s.mu must be held. Clio only redirects a denial back when
+// redirect_on_decline=true; otherwise it shows its own 400 page.
+func (s *Server) decide(w http.ResponseWriter, r *http.Request, ar fosite.AuthorizeRequester, d Decision) {
+	ctx := r.Context()
+	if d == Deny {
 		if r.URL.Path == PathClioAuthorize && r.URL.Query().Get("redirect_on_decline") != "true" {
 			http.Error(w, "You have declined access.", http.StatusBadRequest)
 			return

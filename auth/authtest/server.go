@@ -4,8 +4,10 @@
 //
 // The server is github.com/ory/fosite (authorization code + PKCE S256, refresh
 // rotation with reuse detection, RFC 7009 revocation, RFC 6749 errors) with a
-// small discovery document, a userinfo endpoint, and dialect shims that
-// reproduce the providers Tokentray supports:
+// small discovery document, a userinfo endpoint, an optional consent page
+// (Config.Consent: Approve / Deny in the browser, as the demo provider
+// shows; Visit clicks Approve), and dialect shims that reproduce the
+// providers Tokentray supports:
 //
 //   - standard (ClientCasa, generic OIDC): /oauth2/… and /api/auth/oauth2/…
 //   - Clio: /oauth/authorize, /oauth/token (refresh keeps the old refresh
@@ -78,7 +80,8 @@ const (
 	ClientCasaPrefix = "/api/auth"
 )
 
-// Decision is what the simulated user answers on the consent screen.
+// Decision is what the simulated user answers on the consent screen of a
+// server without Config.Consent.
 type Decision int
 
 const (
@@ -100,6 +103,15 @@ type Config struct {
 	UserName, UserEmail string
 	// SubscriptionType is what the Anthropic dialect reports; default "max".
 	SubscriptionType string
+	// Consent makes the authorize endpoints show a consent page in the
+	// browser (Approve / Deny, the app's name, the user, the requested
+	// scopes in plain words) and answer as the user clicks, instead of at
+	// once as SetDecision says (which it then ignores). Visit clicks
+	// Approve on it.
+	Consent bool
+	// AppName and ProviderName are what the consent page calls the client
+	// and the server; defaults "Tokentray" and "Demo provider".
+	AppName, ProviderName string
 	// Logf receives one line per request (method, path, status); nil means
 	// silent. It never receives a token.
 	Logf func(format string, args ...any)
@@ -122,9 +134,11 @@ type Server struct {
 	mu            sync.Mutex
 	decision      Decision
 	lastAuthorize url.Values
-	tokenCalls    map[string]int    // grant_type → count of successful grants
-	requests      int               // token-endpoint requests, any outcome
-	clioAliases   map[string]string // stable Clio refresh token → current fosite one
+	tokenCalls    map[string]int            // grant_type → count of successful grants
+	requests      int                       // token-endpoint requests, any outcome
+	clioAliases   map[string]string         // stable Clio refresh token → current fosite one
+	pending       map[string]pendingConsent // consent nonce → request awaiting an answer
+	pendingSeq    uint64
 }
 
 // Start starts a server on 127.0.0.1:0. Close it when done.
@@ -141,6 +155,12 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.SubscriptionType == "" {
 		cfg.SubscriptionType = "max"
 	}
+	if cfg.AppName == "" {
+		cfg.AppName = "Tokentray"
+	}
+	if cfg.ProviderName == "" {
+		cfg.ProviderName = "Demo provider"
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("authtest: listen: %w", err)
@@ -152,6 +172,7 @@ func Start(cfg Config) (*Server, error) {
 		store:       storage.NewMemoryStore(),
 		tokenCalls:  map[string]int{},
 		clioAliases: map[string]string{},
+		pending:     map[string]pendingConsent{},
 	}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
@@ -253,7 +274,8 @@ func (s *Server) registerClients() error {
 	return nil
 }
 
-// SetDecision sets what the simulated user answers from now on.
+// SetDecision sets what the simulated user answers from now on. A server
+// with Config.Consent asks the user instead.
 func (s *Server) SetDecision(d Decision) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -14,10 +14,12 @@ import (
 // startDemo runs the local test authorization server and registers a "Demo
 // provider" on it with 2-minute tokens, so that a newcomer with no account
 // anywhere (and no internet) can connect, copy, watch a refresh, and
-// disconnect. The server lives as long as the app: demo accounts from an
-// earlier run need reconnecting.
+// disconnect. Its sign-in shows a consent page (Approve / Deny) as a real
+// provider does. The server lives as long as the app: demo accounts from
+// an earlier run need reconnecting.
 func startDemo(ctx context.Context, be *accounts.App) (func(), error) {
-	srv, err := authtest.Start(authtest.Config{AccessTokenLifespan: 2 * time.Minute, UserName: "Demo User"})
+	srv, err := authtest.Start(authtest.Config{AccessTokenLifespan: 2 * time.Minute, UserName: "Demo User",
+		Consent: true, AppName: "Tokentray", ProviderName: "Demo provider"})
 	if err != nil {
 		return nil, err
 	}
