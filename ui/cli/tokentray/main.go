@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/tokentray/tokentray/ui/cli"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // appName is the desktop app's file name, beside this program.
@@ -32,12 +33,12 @@ func main() {
 	}
 	app, err := appPath()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "tokentray: the desktop app (%s) is not installed beside this program or on your PATH. "+
-			"Install Tokentray from its package (or make install), or give a command: tokentray help\n", appName)
+		fmt.Fprintln(os.Stderr, "tokentray:", words.L("the desktop app ({{.App}}) is not installed beside this program or on your PATH. "+
+			"Install Tokentray from its package (or make install), or give a command: tokentray help", map[string]any{"App": appName}))
 		os.Exit(cli.ExitError)
 	}
 	err = syscall.Exec(app, append([]string{app}, os.Args[1:]...), appEnv(os.Environ()))
-	fmt.Fprintf(os.Stderr, "tokentray: cannot start the desktop app %s: %v\n", app, err)
+	fmt.Fprintln(os.Stderr, "tokentray:", words.L("cannot start the desktop app {{.App}}: {{.Why}}", map[string]any{"App": app, "Why": err}))
 	os.Exit(cli.ExitError)
 }
 
