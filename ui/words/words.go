@@ -84,7 +84,7 @@ func use(lang string) {
 func Match(locales []string) string {
 	var tags []language.Tag
 	for _, l := range locales {
-		if t, err := language.Parse(l); err == nil {
+		if t, ok := parse(l); ok {
 			tags = append(tags, t)
 		}
 	}
@@ -144,12 +144,22 @@ func Day(t time.Time) string {
 		map[string]any{"Weekday": weekdays[t.Weekday()], "Day": t.Day(), "Month": months[t.Month()-1]})
 }
 
+// parse reads a locale of go-locale's list, a modifier set aside
+// ("de-DE@euro", from LANG=de_DE@euro, is German).
+func parse(l string) (language.Tag, bool) {
+	l, _, _ = strings.Cut(l, "@")
+	t, err := language.Parse(l)
+	return t, err == nil
+}
+
 // QuietLanguage is for a program about to let Fyne read the locale: when
-// an entry of the system's locale list does not parse (C.UTF-8 reads as a
-// language "C"; a mistyped LANG), Fyne's lang package logs an error on
-// stderr for each; setting LANGUAGE to value, the entries that parse (else
-// "en"), asks for the same language without it. ok is false when nothing
-// needs doing. (Only the Unix locale comes from the environment.)
+// an entry of the system's locale list does not parse as it is (C.UTF-8
+// reads as a language "C"; de_DE@euro; a mistyped LANG), Fyne's lang
+// package logs an error on stderr for each and ignores it; setting
+// LANGUAGE to value, the entries that parse once a modifier is set aside
+// (else "en"), asks for the language meant, without a word. ok is false
+// when nothing needs doing. (Only a Unix locale comes from the
+// environment: elsewhere it always parses.)
 func QuietLanguage() (value string, ok bool) {
 	locs, err := locale.GetLocales()
 	if err != nil {
@@ -157,10 +167,11 @@ func QuietLanguage() (value string, ok bool) {
 	}
 	var good []string
 	for _, l := range locs {
-		if _, err := language.Parse(l); err == nil {
-			good = append(good, strings.ReplaceAll(l, "-", "_"))
-		} else {
+		if _, err := language.Parse(l); err != nil {
 			ok = true
+		}
+		if t, fine := parse(l); fine {
+			good = append(good, strings.ReplaceAll(t.String(), "-", "_"))
 		}
 	}
 	if !ok {
@@ -170,4 +181,25 @@ func QuietLanguage() (value string, ok bool) {
 		return "en", true
 	}
 	return strings.Join(good, ":"), true
+}
+
+// QuietLocale is QuietLanguage for a POSIX locale loc (the value of
+// LC_ALL, LC_MESSAGES or LANG, whichever is set first) that a program
+// about to start the desktop app has in hand: the LANGUAGE that keeps
+// Fyne from logging about it, and whether one is needed. "C" and "POSIX"
+// ask for no translation and need none.
+func QuietLocale(loc string) (value string, ok bool) {
+	if loc == "" || loc == "C" || loc == "POSIX" {
+		return "", false
+	}
+	// As go-locale reads it: the encoding dropped, lang[-REGION].
+	l, _, _ := strings.Cut(loc, ".")
+	l = strings.Replace(strings.ReplaceAll(l, "-", "_"), "_", "-", 1)
+	if _, err := language.Parse(l); err == nil {
+		return "", false
+	}
+	if t, fine := parse(l); fine {
+		return strings.ReplaceAll(t.String(), "-", "_"), true
+	}
+	return "en", true
 }

@@ -77,3 +77,15 @@ func TestL(t *testing.T) {
 		}
 	}
 }
+
+func TestQuietLocale(t *testing.T) {
+	for loc, want := range map[string]string{
+		"": "", "C": "", "POSIX": "", "fr_FR.UTF-8": "", "de_DE": "", "es_ES.utf8": "", "fr-CA": "",
+		"C.UTF-8": "en", "POSIX.UTF-8": "en", "garbage": "en", "xx_!!": "en", "de_DE@euro": "de_DE",
+	} {
+		got, ok := words.QuietLocale(loc)
+		if got != want || ok != (want != "") {
+			t.Errorf("QuietLocale(%q) = %q, %v; want %q", loc, got, ok, want)
+		}
+	}
+}
