@@ -21,21 +21,16 @@ var fyneOnlyLanguages = []string{"cs", "el", "ja", "pl", "pt", "pt-BR", "ru", "s
 // language of the system's locale list, English when none matches. Call
 // it before the app's first words.
 func useWords() {
-	// A locale entry Fyne cannot parse (a mistyped LANG) is logged on
-	// stderr at every look-up of the locale; LANGUAGE set to the entries
-	// that parse keeps this one silent. (Fyne's own look-up, while its
-	// packages initialise, has logged already: the tokentray command that
-	// starts the app sets LANGUAGE the same way beforehand.)
+	// A locale entry Fyne cannot parse (C.UTF-8, de_DE@euro, a mistyped
+	// LANG) is logged on stderr, and ignored, at every look-up of the
+	// locale; LANGUAGE set to what it means (de_DE; else English) keeps
+	// these quiet and gets the language meant. It stays set: Fyne looks the
+	// locale up again later, and the programs the app starts (the browser)
+	// are better for it too. (Fyne's first look-up, while its packages
+	// initialise, has logged already: the tokentray command that starts the
+	// app sets LANGUAGE the same way beforehand.)
 	if v, ok := words.QuietLanguage(); ok {
-		old, had := os.LookupEnv("LANGUAGE")
 		os.Setenv("LANGUAGE", v)
-		defer func() {
-			if had {
-				os.Setenv("LANGUAGE", old)
-			} else {
-				os.Unsetenv("LANGUAGE")
-			}
-		}()
 	}
 	if err := lang.AddTranslationsFS(words.FS, words.Dir); err != nil {
 		fyne.LogError("Tokentray's translations", err) // the tests read them all: not expected
