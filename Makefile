@@ -212,8 +212,8 @@ vet: deps
 # OAuth domain); authtest never imports auth; fosite stays out of the release
 # binary; auth, store and ui/system build without cgo for Windows and macOS.
 check-deps:
-	@if $(GO) list -deps ./auth/... ./store/... ./ui/accounts/... ./ui/system/... ./ui/cli/... | grep -q '^fyne.io/'; then \
-	  echo "check-deps: auth, store, ui/accounts, ui/system and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
+	@if $(GO) list -deps ./auth/... ./store/... ./ui/accounts/... ./ui/system/... ./ui/cli/... ./ui/words/... | grep -q '^fyne.io/'; then \
+	  echo "check-deps: auth, store, ui/accounts, ui/system, ui/words and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
 	@if $(GO) list -deps ./auth/... | grep -q '^github.com/tokentray/tokentray/ui/'; then \
 	  echo "check-deps: auth must not import ui/* (the OS integration is ui/system's)"; exit 1; fi
 	@if $(GO) list -f '{{.ImportPath}}: {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' . ./ui/... | grep 'golang.org/x/oauth2'; then \
@@ -223,7 +223,7 @@ check-deps:
 	@if $(GO) list -deps . | grep -q '^github.com/ory/fosite'; then \
 	  echo "check-deps: fosite must not be linked into the default binary"; exit 1; fi
 	@for os in linux windows darwin; do \
-	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... ./ui/system/... || { echo "check-deps: auth/store/ui/system do not build for $$os without cgo"; exit 1; }; \
+	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... ./ui/system/... ./ui/words/... || { echo "check-deps: auth/store/ui/system/ui/words do not build for $$os without cgo"; exit 1; }; \
 	done
 	@echo "check-deps: ok"
 

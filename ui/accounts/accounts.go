@@ -26,6 +26,7 @@ import (
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/auth/title"
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // Options configures Open. The zero value is usable.
@@ -267,8 +268,8 @@ func (e *OtherUserError) Error() string {
 
 // Message says what happened and what to do.
 func (e *OtherUserError) Message() string {
-	return fmt.Sprintf("You signed in as %s, but this account belongs to someone else. Sign out of the provider in your browser "+
-		"and reconnect as the account's user, or connect %s as a new account.", e.SignedIn, e.SignedIn)
+	return words.L("You signed in as {{.User}}, but this account belongs to someone else. Sign out of the provider in your browser "+
+		"and reconnect as the account's user, or connect {{.User}} as a new account.", map[string]any{"User": e.SignedIn})
 }
 
 // connect runs auth.Connect with the app's HTTP client and logger, and for
@@ -422,8 +423,9 @@ func (e *NeedsImportError) Error() string {
 
 // Message says what to do.
 func (e *NeedsImportError) Message() string {
-	return "Sign in to Claude again (in Claude Code: /login), then import the new sign-in into " + e.Account +
-		" (Import Claude sign-in, or: tokentray import anthropic --account \"" + e.Account + "\" --file ~/.claude/.credentials.json)."
+	return words.L("Sign in to Claude again (in Claude Code: /login), then import the new sign-in into {{.Name}} "+
+		"(Import Claude sign-in, or: {{.Command}}).", map[string]any{"Name": e.Account,
+		"Command": `tokentray import anthropic --account "` + e.Account + `" --file ~/.claude/.credentials.json`})
 }
 
 // add names a new account and stores it through the keeper. (Two
@@ -498,8 +500,8 @@ func (e *KeptError) Unwrap() error { return e.Err }
 
 // Message says what to fix, and that nothing was removed.
 func (e *KeptError) Message() string {
-	return auth.Message(e.Err) + " The account was kept, so that its access can still be revoked at the provider " +
-		"once that is fixed. (To forget it on this computer only, disconnect it without revoking.)"
+	return words.L("{{.Why}} The account was kept, so that its access can still be revoked at the provider "+
+		"once that is fixed. (To forget it on this computer only, disconnect it without revoking.)", map[string]any{"Why": auth.Message(e.Err)})
 }
 
 // Disconnected is what a Disconnect did, in the words the command line and
@@ -523,28 +525,28 @@ type Disconnected struct {
 
 // Message says what was removed, and what the provider still holds.
 func (d Disconnected) Message() string {
+	w := map[string]any{"Name": d.Account, "Provider": d.Provider}
 	switch {
 	case d.NoWay:
-		return fmt.Sprintf("Removed %s from this computer; %s was not told (it offers no way to end a sign-in from Tokentray).",
-			d.Account, d.Provider)
+		return words.L("Removed {{.Name}} from this computer; {{.Provider}} was not told (it offers no way to end a sign-in from Tokentray).", w)
 	case d.NotTold:
-		return fmt.Sprintf("Removed %s from this computer; %s was not told, so its access stays live there "+
-			"until you remove the app in your account settings at %s.", d.Account, d.Provider, d.Provider)
+		return words.L("Removed {{.Name}} from this computer; {{.Provider}} was not told, so its access stays live there "+
+			"until you remove the app in your account settings at {{.Provider}}.", w)
 	case d.AlreadyEnded:
-		return fmt.Sprintf("Removed %s from this computer. %s had already ended its access, so there was nothing left to revoke there.",
-			d.Account, d.Provider)
+		return words.L("Removed {{.Name}} from this computer. {{.Provider}} had already ended its access, so there was nothing left to revoke there.", w)
 	case d.ClioManage != "":
-		return fmt.Sprintf("Disconnected %s. Clio ended the access token Tokentray held. Clio keeps the app's authorization until you remove it: %s",
-			d.Account, d.clioWhere())
+		w["Where"] = d.clioWhere()
+		return words.L("Disconnected {{.Name}}. Clio ended the access token Tokentray held. Clio keeps the app's authorization until you remove it: {{.Where}}", w)
 	}
-	return fmt.Sprintf("Disconnected %s.", d.Account)
+	return words.L("Disconnected {{.Name}}.", w)
 }
 
 // clioWhere is where, in Clio Manage, the user removes the app. Clio's
 // documentation names no settings address, so the page is described, not
 // linked.
 func (d Disconnected) clioWhere() string {
-	return "in Clio Manage (" + d.ClioManage + "), open Settings and remove the app under the apps you have connected."
+	return words.L("in Clio Manage ({{.Address}}), open Settings and remove the app under the apps you have connected.",
+		map[string]any{"Address": d.ClioManage})
 }
 
 // RevokeError is Disconnect having forgotten the account here while the
@@ -567,23 +569,24 @@ func (e *RevokeError) Message() string {
 	errors.As(e.Err, &ae)
 	switch {
 	case ae == nil:
-		why = "something went wrong."
+		why = words.L("something went wrong.")
 	case ae.Kind == auth.KindTransient && ae.Status == 0 && !ae.Unreadable:
-		why = "Tokentray could not reach it (check your internet connection)."
+		why = words.L("Tokentray could not reach it (check your internet connection).")
 	case ae.Kind == auth.KindTransient:
-		why = "it did not answer properly."
+		why = words.L("it did not answer properly.")
 	case ae.Kind == auth.KindMisconfigured && ae.Op == "refresh":
-		why = "it refused Tokentray's client settings (client ID or secret)."
+		why = words.L("it refused Tokentray's client settings (client ID or secret).")
 	case ae.Kind == auth.KindCanceled:
-		why = "disconnecting was cancelled before it answered."
+		why = words.L("disconnecting was cancelled before it answered.")
 	default:
-		why = "it refused the request."
+		why = words.L("it refused the request.")
 	}
-	msg := fmt.Sprintf("Removed %s from this computer, but %s could not be told to end its access: %s ", e.Account, e.Provider, why)
+	w := map[string]any{"Name": e.Account, "Provider": e.Provider, "Why": why}
+	msg := words.L("Removed {{.Name}} from this computer, but {{.Provider}} could not be told to end its access: {{.Why}}", w)
 	if e.ClioManage != "" {
-		return msg + "Its access may still be live at Clio. To end it: " + e.clioWhere()
+		return msg + " " + words.L("Its access may still be live at Clio. To end it: {{.Where}}", map[string]any{"Where": e.clioWhere()})
 	}
-	return msg + "Its access may still be live there: to end it, remove the app's access in your account settings at " + e.Provider + "."
+	return msg + " " + words.L("Its access may still be live there: to end it, remove the app's access in your account settings at {{.Provider}}.", w)
 }
 
 // revoke tells the provider to end acct's access, noting in d what it did.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // A connection profile (.tokentray.json) is what IT hands out: one provider
@@ -57,11 +58,14 @@ func (e *ProfileError) Is(target error) bool { return target == ErrBadProfile }
 
 // Message is the plain sentence.
 func (e *ProfileError) Message() string {
-	return "This connection profile cannot be used: " + e.Reason + ". Nothing was changed; ask whoever sent it for a corrected one."
+	return words.L("This connection profile cannot be used: {{.Reason}}. Nothing was changed; ask whoever sent it for a corrected one.",
+		map[string]any{"Reason": e.Reason})
 }
 
-func badProfile(format string, args ...any) error {
-	return &ProfileError{Reason: fmt.Sprintf(format, args...)}
+// badProfile is the error of a profile that does not validate; reason is
+// in the user's words already.
+func badProfile(reason string) error {
+	return &ProfileError{Reason: reason}
 }
 
 // ParseProfile reads and strictly checks a profile: known fields only,
@@ -72,17 +76,17 @@ func ParseProfile(data []byte) (Profile, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&pr); err != nil {
-		return Profile{}, badProfile("it is not a profile file (%v)", err)
+		return Profile{}, badProfile(words.L("it is not a profile file ({{.Why}})", map[string]any{"Why": err}))
 	}
 	if dec.More() {
-		return Profile{}, badProfile("it has more than one JSON value")
+		return Profile{}, badProfile(words.L("it has more than one JSON value"))
 	}
 	if pr.Version != 1 {
-		return Profile{}, badProfile("it is for another version of Tokentray (tokentray_profile %d)", pr.Version)
+		return Profile{}, badProfile(words.L("it is for another version of Tokentray (tokentray_profile {{.Version}})", map[string]any{"Version": pr.Version}))
 	}
 	p := pr.Provider
 	if strings.TrimSpace(p.ClientID) == "" {
-		return Profile{}, badProfile("it has no client_id")
+		return Profile{}, badProfile(words.L("it has no client_id"))
 	}
 	ways := 0
 	for _, set := range []bool{p.Preset != "", p.Issuer != "", p.AuthURL != "" || p.TokenURL != ""} {
@@ -91,41 +95,41 @@ func ParseProfile(data []byte) (Profile, error) {
 		}
 	}
 	if ways != 1 {
-		return Profile{}, badProfile("it must name the provider one way: a preset, an issuer, or auth_url and token_url")
+		return Profile{}, badProfile(words.L("it must name the provider one way: a preset, an issuer, or auth_url and token_url"))
 	}
 	if p.Preset != "" {
 		if _, ok := auth.Preset(p.Preset); !ok {
-			return Profile{}, badProfile("it names an unknown preset %q", p.Preset)
+			return Profile{}, badProfile(words.L("it names an unknown preset “{{.Preset}}”", map[string]any{"Preset": p.Preset}))
 		}
 	} else {
 		if p.ID == "" || !validID(p.ID) {
-			return Profile{}, badProfile("a custom provider needs an id of letters, digits and dashes")
+			return Profile{}, badProfile(words.L("a custom provider needs an id of letters, digits and dashes"))
 		}
 		if _, preset := auth.Preset(p.ID); preset {
-			return Profile{}, badProfile("its id %q is a built-in provider's", p.ID)
+			return Profile{}, badProfile(words.L("its id “{{.ID}}” is a built-in provider's", map[string]any{"ID": p.ID}))
 		}
 		if p.Issuer == "" && (p.AuthURL == "" || p.TokenURL == "") {
-			return Profile{}, badProfile("it needs both auth_url and token_url")
+			return Profile{}, badProfile(words.L("it needs both auth_url and token_url"))
 		}
 	}
 	for _, u := range []string{p.BaseURL, p.Issuer, p.AuthURL, p.TokenURL} {
 		if u != "" && !auth.SafeURL(u) {
-			return Profile{}, badProfile("the address %q is not https (http is allowed only on this machine)", u)
+			return Profile{}, badProfile(words.L("the address “{{.Address}}” is not https (http is allowed only on this machine)", map[string]any{"Address": u}))
 		}
 	}
 	if p.RedirectPort < 0 || p.RedirectPort > 65535 {
-		return Profile{}, badProfile("redirect_port %d is not a port", p.RedirectPort)
+		return Profile{}, badProfile(words.L("redirect_port {{.Port}} is not a port", map[string]any{"Port": p.RedirectPort}))
 	}
 	if p.Redirect != "" {
 		if p.RedirectPort != 0 && !strings.EqualFold(strings.TrimSpace(p.Redirect), "loopback") {
-			return Profile{}, badProfile("it gives both redirect and redirect_port: put the port in the redirect address")
+			return Profile{}, badProfile(words.L("it gives both redirect and redirect_port: put the port in the redirect address"))
 		}
 		if _, err := pr.base().WithRedirect(p.Redirect); err != nil {
 			var re *auth.RedirectError
 			if errors.As(err, &re) {
-				return Profile{}, badProfile("its redirect %q will not work: %s", re.Value, re.Reason)
+				return Profile{}, badProfile(words.L("its redirect “{{.Redirect}}” will not work: {{.Why}}", map[string]any{"Redirect": re.Value, "Why": re.Reason}))
 			}
-			return Profile{}, badProfile("its redirect will not work")
+			return Profile{}, badProfile(words.L("its redirect will not work"))
 		}
 	}
 	return pr, nil
@@ -168,38 +172,38 @@ func (pr Profile) Summary() string {
 	switch {
 	case p.Preset != "":
 		preset, _ := auth.Preset(p.Preset)
-		fmt.Fprintf(&b, "Provider: %s\n", preset.Name)
+		b.WriteString(words.L("Provider: {{.Provider}}", map[string]any{"Provider": preset.Name}) + "\n")
 		if p.BaseURL != "" {
-			fmt.Fprintf(&b, "Host: %s\n", p.BaseURL)
+			b.WriteString(words.L("Host: {{.Address}}", map[string]any{"Address": p.BaseURL}) + "\n")
 		}
 	default:
 		name := p.Name
 		if name == "" {
 			name = p.ID
 		}
-		fmt.Fprintf(&b, "Provider: %s (%s)\n", name, p.ID)
+		b.WriteString(words.L("Provider: {{.Provider}} ({{.ID}})", map[string]any{"Provider": name, "ID": p.ID}) + "\n")
 		if p.Issuer != "" {
-			fmt.Fprintf(&b, "Issuer: %s\n", p.Issuer)
+			b.WriteString(words.L("Issuer: {{.Address}}", map[string]any{"Address": p.Issuer}) + "\n")
 		} else {
-			fmt.Fprintf(&b, "Sign-in address: %s\nToken address: %s\n", p.AuthURL, p.TokenURL)
+			b.WriteString(words.L("Sign-in address: {{.Auth}}\nToken address: {{.Token}}", map[string]any{"Auth": p.AuthURL, "Token": p.TokenURL}) + "\n")
 		}
 	}
-	fmt.Fprintf(&b, "Client ID: %s\n", p.ClientID)
+	b.WriteString(words.L("Client ID: {{.ClientID}}", map[string]any{"ClientID": p.ClientID}) + "\n")
 	if p.ClientSecret != "" {
-		b.WriteString("Client secret: included (it will be sealed in your keyring)\n")
+		b.WriteString(words.L("Client secret: included (it will be sealed in your keyring)") + "\n")
 	}
 	if len(p.Scopes) > 0 {
-		fmt.Fprintf(&b, "Scopes: %s\n", strings.Join(p.Scopes, " "))
+		b.WriteString(words.L("Scopes: {{.Scopes}}", map[string]any{"Scopes": strings.Join(p.Scopes, " ")}) + "\n")
 	}
 	if p.Redirect != "" {
 		if prov, err := pr.base().WithRedirect(p.Redirect); err == nil {
 			if p.RedirectPort != 0 {
 				prov.RedirectPort = p.RedirectPort
 			}
-			fmt.Fprintf(&b, "Redirect: %s\n  %s\n", prov.RedirectValue(), prov.RedirectDescription())
+			b.WriteString(words.L("Redirect: {{.Redirect}}", map[string]any{"Redirect": prov.RedirectValue()}) + "\n  " + prov.RedirectDescription() + "\n")
 		}
 	} else if p.RedirectPort != 0 {
-		fmt.Fprintf(&b, "Redirect port: %d\n", p.RedirectPort)
+		b.WriteString(words.L("Redirect port: {{.Port}}", map[string]any{"Port": p.RedirectPort}) + "\n")
 	}
 	return b.String()
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/accounts"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // Version is set at build time (-ldflags "-X …/ui/cli.Version=…").
@@ -126,7 +127,7 @@ func Run(args []string, stdio IO, open Opener) int {
 	}
 	run, ok := commands[cmd]
 	if !ok {
-		fmt.Fprintf(stdio.ErrOut, "tokentray: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stdio.ErrOut, "tokentray: %s\n\n%s", words.L("unknown command “{{.Command}}”", map[string]any{"Command": cmd}), usage)
 		return ExitUsage
 	}
 	e := &env{IO: stdio, open: open}
@@ -165,7 +166,8 @@ type usageError struct{ msg string }
 
 func (u usageError) Error() string { return u.msg }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+// badUsage is a usage error saying msg (already in the user's words).
+func badUsage(msg string) error { return usageError{msg} }
 
 // flags makes a flag set whose errors are usage errors.
 func (e *env) flags(name string) *flag.FlagSet {
@@ -208,7 +210,7 @@ func (e *env) fail(err error) int {
 		if u.msg != "flag: help requested" {
 			fmt.Fprintln(e.ErrOut, "tokentray:", u.msg)
 		}
-		fmt.Fprintln(e.ErrOut, "Run 'tokentray help' for usage.")
+		fmt.Fprintln(e.ErrOut, words.L("Run “tokentray help” for usage."))
 		return ExitUsage
 	}
 	fmt.Fprintln(e.ErrOut, "tokentray:", message(err))

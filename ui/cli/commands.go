@@ -20,6 +20,7 @@ import (
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/system"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 func cmdToken(ctx context.Context, e *env, args []string) error {
@@ -33,22 +34,22 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("token takes one account name")
+		return badUsage(words.L("token takes one account name"))
 	}
 	switch *format {
 	case "raw", "header", "json":
 		if *withRefresh {
-			return usagef("--include-refresh-token goes with --format wrapper only")
+			return badUsage(words.L("--include-refresh-token goes with --format wrapper only"))
 		}
 	case "wrapper":
 		// Whatever refreshes with that refresh token ends Tokentray's copy
 		// of the sign-in (the token rotates): the user must say so.
 		if !*withRefresh {
-			return usagef("--format wrapper prints the account's refresh token, and anything that refreshes with it " +
-				"ends Tokentray's copy of the sign-in; add --include-refresh-token if that is what you want")
+			return badUsage(words.L("--format wrapper prints the account's refresh token, and anything that refreshes with it " +
+				"ends Tokentray's copy of the sign-in; add --include-refresh-token if that is what you want"))
 		}
 	default:
-		return usagef("unknown --format %q: want raw, header, json or wrapper", *format)
+		return badUsage(words.L("unknown --format “{{.Format}}”: want raw, header, json or wrapper", map[string]any{"Format": *format}))
 	}
 	tok, acct, err := e.patientToken(ctx, pos[0], *minValid, *format == "wrapper", *retryFor)
 	if err != nil {
@@ -182,7 +183,7 @@ func listAccounts(e *env, args []string, detail bool) error {
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+		return badUsage(words.L("unexpected argument “{{.Arg}}”", map[string]any{"Arg": pos[0]}))
 	}
 	app, err := e.accounts()
 	if err != nil {
@@ -207,19 +208,19 @@ func listAccounts(e *env, args []string, detail bool) error {
 		return enc.Encode(rows)
 	}
 	if len(sts) == 0 {
-		fmt.Fprintln(e.ErrOut, "No accounts are connected yet. Connect one with: tokentray connect PROVIDER")
+		fmt.Fprintln(e.ErrOut, words.L("No accounts are connected yet. Connect one with: tokentray connect PROVIDER"))
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.Out, 0, 4, 2, ' ', 0)
 	if detail {
-		fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tEXPIRES\tLAST REFRESH\tLAST ERROR")
+		fmt.Fprintln(tw, words.L("NAME\tPROVIDER\tSTATE\tEXPIRES\tLAST REFRESH\tLAST ERROR"))
 	} else {
-		fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tEXPIRES")
+		fmt.Fprintln(tw, words.L("NAME\tPROVIDER\tSTATE\tEXPIRES"))
 	}
 	for _, s := range sts {
-		line := fmt.Sprintf("%s\t%s\t%s\t%s", s.Name, s.Provider, state(s.Account), when(s.Expiry, "unknown"))
+		line := fmt.Sprintf("%s\t%s\t%s\t%s", s.Name, s.Provider, state(s.Account), when(s.Expiry, words.L("unknown")))
 		if detail {
-			line += fmt.Sprintf("\t%s\t%s", when(s.LastRefresh, "never"), s.LastError)
+			line += fmt.Sprintf("\t%s\t%s", when(s.LastRefresh, words.L("never")), s.LastError)
 		}
 		fmt.Fprintln(tw, line)
 	}
@@ -243,7 +244,7 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("connect takes one provider ID")
+		return badUsage(words.L("connect takes one provider ID"))
 	}
 	id := pos[0]
 	if id == "clio" {
@@ -265,7 +266,7 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	open := func(u string) error {
-		fmt.Fprintf(e.ErrOut, "Open this address in your browser:\n\n  %s\n\n", u)
+		fmt.Fprintf(e.ErrOut, "%s\n\n  %s\n\n", words.L("Open this address in your browser:"), u)
 		return nil
 	}
 	if !*noBrowser {
@@ -274,34 +275,34 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 		open = b.Open
 	}
 	opts := auth.ConnectOptions{Open: open, OpenFailed: func(u string, _ error) {
-		fmt.Fprintf(e.ErrOut, "Tokentray could not open your browser. Open this address in a browser yourself; Tokentray is still waiting:\n\n  %s\n\n", u)
+		fmt.Fprintf(e.ErrOut, "%s\n\n  %s\n\n", words.L("Tokentray could not open your browser. Open this address in a browser yourself; Tokentray is still waiting:"), u)
 	}}
 	opts.PasteRejected = func(err error) {
-		fmt.Fprintf(e.ErrOut, "%s\nTokentray is still waiting: paste the address and press Enter (Ctrl+C to cancel).\n", auth.Message(err))
+		fmt.Fprintf(e.ErrOut, "%s\n%s\n", auth.Message(err), words.L("Tokentray is still waiting: paste the address and press Enter (Ctrl+C to cancel)."))
 	}
 	switch p.Redirect {
 	case auth.RedirectApproval:
 		// Clio's desktop page: the user pastes its address, title or code.
-		fmt.Fprintln(e.ErrOut, "After approving, paste the address of the page you land on (or its code) here and press Enter:")
+		fmt.Fprintln(e.ErrOut, words.L("After approving, paste the address of the page you land on (or its code) here and press Enter:"))
 		opts.Approval = e.lines()
 	case auth.RedirectPage:
 		// A web page registered with the provider: only the address the
 		// browser shows brings the code back, with its state.
-		fmt.Fprintln(e.ErrOut, "After you approve, copy the address your browser shows and paste it here, then press Enter:")
+		fmt.Fprintln(e.ErrOut, words.L("After you approve, copy the address your browser shows and paste it here, then press Enter:"))
 		opts.Approval = e.lines()
 	default:
-		fmt.Fprintln(e.ErrOut, "Waiting for you to approve in the browser… (Ctrl+C to cancel)")
+		fmt.Fprintln(e.ErrOut, words.L("Waiting for you to approve in the browser… (Ctrl+C to cancel)"))
 	}
 	acct, err := app.Connect(ctx, id, *name, opts)
 	if p.Redirect == auth.RedirectPage && auth.KindOf(err) == auth.KindCanceled && ctx.Err() == nil {
 		// Not Ctrl+C: standard input ended, and nothing else can bring
 		// the address.
-		return errors.New("standard input ended before the address was pasted; run connect in a terminal and paste the address there")
+		return errors.New(words.L("standard input ended before the address was pasted; run connect in a terminal and paste the address there"))
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.ErrOut, "Connected %s (%s).\n", acct.Name, p.Name)
+	fmt.Fprintln(e.ErrOut, words.L("Connected {{.Name}} ({{.Provider}}).", map[string]any{"Name": acct.Name, "Provider": p.Name}))
 	fmt.Fprintln(e.Out, acct.ID)
 	return nil
 }
@@ -329,7 +330,7 @@ func cmdDisconnect(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("disconnect takes one account name")
+		return badUsage(words.L("disconnect takes one account name"))
 	}
 	app, err := e.accounts()
 	if err != nil {
@@ -362,7 +363,7 @@ func cmdExec(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) < 3 || pos[1] != "--" {
-		return usagef("exec takes an account name, then -- and a command")
+		return badUsage(words.L("exec takes an account name, then -- and a command"))
 	}
 	tok, _, err := e.patientToken(ctx, pos[0], *minValid, false, *retryFor)
 	if err != nil {

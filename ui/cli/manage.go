@@ -19,6 +19,7 @@ import (
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/system"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 func cmdImport(ctx context.Context, e *env, args []string) error {
@@ -32,10 +33,10 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 || pos[0] != "anthropic" {
-		return usagef("import takes one kind of credentials: anthropic")
+		return badUsage(words.L("import takes one kind of credentials: anthropic"))
 	}
 	if *into != "" && *name != "" {
-		return usagef("--account keeps the account's name: give --name or --account, not both")
+		return badUsage(words.L("--account keeps the account's name: give --name or --account, not both"))
 	}
 	var s claude.SignIn
 	if *file != "" && *file != "-" {
@@ -65,21 +66,21 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.ErrOut, "Imported the new sign-in into %s (same name and ID).\n", acct.Name)
+		fmt.Fprintln(e.ErrOut, words.L("Imported the new sign-in into {{.Name}} (same name and ID).", map[string]any{"Name": acct.Name}))
 	} else {
 		acct, err = app.ImportClaude(ctx, s, *name, link)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.ErrOut, "Imported %s; Tokentray keeps it fresh from now on.\n", acct.Name)
+		fmt.Fprintln(e.ErrOut, words.L("Imported {{.Name}}; Tokentray keeps it fresh from now on.", map[string]any{"Name": acct.Name}))
 	}
 	if link {
-		fmt.Fprintf(e.ErrOut, "It stays linked to %s: Tokentray and Claude Code share one sign-in, "+
-			"and each renewal is written back to the file.\n", s.Path)
+		fmt.Fprintln(e.ErrOut, words.L("It stays linked to {{.Path}}: Tokentray and Claude Code share one sign-in, "+
+			"and each renewal is written back to the file.", map[string]any{"Path": s.Path}))
 	} else {
-		fmt.Fprintln(e.ErrOut, "Note: this is a copy, not linked to a file. If another program (such as Claude Code) "+
+		fmt.Fprintln(e.ErrOut, words.L("Note: this is a copy, not linked to a file. If another program (such as Claude Code) "+
 			"uses the same sign-in, whichever renews it first signs the other out. Import from Claude Code's "+
-			"file (--file ~/.claude/.credentials.json) to keep both working.")
+			"file (--file ~/.claude/.credentials.json) to keep both working."))
 	}
 	fmt.Fprintln(e.Out, acct.ID)
 	return nil
@@ -87,7 +88,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 
 func cmdProvider(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return usagef("provider takes list, add or set")
+		return badUsage(words.L("provider takes list, add, set or import"))
 	}
 	switch args[0] {
 	case "list":
@@ -99,7 +100,7 @@ func cmdProvider(ctx context.Context, e *env, args []string) error {
 	case "import":
 		return providerImport(ctx, e, args[1:])
 	}
-	return usagef("unknown provider command %q: want list, add, set or import", args[0])
+	return badUsage(words.L("unknown provider command “{{.Command}}”: want list, add, set or import", map[string]any{"Command": args[0]}))
 }
 
 // providerImport reads a connection profile (.tokentray.json), shows what it
@@ -113,7 +114,7 @@ func providerImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("provider import takes one profile file")
+		return badUsage(words.L("provider import takes one profile file"))
 	}
 	data, err := os.ReadFile(pos[0])
 	if err != nil {
@@ -123,12 +124,12 @@ func providerImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.ErrOut, "This connection profile sets:\n%s", pr.Summary())
+	fmt.Fprintf(e.ErrOut, "%s\n%s", words.L("This connection profile sets:"), pr.Summary())
 	if !*yes {
-		fmt.Fprint(e.ErrOut, "Add it? [y/N] ")
+		fmt.Fprint(e.ErrOut, words.L("Add it? [y/N]")+" ")
 		answer, _ := bufio.NewReader(e.In).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(e.ErrOut, "Nothing was changed.")
+		if !yesAnswer(answer) {
+			fmt.Fprintln(e.ErrOut, words.L("Nothing was changed."))
 			return nil
 		}
 	}
@@ -140,8 +141,15 @@ func providerImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.ErrOut, "Added %s. Connect with: tokentray connect %s\n", p.Name, p.ID)
+	fmt.Fprintln(e.ErrOut, words.L("Added {{.Provider}}. Connect with: tokentray connect {{.ID}}", map[string]any{"Provider": p.Name, "ID": p.ID}))
 	return nil
+}
+
+// yesAnswer is a yes to a [y/N] question: y or yes, or the same in the
+// user's language.
+func yesAnswer(answer string) bool {
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a == "y" || a == "yes" || a == strings.ToLower(words.L("y")) || a == strings.ToLower(words.L("yes"))
 }
 
 func providerList(ctx context.Context, e *env, args []string) error {
@@ -178,11 +186,11 @@ func providerList(ctx context.Context, e *env, args []string) error {
 		return enc.Encode(rows)
 	}
 	tw := tabwriter.NewWriter(e.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tCLIENT ID\tSECRET\tREDIRECT\tTOKEN URL")
+	fmt.Fprintln(tw, words.L("ID\tNAME\tCLIENT ID\tSECRET\tREDIRECT\tTOKEN URL"))
 	for _, r := range rows {
 		secret := "-"
 		if r.HasSecret {
-			secret = "sealed"
+			secret = words.L("sealed")
 		}
 		redirect := r.Redirect
 		if redirect == "" {
@@ -201,7 +209,7 @@ func (e *env) readSecret() (string, error) {
 	}
 	secret, _, _ := strings.Cut(string(data), "\n")
 	if secret = strings.TrimSpace(secret); secret == "" {
-		return "", usagef("--client-secret-stdin: standard input was empty")
+		return "", badUsage(words.L("--client-secret-stdin: standard input was empty"))
 	}
 	return secret, nil
 }
@@ -222,25 +230,25 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("provider add takes one provider ID")
+		return badUsage(words.L("provider add takes one provider ID"))
 	}
 	if *clientID == "" {
-		return usagef("provider add needs --client-id")
+		return badUsage(words.L("provider add needs --client-id"))
 	}
 	if (*issuer == "") == (*authURL == "" || *tokenURL == "") {
-		return usagef("provider add needs --issuer, or both --auth-url and --token-url")
+		return badUsage(words.L("provider add needs --issuer, or both --auth-url and --token-url"))
 	}
 	if _, preset := auth.Preset(pos[0]); preset {
-		return usagef("%q is a built-in provider: use provider set", pos[0])
+		return badUsage(words.L("“{{.ID}}” is a built-in provider: use provider set", map[string]any{"ID": pos[0]}))
 	}
 	if *redirect != "" && *port != 0 {
-		return usagef("give --redirect or --redirect-port, not both")
+		return badUsage(words.L("give --redirect or --redirect-port, not both"))
 	}
 	p, err := auth.Custom{ID: pos[0], Name: *display, Issuer: *issuer, AuthURL: *authURL, TokenURL: *tokenURL,
 		ClientID: *clientID, Scopes: strings.Fields(*scopes), Redirect: *redirect, RedirectPort: *port}.Build(ctx, nil)
 	var re *auth.RedirectError
 	if errors.As(err, &re) {
-		return usagef("--redirect: %s", re.Message())
+		return badUsage("--redirect: " + re.Message())
 	}
 	if err != nil {
 		return err
@@ -257,7 +265,7 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 	if err := app.SaveProvider(ctx, p); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.ErrOut, "Added provider %s. Connect with: tokentray connect %s\n", p.ID, p.ID)
+	fmt.Fprintln(e.ErrOut, words.L("Added provider {{.ID}}. Connect with: tokentray connect {{.ID}}", map[string]any{"ID": p.ID}))
 	return nil
 }
 
@@ -272,7 +280,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("provider set takes one provider ID")
+		return badUsage(words.L("provider set takes one provider ID"))
 	}
 	app, err := e.accounts()
 	if err != nil {
@@ -285,7 +293,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	if *baseURL != "" {
 		rebased, ok := auth.PresetAt(p.ID, *baseURL)
 		if !ok {
-			return usagef("--base-url applies to built-in providers only")
+			return badUsage(words.L("--base-url applies to built-in providers only"))
 		}
 		rebased.ClientID, rebased.ClientSecret = p.ClientID, p.ClientSecret
 		if *redirect == "" && p.Redirect != auth.RedirectNone {
@@ -299,7 +307,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	}
 	if *redirect != "" {
 		if p, err = p.WithRedirect(*redirect); err != nil {
-			return usagef("--redirect: %s", auth.Message(err))
+			return badUsage("--redirect: " + auth.Message(err))
 		}
 	}
 	if *clientID != "" {
@@ -314,7 +322,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	if err := app.SaveProvider(ctx, p); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.ErrOut, "Saved settings for %s.\n", p.ID)
+	fmt.Fprintln(e.ErrOut, words.L("Saved settings for {{.ID}}.", map[string]any{"ID": p.ID}))
 	if *redirect != "" {
 		fmt.Fprintln(e.ErrOut, p.RedirectDescription())
 	}
@@ -323,13 +331,13 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 
 func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
-		return usagef("doctor takes no arguments")
+		return badUsage(words.L("doctor takes no arguments"))
 	}
 	ok := true
 	check := func(good bool, what, fix string) {
 		mark := "ok  "
 		if !good {
-			mark, ok = "FAIL", false
+			mark, ok = words.L("FAIL"), false
 		}
 		fmt.Fprintf(e.Out, "%s  %s\n", mark, what)
 		if !good && fix != "" {
@@ -341,16 +349,18 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 		fi, serr := os.Stat(dir)
 		switch {
 		case serr != nil:
-			check(true, "config folder "+dir+" (not created yet)", "")
+			check(true, words.L("config folder {{.Dir}} (not created yet)", map[string]any{"Dir": dir}), "")
 		case runtime.GOOS == "windows":
 			// Its access list (the user's alone) is set each time the
 			// store opens it; Windows has no mode bits to read.
-			check(fi.IsDir(), "config folder "+dir, "")
+			check(fi.IsDir(), words.L("config folder {{.Dir}}", map[string]any{"Dir": dir}), "")
 		default:
-			check(fi.Mode().Perm()&0o077 == 0, fmt.Sprintf("config folder %s is private (%v)", dir, fi.Mode().Perm()),
-				"run: chmod 700 "+dir)
+			check(fi.Mode().Perm()&0o077 == 0, words.L("config folder {{.Dir}} is private ({{.Mode}})",
+				map[string]any{"Dir": dir, "Mode": fi.Mode().Perm().String()}),
+				words.L("run: {{.Command}}", map[string]any{"Command": "chmod 700 " + dir}))
 			if mf, err := os.Stat(filepath.Join(dir, "accounts.json")); err == nil {
-				check(mf.Mode().Perm()&0o077 == 0, "account list is private", "run: chmod 600 "+filepath.Join(dir, "accounts.json"))
+				check(mf.Mode().Perm()&0o077 == 0, words.L("account list is private"),
+					words.L("run: {{.Command}}", map[string]any{"Command": "chmod 600 " + filepath.Join(dir, "accounts.json")}))
 			}
 		}
 	}
@@ -361,11 +371,11 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	if kerr != nil {
 		fix = message(kerr)
 	}
-	check(kerr == nil, "system keyring reachable and unlocked", fix)
+	check(kerr == nil, words.L("system keyring reachable and unlocked"), fix)
 
 	if runtime.GOOS == "windows" {
 		// The notification area and toasts are part of Windows.
-		check(true, "tray: the Windows notification area", "")
+		check(true, words.L("tray: the Windows notification area"), "")
 		if !ok {
 			return errDoctor
 		}
@@ -374,18 +384,18 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	display := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 	switch {
 	case os.Getenv("WAYLAND_DISPLAY") != "":
-		check(true, "display: Wayland (reading the browser's window title needs XWayland; pasting always works)", "")
+		check(true, words.L("display: Wayland (reading the browser's window title needs XWayland; pasting always works)"), "")
 	case os.Getenv("DISPLAY") != "":
-		check(true, "display: X11 "+os.Getenv("DISPLAY"), "")
+		check(true, words.L("display: X11 {{.Display}}", map[string]any{"Display": os.Getenv("DISPLAY")}), "")
 	default:
-		check(display, "a display for the desktop app", "the command line works without one")
+		check(display, words.L("a display for the desktop app"), words.L("the command line works without one"))
 	}
 	if s, err := system.ProbeSession(ctx); err != nil {
-		check(false, "desktop session bus (D-Bus)", "start a desktop session; the tray and notifications need it")
+		check(false, words.L("desktop session bus (D-Bus)"), words.L("start a desktop session; the tray and notifications need it"))
 	} else {
-		check(s.TrayHost, "tray host (StatusNotifierItem)",
-			"on GNOME install the AppIndicator extension (gnome-shell-extension-appindicator); Tokentray's window works without it")
-		check(s.Notifications, "notification service", "install a notification daemon (e.g. dunst) for alerts")
+		check(s.TrayHost, words.L("tray host (StatusNotifierItem)"),
+			words.L("on GNOME install the AppIndicator extension (gnome-shell-extension-appindicator); Tokentray's window works without it"))
+		check(s.Notifications, words.L("notification service"), words.L("install a notification daemon (e.g. dunst) for alerts"))
 	}
 	if !ok {
 		return errDoctor
@@ -393,4 +403,9 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-var errDoctor = errors.New("some checks failed (see above)")
+// errDoctor is doctor's failure, worded when it is shown.
+var errDoctor error = doctorError{}
+
+type doctorError struct{}
+
+func (doctorError) Error() string { return words.L("some checks failed (see above)") }

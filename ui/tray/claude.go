@@ -8,11 +8,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/ui/accounts"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // importDialog imports a Claude sign-in: it finds Claude Code's credentials
@@ -42,21 +44,21 @@ func (u *UI) ShowImportClaude() { u.showImport(nil) }
 // account whose sign-in is replaced (Reconnect), keeping its ID and name.
 func (u *UI) showImport(into *keeper.Status) {
 	g := &importDialog{u: u, into: into}
-	g.source = widget.NewLabel("Looking for Claude's sign-in…")
+	g.source = widget.NewLabel(lang.L("Looking for Claude's sign-in…"))
 	g.source.Wrapping = fyne.TextWrapWord
 	g.preview = widget.NewLabel("")
 	g.preview.Wrapping = fyne.TextWrapWord
 	g.preview.Hide()
 	g.name = widget.NewEntry()
-	g.name.SetPlaceHolder("Name (optional: the Claude account's e-mail)")
+	g.name.SetPlaceHolder(lang.L("Name (optional: the Claude account's e-mail)"))
 	g.name.OnSubmitted = func(string) { g.submit() }
-	g.link = widget.NewCheck("Share this sign-in with Claude Code through its file", func(bool) { g.showNote() })
+	g.link = widget.NewCheck(lang.L("Share this sign-in with Claude Code through its file"), func(bool) { g.showNote() })
 	g.link.Hide()
 	g.note = widget.NewLabel("")
 	g.note.Wrapping = fyne.TextWrapWord
 	g.note.Hide()
 	g.paste = widget.NewMultiLineEntry()
-	g.paste.SetPlaceHolder(`Paste the contents of .credentials.json ({"claudeAiOauth": …})`)
+	g.paste.SetPlaceHolder(lang.L(`Paste the contents of .credentials.json ({"claudeAiOauth": …})`))
 	g.paste.SetMinRowsVisible(4)
 	g.paste.OnChanged = func(s string) {
 		if strings.TrimSpace(s) == "" {
@@ -67,27 +69,28 @@ func (u *UI) showImport(into *keeper.Status) {
 	}
 	g.pasteUI = container.NewVBox(g.paste)
 	g.pasteUI.Hide()
-	choose := widget.NewButton("Choose file…", g.chooseFile)
-	pasteButton := widget.NewButton("Paste instead…", func() {
+	choose := widget.NewButton(lang.L("Choose file…"), g.chooseFile)
+	pasteButton := widget.NewButton(lang.L("Paste instead…"), func() {
 		g.pasteUI.Show()
 		u.win.Canvas().Focus(g.paste)
 	})
-	g.ok = widget.NewButton("Import", g.submit)
+	g.ok = widget.NewButton(lang.L("Import"), g.submit)
 	g.ok.Importance = widget.HighImportance
 	g.ok.Disable()
-	title := "Import Claude sign-in"
-	intro := "Tokentray can keep the sign-in of Claude (Claude Code, or a Claude wrapper) fresh for you."
+	title := lang.L("Import Claude sign-in")
+	intro := lang.L("Tokentray can keep the sign-in of Claude (Claude Code, or a Claude wrapper) fresh for you.")
 	if into != nil {
-		title = "Import Claude sign-in into " + into.Name
-		intro = "Sign in to Claude again (in Claude Code: /login), then import the new sign-in here. " +
-			into.Name + " keeps its name and ID, so scripts using it keep working."
+		who := map[string]any{"Name": into.Name}
+		title = lang.L("Import Claude sign-in into {{.Name}}", who)
+		intro = lang.L("Sign in to Claude again (in Claude Code: /login), then import the new sign-in here. "+
+			"{{.Name}} keeps its name and ID, so scripts using it keep working.", who)
 		g.name.Hide()
 	}
 	introLabel := widget.NewLabel(intro)
 	introLabel.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(introLabel, g.source, container.NewHBox(choose, pasteButton), g.pasteUI,
 		g.preview, g.name, g.link, g.note,
-		container.NewHBox(widget.NewButton("Cancel", func() { g.d.Hide() }), g.ok))
+		container.NewHBox(widget.NewButton(lang.L("Cancel"), func() { g.d.Hide() }), g.ok))
 	g.d = dialog.NewCustomWithoutButtons(title, body, u.win)
 	g.d.Resize(fyne.NewSize(520, 360))
 	g.d.Show()
@@ -103,8 +106,8 @@ func (u *UI) showImport(into *keeper.Status) {
 		}
 		u.do(func() {
 			if errors.Is(err, fs.ErrNotExist) {
-				g.source.SetText("Claude's sign-in was not found in " + path + ". Sign in to Claude Code first, " +
-					"or choose the credentials file, or paste it.")
+				g.source.SetText(lang.L("Claude's sign-in was not found in {{.Path}}. Sign in to Claude Code first, "+
+					"or choose the credentials file, or paste it.", map[string]any{"Path": path}))
 				return
 			}
 			g.show(s, err, path)
@@ -127,31 +130,34 @@ func (g *importDialog) show(s claude.SignIn, err error, path string) {
 	g.signIn = &s
 	switch {
 	case s.Path != "":
-		g.source.SetText("Found Claude's sign-in in " + s.Path + ".")
+		g.source.SetText(lang.L("Found Claude's sign-in in {{.Path}}.", map[string]any{"Path": s.Path}))
 	default:
-		g.source.SetText("Read the pasted sign-in.")
+		g.source.SetText(lang.L("Read the pasted sign-in."))
 	}
 	plan := s.Plan()
 	if plan == "" {
-		plan = "not stated"
+		plan = lang.L("not stated")
 	} else {
 		plan = strings.ToUpper(plan[:1]) + plan[1:]
 	}
 	now := g.u.opts.Now()
-	until := s.Token.Expiry.Local().Format("Mon 2 Jan 15:04")
+	at := map[string]any{"Day": words.Day(s.Token.Expiry.Local()), "Time": s.Token.Expiry.Local().Format("15:04")}
+	var until string
 	if s.Token.Expiry.After(now) {
-		until += " (in " + humanDuration(s.Token.Expiry.Sub(now)) + ")"
+		at["In"] = humanDuration(s.Token.Expiry.Sub(now))
+		until = lang.L("{{.Day}} {{.Time}} (in {{.In}})", at)
 	} else {
-		until += " (expired: Tokentray renews it at once)"
+		until = lang.L("{{.Day}} {{.Time}} (expired: Tokentray renews it at once)", at)
 	}
 	who := s.Email
 	if who == "" {
-		who = "not stated in the file"
+		who = lang.L("not stated in the file")
 	}
-	g.preview.SetText("Account: " + who + "\nPlan: " + plan + "\nAccess token valid until: " + until)
+	g.preview.SetText(lang.L("Account: {{.Who}}\nPlan: {{.Plan}}\nAccess token valid until: {{.Until}}",
+		map[string]any{"Who": who, "Plan": plan, "Until": until}))
 	g.preview.Show()
 	if g.into == nil {
-		g.name.SetPlaceHolder("Name (optional: " + s.Label() + ")")
+		g.name.SetPlaceHolder(lang.L("Name (optional: {{.Label}})", map[string]any{"Label": s.Label()}))
 	}
 	if s.Path != "" {
 		g.link.SetChecked(true)
@@ -170,27 +176,28 @@ func (g *importDialog) showNote() {
 		return
 	}
 	if g.link.Checked && g.signIn.Path != "" {
-		g.note.SetText("Tokentray and Claude Code will share one sign-in: each renewal is written back to the file, " +
-			"so neither signs the other out.")
+		g.note.SetText(lang.L("Tokentray and Claude Code will share one sign-in: each renewal is written back to the file, " +
+			"so neither signs the other out."))
 	} else {
-		g.note.SetText("This will be a copy. If Claude Code (or another program) uses the same sign-in, " +
-			"whichever renews it first signs the other out. To keep both working, import from Claude Code's file and share it.")
+		g.note.SetText(lang.L("This will be a copy. If Claude Code (or another program) uses the same sign-in, " +
+			"whichever renews it first signs the other out. To keep both working, import from Claude Code's file and share it."))
 	}
 	g.note.Show()
 }
 
 // unreadableClaude words why a sign-in cannot be read.
 func unreadableClaude(err error, path string) string {
+	at := map[string]any{"Path": path}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "There is no file at " + path + "."
+		return lang.L("There is no file at {{.Path}}.", at)
 	case errors.Is(err, fs.ErrPermission):
-		return "Tokentray may not read " + path + "."
+		return lang.L("Tokentray may not read {{.Path}}.", at)
 	case errors.Is(err, claude.ErrBadCredentials):
-		return "This is not a Claude sign-in. Choose Claude Code's credentials file (.credentials.json in the .claude " +
-			"folder of your home folder) or paste its contents."
+		return lang.L("This is not a Claude sign-in. Choose Claude Code's credentials file (.credentials.json in the .claude " +
+			"folder of your home folder) or paste its contents.")
 	}
-	return "Tokentray could not read Claude's sign-in. " + plainError(err)
+	return lang.L("Tokentray could not read Claude's sign-in. {{.Why}}", map[string]any{"Why": plainError(err)})
 }
 
 // chooseFile lets the user pick the credentials file.
@@ -216,21 +223,21 @@ func (g *importDialog) submit() {
 	}
 	s, link, name := *g.signIn, g.link.Checked && g.signIn.Path != "", strings.TrimSpace(g.name.Text)
 	g.ok.Disable()
-	g.source.SetText("Importing…")
+	g.source.SetText(lang.L("Importing…"))
 	g.u.goOwned(func() {
 		var err error
 		var done string
 		if g.into != nil {
 			acct, ierr := g.u.be.ReimportClaude(g.u.ctx, g.into.ID, s, link)
-			err, done = ierr, "Imported the new sign-in into "+acct.Name+"."
+			err, done = ierr, lang.L("Imported the new sign-in into {{.Name}}.", map[string]any{"Name": acct.Name})
 		} else {
 			acct, ierr := g.u.be.ImportClaude(g.u.ctx, s, name, link)
-			err, done = ierr, "Imported "+acct.Name+". Tokentray keeps it fresh from now on."
+			err, done = ierr, lang.L("Imported {{.Name}}. Tokentray keeps it fresh from now on.", map[string]any{"Name": acct.Name})
 		}
 		g.u.do(func() {
 			if err != nil {
 				g.ok.Enable()
-				g.source.SetText("Could not import the sign-in. " + plainError(err))
+				g.source.SetText(lang.L("Could not import the sign-in. {{.Why}}", map[string]any{"Why": plainError(err)}))
 				return
 			}
 			g.d.Hide()

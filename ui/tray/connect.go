@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
@@ -37,14 +38,14 @@ func (u *UI) ShowConnect(providerID string) {
 		u.connectUI.d.Show()
 		return
 	}
-	c := u.newConnectDialog("Connect an account", "")
-	c.body.Objects = []fyne.CanvasObject{widget.NewLabel("Loading providers…")}
+	c := u.newConnectDialog(lang.L("Connect an account"), "")
+	c.body.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("Loading providers…"))}
 	c.body.Refresh()
 	u.goOwned(func() {
 		ps, err := u.be.Providers(u.ctx)
 		c.u.do(func() {
 			if err != nil {
-				c.result("Could not read the providers. " + plainError(err))
+				c.result(lang.L("Could not read the providers. {{.Why}}", map[string]any{"Why": plainError(err)}))
 				return
 			}
 			c.pick(ps, providerID)
@@ -86,9 +87,9 @@ func (u *UI) showReconnect(s keeper.Status) {
 				u.showImport(&s) // imported: the sign-in comes from Claude again
 				return
 			}
-			c := u.newConnectDialog("Reconnect "+s.Name, s.ID)
+			c := u.newConnectDialog(lang.L("Reconnect {{.Name}}", map[string]any{"Name": s.Name}), s.ID)
 			if err != nil {
-				c.result("Could not read the providers. " + plainError(err))
+				c.result(lang.L("Could not read the providers. {{.Why}}", map[string]any{"Why": plainError(err)}))
 				return
 			}
 			c.providers = providers
@@ -107,7 +108,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 		c.providers[p.ID] = p
 		if p.Redirect == auth.RedirectNone {
 			// No browser sign-in: its sign-in is imported (Claude's).
-			n := p.Name + " — import sign-in"
+			n := lang.L("{{.Provider}} — import sign-in", map[string]any{"Provider": p.Name})
 			names = append(names, n)
 			byName[n] = importChoice
 			continue
@@ -130,7 +131,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	}
 	region := widget.NewSelect(regions, nil)
 	region.SetSelected(regions[0])
-	regionRow := container.NewVBox(widget.NewLabel("Clio region"), region)
+	regionRow := container.NewVBox(widget.NewLabel(lang.L("Clio region")), region)
 	regionRow.Hide()
 	provider := widget.NewSelect(names, func(name string) {
 		if byName[name] == "clio" {
@@ -139,9 +140,9 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 			regionRow.Hide()
 		}
 	})
-	provider.PlaceHolder = "Choose a provider"
+	provider.PlaceHolder = lang.L("Choose a provider")
 	name := widget.NewEntry()
-	name.SetPlaceHolder("Name (optional: taken from the account)")
+	name.SetPlaceHolder(lang.L("Name (optional: taken from the account)"))
 	preRegion, preClio := auth.ClioRegionOf(preselect)
 	for n, id := range byName {
 		if id == preselect || (id == "clio" && preClio) {
@@ -151,7 +152,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	if preClio {
 		region.SetSelected(preRegion.Label)
 	}
-	start := widget.NewButton("Connect", nil)
+	start := widget.NewButton(lang.L("Connect"), nil)
 	start.Importance = widget.HighImportance
 	start.OnTapped = func() {
 		id := byName[provider.Selected]
@@ -168,8 +169,8 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 		}
 		c.wait(id, name.Text)
 	}
-	c.set(widget.NewLabel("Which account do you want to connect?"), provider, regionRow, name,
-		container.NewHBox(widget.NewButton("Cancel", c.d.Hide), start))
+	c.set(widget.NewLabel(lang.L("Which account do you want to connect?")), provider, regionRow, name,
+		container.NewHBox(widget.NewButton(lang.L("Cancel"), c.d.Hide), start))
 	c.u.win.Canvas().Focus(name)
 }
 
@@ -187,12 +188,12 @@ func (c *connectDialog) wait(providerID, name string) {
 	c.paste = make(chan string)
 	progress := widget.NewProgressBarInfinite()
 	mode := c.providers[providerID].Redirect
-	label, placeholder, use, checking := "Paste the code instead:",
-		"Paste the page address or the code", "Use this code", "Checking the code…"
+	label, placeholder, use, checking := lang.L("Paste the code instead:"),
+		lang.L("Paste the page address or the code"), lang.L("Use this code"), lang.L("Checking the code…")
 	if mode == auth.RedirectPage {
 		label, placeholder, use, checking =
-			"After you approve, copy the address your browser shows and paste it here:",
-			"https://…?code=…&state=…", "Use this address", "Checking the address…"
+			lang.L("After you approve, copy the address your browser shows and paste it here:"),
+			"https://…?code=…&state=…", lang.L("Use this address"), lang.L("Checking the address…")
 	}
 	pasteEntry := widget.NewEntry()
 	pasteEntry.SetPlaceHolder(placeholder)
@@ -222,15 +223,15 @@ func (c *connectDialog) wait(providerID, name string) {
 		pasteBox.Hide() // the browser comes back to Tokentray by itself
 	}
 	// Shown if the browser cannot be opened: the address, to open by hand.
-	linkNote := widget.NewLabel("Tokentray could not open your browser. Copy this link, open it in a browser, " +
-		"and approve there; Tokentray is still waiting.")
+	linkNote := widget.NewLabel(lang.L("Tokentray could not open your browser. Copy this link, open it in a browser, " +
+		"and approve there; Tokentray is still waiting."))
 	linkNote.Wrapping = fyne.TextWrapWord
 	link := widget.NewEntry()
 	linkBox := container.NewVBox(linkNote, link,
-		widget.NewButton("Copy link", func() { c.u.app.Clipboard().SetContent(link.Text) }))
+		widget.NewButton(lang.L("Copy link"), func() { c.u.app.Clipboard().SetContent(link.Text) }))
 	linkBox.Hide()
-	c.set(widget.NewLabel("Waiting for your browser…\nApprove Tokentray in the browser window that just opened."),
-		progress, linkBox, pasteBox, widget.NewButton("Cancel", c.d.Hide))
+	c.set(widget.NewLabel(lang.L("Waiting for your browser…\nApprove Tokentray in the browser window that just opened.")),
+		progress, linkBox, pasteBox, widget.NewButton(lang.L("Cancel"), c.d.Hide))
 
 	c.u.goOwned(func() {
 		opts := auth.ConnectOptions{Approval: c.paste, Open: c.u.opts.OpenURL, OpenFailed: func(u string, _ error) {
@@ -252,7 +253,7 @@ func (c *connectDialog) wait(providerID, name string) {
 			cancel()
 			switch {
 			case err == nil:
-				c.result("Connected " + acct.Name + ". Tokentray keeps its token fresh from now on.")
+				c.result(lang.L("Connected {{.Name}}. Tokentray keeps its token fresh from now on.", map[string]any{"Name": acct.Name}))
 			case auth.KindOf(err) == auth.KindCanceled:
 				c.d.Hide()
 			default:
@@ -267,5 +268,5 @@ func (c *connectDialog) wait(providerID, name string) {
 func (c *connectDialog) result(text string) {
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	c.set(msg, widget.NewButton("Close", c.d.Hide))
+	c.set(msg, widget.NewButton(lang.L("Close"), c.d.Hide))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/tokentray/tokentray/ui/accounts"
 )
@@ -13,14 +14,15 @@ import (
 // ConfirmDisconnect asks, then disconnects: revoking at the provider where
 // it can, then deleting the local secrets.
 func (u *UI) ConfirmDisconnect(id, name string) {
-	dialog.ShowConfirm("Disconnect "+name+"?",
-		"Tokentray will tell the provider to revoke access, then forget this account's tokens. "+
-			"Scripts using its token will stop working.",
+	who := map[string]any{"Name": name}
+	dialog.ShowConfirm(lang.L("Disconnect {{.Name}}?", who),
+		lang.L("Tokentray will tell the provider to revoke access, then forget this account's tokens. "+
+			"Scripts using its token will stop working."),
 		func(ok bool) {
 			if !ok {
 				return
 			}
-			u.setStatusLine("Disconnecting " + name + "…")
+			u.setStatusLine(lang.L("Disconnecting {{.Name}}…", who))
 			u.goOwned(func() {
 				done, err := u.be.Disconnect(u.ctx, id, false)
 				u.do(func() {
@@ -31,7 +33,7 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 					case errors.As(err, &re):
 						u.setStatusLine(re.Message())
 					default:
-						u.setStatusLine("Could not disconnect " + name + ". " + plainError(err))
+						u.setStatusLine(lang.L("Could not disconnect {{.Name}}. {{.Why}}", map[string]any{"Name": name, "Why": plainError(err)}))
 					}
 				})
 				u.reload()

@@ -2,9 +2,11 @@ package tray
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // What the keeper reports: the recent-events list and desktop
@@ -22,21 +24,26 @@ func (u *UI) note(e keeper.Event) {
 		}
 	}
 	var line, notify string
+	d := map[string]any{"Name": name}
+	if e.Err != nil {
+		d["Why"] = auth.Message(e.Err)
+	}
 	switch e.Kind {
 	case keeper.EventConnected:
-		line, notify = name+" connected.", "Connected "+name+"."
+		line, notify = lang.L("{{.Name}} connected.", d), lang.L("Connected {{.Name}}.", d)
 	case keeper.EventRefreshed:
-		line = name + ": token refreshed."
+		line = lang.L("{{.Name}}: token refreshed.", d)
 	case keeper.EventRefreshFailed:
-		line = name + ": could not refresh (" + auth.Message(e.Err) + ")"
+		line = lang.L("{{.Name}}: could not refresh ({{.Why}})", d)
 	case keeper.EventExpiringSoon:
-		line, notify = name+": token expiring and cannot be refreshed.",
-			"The token of "+name+" expires soon and Tokentray cannot refresh it right now. "+auth.Message(e.Err)
+		line, notify = lang.L("{{.Name}}: token expiring and cannot be refreshed.", d),
+			lang.L("The token of {{.Name}} expires soon and Tokentray cannot refresh it right now. {{.Why}}", d)
 	case keeper.EventReconnectNeeded:
-		line, notify = name+": reconnect needed.", name+" needs to be reconnected: "+auth.Message(e.Err)
+		line, notify = lang.L("{{.Name}}: reconnect needed.", d), lang.L("{{.Name}} needs to be reconnected: {{.Why}}", d)
 	case keeper.EventRefreshTokenExpiring:
-		line, notify = name+": sign-in expires soon.",
-			name+"'s sign-in ends on "+e.Expiry.Local().Format("Mon 2 Jan")+". Reconnect it before then to keep it working."
+		d["Day"] = words.Day(e.Expiry.Local())
+		line, notify = lang.L("{{.Name}}: sign-in expires soon.", d),
+			lang.L("{{.Name}}'s sign-in ends on {{.Day}}. Reconnect it before then to keep it working.", d)
 	}
 	if line == "" {
 		return
@@ -57,5 +64,5 @@ func plainError(err error) string {
 	if msg, ok := auth.Explain(err); ok {
 		return msg
 	}
-	return "Something went wrong. Please try again; if it keeps happening, run “tokentray doctor” in a terminal."
+	return lang.L("Something went wrong. Please try again; if it keeps happening, run “tokentray doctor” in a terminal.")
 }

@@ -4,31 +4,45 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/ui/accounts"
 )
 
-var clearChoices = []struct {
+// The choices' labels are translated when the form is made: Fyne has the
+// translations only once the app has started.
+type clearChoice struct {
 	label   string
 	seconds int
-}{{"15 seconds", 15}, {"30 seconds", 30}, {"1 minute", 60}, {"5 minutes", 300}, {"Never", 0}}
+}
 
-var marginChoices = []struct {
+func clearChoices() []clearChoice {
+	return []clearChoice{{lang.L("15 seconds"), 15}, {lang.L("30 seconds"), 30}, {lang.L("1 minute"), 60},
+		{lang.L("5 minutes"), 300}, {lang.L("Never"), 0}}
+}
+
+type marginChoice struct {
 	label   string
 	minutes int
-}{{"Automatically (5 minutes, earlier for short tokens)", 0}, {"10 minutes", 10}, {"30 minutes", 30}}
+}
+
+func marginChoices() []marginChoice {
+	return []marginChoice{{lang.L("Automatically (5 minutes, earlier for short tokens)"), 0},
+		{lang.L("10 minutes"), 10}, {lang.L("30 minutes"), 30}}
+}
 
 // ShowPreferences edits the saved preferences: how long copied tokens stay
 // on the clipboard, notifications, and how early tokens are refreshed.
 func (u *UI) ShowPreferences() {
-	u.loadingDialog("Preferences", fyne.NewSize(440, 300), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
+	u.loadingDialog(lang.L("Preferences"), fyne.NewSize(440, 300), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
 		s, err := u.be.Settings()
 		return func() fyne.CanvasObject { return u.preferencesForm(s, d) }, err
 	})
 }
 
 func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasObject {
+	clearChoices, marginChoices := clearChoices(), marginChoices()
 	var clearLabels, marginLabels []string
 	for _, c := range clearChoices {
 		clearLabels = append(clearLabels, c.label)
@@ -48,11 +62,11 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 			margin.SetSelected(c.label)
 		}
 	}
-	notify := widget.NewCheck("Show notifications", nil)
+	notify := widget.NewCheck(lang.L("Show notifications"), nil)
 	notify.SetChecked(!s.NotificationsOff)
 	result := widget.NewLabel("")
 	result.Wrapping = fyne.TextWrapWord
-	save := widget.NewButton("Save", func() {
+	save := widget.NewButton(lang.L("Save"), func() {
 		next := s
 		for _, c := range clearChoices {
 			if c.label == clear.Selected {
@@ -69,13 +83,13 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 			err := u.be.SaveSettings(u.ctx, next)
 			u.do(func() {
 				if err != nil {
-					result.SetText("Could not save. " + plainError(err))
+					result.SetText(lang.L("Could not save. {{.Why}}", map[string]any{"Why": plainError(err)}))
 					return
 				}
 				u.opts.ClearAfter, u.opts.NotificationsOff = next.ClearAfter(), next.NotificationsOff
-				msg := "Saved."
+				msg := lang.L("Saved.")
 				if next.RefreshMarginMinutes != s.RefreshMarginMinutes {
-					msg += " The refresh timing applies from the next start."
+					msg = lang.L("Saved. The refresh timing applies from the next start.")
 				}
 				s = next
 				result.SetText(msg)
@@ -84,9 +98,9 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 	})
 	return container.NewVBox(
 		widget.NewForm(
-			widget.NewFormItem("Clear copied tokens after", clear),
-			widget.NewFormItem("Refresh tokens early by", margin),
+			widget.NewFormItem(lang.L("Clear copied tokens after"), clear),
+			widget.NewFormItem(lang.L("Refresh tokens early by"), margin),
 		),
-		notify, save, result, widget.NewButton("Close", d.Hide),
+		notify, save, result, widget.NewButton(lang.L("Close"), d.Hide),
 	)
 }

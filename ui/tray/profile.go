@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/tokentray/tokentray/ui/accounts"
 )
@@ -26,12 +27,12 @@ func (u *UI) ImportProfile(path string) {
 			if err != nil {
 				msg := plainError(err)
 				if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-					msg = "Tokentray could not read " + path + "."
+					msg = lang.L("Tokentray could not read {{.Path}}.", map[string]any{"Path": path})
 				}
-				dialog.ShowInformation("Connection profile", msg, u.win)
+				dialog.ShowInformation(lang.L("Connection profile"), msg, u.win)
 				return
 			}
-			dialog.ShowConfirm("Add this connection profile?", pr.Summary(), func(ok bool) {
+			dialog.ShowConfirm(lang.L("Add this connection profile?"), pr.Summary(), func(ok bool) {
 				if !ok {
 					return
 				}
@@ -39,10 +40,10 @@ func (u *UI) ImportProfile(path string) {
 					p, err := u.be.ApplyProfile(u.ctx, pr)
 					u.do(func() {
 						if err != nil {
-							u.setStatusLine("Could not add the profile. " + plainError(err))
+							u.setStatusLine(lang.L("Could not add the profile. {{.Why}}", map[string]any{"Why": plainError(err)}))
 							return
 						}
-						u.setStatusLine("Added " + p.Name + ". Choose Connect an account… to use it.")
+						u.setStatusLine(lang.L("Added {{.Provider}}. Choose Connect an account… to use it.", map[string]any{"Provider": p.Name}))
 					})
 				})
 			}, u.win)

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/ui/accounts"
@@ -19,6 +20,7 @@ import (
 // connection profiles to offer (the app opened with a .tokentray.json). A
 // second launch shows the running instance's window and returns at once.
 func Run(open func() (*accounts.App, error), files ...string) error {
+	useWords()
 	be, err := open()
 	if err != nil {
 		return showFatal(err)
@@ -55,7 +57,7 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 
 	stopDemo, err := startDemo(context.Background(), be)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "tokentray: demo provider:", err)
+		fmt.Fprintln(os.Stderr, "tokentray:", lang.L("demo provider:"), err)
 	} else {
 		defer stopDemo()
 	}

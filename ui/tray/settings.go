@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
@@ -18,7 +19,7 @@ import (
 // provider), or a custom provider by its issuer URL. Secrets are sealed,
 // never shown back.
 func (u *UI) ShowSettings() {
-	u.loadingDialog("Provider settings", fyne.NewSize(480, 420), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
+	u.loadingDialog(lang.L("Provider settings"), fyne.NewSize(480, 420), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
 		ps, err := u.be.Providers(u.ctx)
 		return func() fyne.CanvasObject { return u.settingsForm(ps, d) }, err
 	})
@@ -28,7 +29,7 @@ func (u *UI) ShowSettings() {
 // Fyne's goroutine; then the form load returns (built on Fyne's goroutine),
 // or the error in plain words.
 func (u *UI) loadingDialog(title string, size fyne.Size, load func(dialog.Dialog) (func() fyne.CanvasObject, error)) {
-	body := container.NewVBox(widget.NewLabel("Loading…"))
+	body := container.NewVBox(widget.NewLabel(lang.L("Loading…")))
 	d := dialog.NewCustomWithoutButtons(title, body, u.win)
 	d.Resize(size)
 	d.Show()
@@ -36,7 +37,7 @@ func (u *UI) loadingDialog(title string, size fyne.Size, load func(dialog.Dialog
 		form, err := load(d)
 		u.do(func() {
 			if err != nil {
-				body.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err)), widget.NewButton("Close", d.Hide)}
+				body.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err)), widget.NewButton(lang.L("Close"), d.Hide)}
 			} else {
 				body.Objects = []fyne.CanvasObject{form()}
 			}
@@ -58,11 +59,11 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 
 	clientID := widget.NewEntry()
 	secret := widget.NewPasswordEntry()
-	secret.SetPlaceHolder("Client secret (leave empty to keep the saved one)")
+	secret.SetPlaceHolder(lang.L("Client secret (leave empty to keep the saved one)"))
 	// The redirect: typed (a registered address) or picked (loopback,
 	// approval); checked by the same parser as the command line's.
 	redirect := widget.NewSelectEntry(nil)
-	redirect.SetPlaceHolder("loopback, http://127.0.0.1:PORT/PATH or https://…")
+	redirect.SetPlaceHolder(lang.L("loopback, http://127.0.0.1:PORT/PATH or https://…"))
 	redirect.Disable() // until a provider is chosen
 	redirectNote := widget.NewLabel("")
 	redirectNote.Wrapping = fyne.TextWrapWord
@@ -100,83 +101,83 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		secret.SetText("")
 		showRedirect(byName[name])
 	})
-	picker.PlaceHolder = "Choose a provider"
+	picker.PlaceHolder = lang.L("Choose a provider")
 	saveSettings := func() {
 		p, ok := byName[picker.Selected]
 		if !ok {
-			result.SetText("Choose a provider first.")
+			result.SetText(lang.L("Choose a provider first."))
 			return
 		}
 		next := accounts.ClientSettings{ClientID: strings.TrimSpace(clientID.Text), Secret: secret.Text}
 		if p.Redirect != auth.RedirectNone {
 			next.Redirect = strings.TrimSpace(redirect.Text)
 			if next.Redirect == "" {
-				result.SetText("Say where sign-in comes back (the redirect): " + auth.RedirectChoices + ".")
+				result.SetText(lang.L("Say where sign-in comes back (the redirect): {{.Choices}}.", map[string]any{"Choices": auth.RedirectChoices}))
 				return
 			}
 			if _, err := p.WithRedirect(next.Redirect); err != nil {
-				result.SetText("Could not save. " + plainError(err))
+				result.SetText(lang.L("Could not save. {{.Why}}", map[string]any{"Why": plainError(err)}))
 				return
 			}
 		}
-		result.SetText("Saving…")
+		result.SetText(lang.L("Saving…"))
 		u.goOwned(func() {
 			saved, err := u.be.SaveClient(u.ctx, p.ID, next)
 			u.do(func() {
 				if err != nil {
-					result.SetText("Could not save. " + plainError(err))
+					result.SetText(lang.L("Could not save. {{.Why}}", map[string]any{"Why": plainError(err)}))
 					return
 				}
 				byName[saved.Name] = saved
 				secret.SetText("")
 				showRedirect(saved)
-				result.SetText("Saved the settings of " + p.Name + ".")
+				result.SetText(lang.L("Saved the settings of {{.Provider}}.", map[string]any{"Provider": p.Name}))
 			})
 		})
 	}
 	redirect.OnSubmitted = func(string) { saveSettings() }
-	save := widget.NewButton("Save", saveSettings)
+	save := widget.NewButton(lang.L("Save"), saveSettings)
 
 	issuer := widget.NewEntry()
 	issuer.SetPlaceHolder("https://login.example.com")
 	customID := widget.NewEntry()
-	customID.SetPlaceHolder("short name, e.g. acme")
+	customID.SetPlaceHolder(lang.L("short name, e.g. acme"))
 	customClient := widget.NewEntry()
 	customSecret := widget.NewPasswordEntry()
-	add := widget.NewButton("Add provider", func() {
+	add := widget.NewButton(lang.L("Add provider"), func() {
 		id, iss := strings.TrimSpace(customID.Text), strings.TrimSpace(issuer.Text)
 		if id == "" || iss == "" || strings.TrimSpace(customClient.Text) == "" {
-			result.SetText("A custom provider needs a short name, its address (issuer URL) and a client ID.")
+			result.SetText(lang.L("A custom provider needs a short name, its address (issuer URL) and a client ID."))
 			return
 		}
-		result.SetText("Looking up " + iss + "…")
+		result.SetText(lang.L("Looking up {{.Address}}…", map[string]any{"Address": iss}))
 		client, sec := strings.TrimSpace(customClient.Text), customSecret.Text
 		u.goOwned(func() {
 			p, err := u.be.AddProvider(u.ctx, id, id, iss, client, sec)
 			u.do(func() {
 				if err != nil {
-					result.SetText("Could not add the provider. " + plainError(err) +
-						" Check the address: it is the one whose /.well-known/openid-configuration exists.")
+					result.SetText(lang.L("Could not add the provider. {{.Why}} Check the address: it is the one whose "+
+						"/.well-known/openid-configuration exists.", map[string]any{"Why": plainError(err)}))
 					return
 				}
 				customSecret.SetText("")
-				result.SetText("Added " + p.Name + ". Choose Connect an account… to use it.")
+				result.SetText(lang.L("Added {{.Provider}}. Choose Connect an account… to use it.", map[string]any{"Provider": p.Name}))
 			})
 		})
 	})
 	return container.NewVBox(
-		widget.NewLabelWithStyle("Client settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Client settings"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		picker,
-		widget.NewForm(widget.NewFormItem("Client ID", clientID), widget.NewFormItem("Client secret", secret),
-			widget.NewFormItem("Redirect", redirect)),
+		widget.NewForm(widget.NewFormItem(lang.L("Client ID"), clientID), widget.NewFormItem(lang.L("Client secret"), secret),
+			widget.NewFormItem(lang.L("Redirect"), redirect)),
 		redirectNote,
 		save,
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle("Another provider", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewForm(widget.NewFormItem("Name", customID), widget.NewFormItem("Issuer URL", issuer),
-			widget.NewFormItem("Client ID", customClient), widget.NewFormItem("Client secret", customSecret)),
+		widget.NewLabelWithStyle(lang.L("Another provider"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewForm(widget.NewFormItem(lang.L("Name"), customID), widget.NewFormItem(lang.L("Issuer URL"), issuer),
+			widget.NewFormItem(lang.L("Client ID"), customClient), widget.NewFormItem(lang.L("Client secret"), customSecret)),
 		add,
 		result,
-		widget.NewButton("Close", d.Hide),
+		widget.NewButton(lang.L("Close"), d.Hide),
 	)
 }

@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/tokentray/tokentray/ui/cli"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // appName is the desktop app's file name, beside this program.
@@ -32,12 +33,12 @@ func main() {
 	}
 	app, err := appPath()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "tokentray: the desktop app (%s) is not installed beside this program or on your PATH. "+
-			"Install Tokentray from its package (or make install), or give a command: tokentray help\n", appName)
+		fmt.Fprintln(os.Stderr, "tokentray:", words.L("the desktop app ({{.App}}) is not installed beside this program or on your PATH. "+
+			"Install Tokentray from its package (or make install), or give a command: tokentray help", map[string]any{"App": appName}))
 		os.Exit(cli.ExitError)
 	}
 	err = syscall.Exec(app, append([]string{app}, os.Args[1:]...), appEnv(os.Environ()))
-	fmt.Fprintf(os.Stderr, "tokentray: cannot start the desktop app %s: %v\n", app, err)
+	fmt.Fprintln(os.Stderr, "tokentray:", words.L("cannot start the desktop app {{.App}}: {{.Why}}", map[string]any{"App": app, "Why": err}))
 	os.Exit(cli.ExitError)
 }
 
@@ -62,8 +63,10 @@ func appPath() (string, error) {
 // "POSIX", from LANGUAGE; it takes "C.UTF-8" (Debian's default in
 // containers and on servers) for a language named "C", fails to parse it,
 // and says so on stderr while its packages initialise, before the app's
-// own code runs. Such a locale asks for no translation: the app is told
-// English instead, where LANGUAGE does not already say otherwise.
+// own code runs; so too for a mistyped locale or a modifier (de_DE@euro),
+// which it then ignores. Such a locale gets the LANGUAGE that asks for
+// what it means (de_DE; English for C.UTF-8 or one that does not parse),
+// where LANGUAGE does not already say otherwise.
 func appEnv(env []string) []string {
 	get := func(name string) string {
 		for _, kv := range env { // the first counts, as for getenv
@@ -80,10 +83,8 @@ func appEnv(env []string) []string {
 	if loc == "" {
 		loc = get("LANG")
 	}
-	base, _, _ := strings.Cut(loc, ".")
-	base, _, _ = strings.Cut(base, "@")
-	if (base == "C" || base == "POSIX") && loc != base && get("LANGUAGE") == "" {
-		return append(env, "LANGUAGE=en")
+	if lang, ok := words.QuietLocale(loc); ok && get("LANGUAGE") == "" {
+		return append(env, "LANGUAGE="+lang)
 	}
 	return env
 }

@@ -21,7 +21,11 @@ func TestAppEnv(t *testing.T) {
 		{[]string{"LANG=C"}, ""},                                  // Fyne reads plain C as no locale
 		{[]string{"LANG=POSIX"}, ""},
 		{[]string{"LANG=de_DE.UTF-8"}, ""},
-		{[]string{"LANG=de_DE@euro"}, ""},
+		{[]string{"LANG=de_DE@euro"}, "de_DE"}, // Fyne would ignore it, and say so
+		{[]string{"LANG=fr_CA.UTF-8@x"}, ""},   // the encoding goes first: fr_CA
+		{[]string{"LANG=garbage"}, "en"},
+		{[]string{"LANG=xx_!!"}, "en"},
+		{[]string{"LC_ALL=fr_FR.UTF-8"}, ""},
 		{nil, ""},
 		{[]string{"LANG=C.UTF-8", "LANG=de_DE.UTF-8"}, "en"}, // the first counts, as for getenv
 	} {

@@ -20,19 +20,21 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 func main() {
 	self, err := os.Executable()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "tokentray: cannot find where Tokentray is installed:", err)
+		fmt.Fprintln(os.Stderr, "tokentray:", words.L("cannot find where Tokentray is installed: {{.Why}}", map[string]any{"Why": err}))
 		os.Exit(1)
 	}
 	exe := filepath.Join(filepath.Dir(self), "Tokentray.exe")
 	cmd := exec.Command(exe, os.Args[1:]...)
 	if len(os.Args) == 1 { // the desktop app: start it and return
 		if err := cmd.Start(); err != nil {
-			fmt.Fprintf(os.Stderr, "tokentray: cannot start %s: %v\n", exe, err)
+			fmt.Fprintln(os.Stderr, "tokentray:", words.L("cannot start {{.Program}}: {{.Why}}", map[string]any{"Program": exe, "Why": err}))
 			os.Exit(1)
 		}
 		cmd.Process.Release() //nolint:errcheck // it runs on its own
@@ -48,7 +50,7 @@ func main() {
 		os.Exit(ee.ExitCode())
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "tokentray: cannot start %s: %v\n", exe, err)
+		fmt.Fprintln(os.Stderr, "tokentray:", words.L("cannot start {{.Program}}: {{.Why}}", map[string]any{"Program": exe, "Why": err}))
 		os.Exit(1)
 	}
 }

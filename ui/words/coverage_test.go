@@ -1,0 +1,315 @@
+package words_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/tokentray/tokentray/ui/words"
+)
+
+// scanned are the packages whose words people read, from here.
+var scanned = []string{"../tray", "../cli", "../cli/tokentray", "../cli/wincon", "../accounts", "."}
+
+// pendingFiles are ui/tray files not converted to lang.L yet: their
+// literals are not checked. TODO(issue 16): empty this list as each file
+// is converted; it must end empty.
+var pendingFiles = map[string]bool{
+	"../tray/window.go": true, "../tray/menu.go": true, "../tray/clipboard.go": true,
+	"../tray/model.go": true, "../tray/ui.go": true,
+}
+
+// notWords are literals that may go to people as they are: names, signs.
+// Keep it tiny; anything a person reads as language is translated.
+var notWords = map[string]bool{
+	"Tokentray": true, "tokentray": true, "tokentray:": true, "·": true, "—": true,
+	"Authorization: Bearer ": true, // the HTTP header token --format header prints
+}
+
+// sinkFuncs are package functions whose string arguments are shown.
+var sinkFuncs = map[string]map[string]bool{
+	"widget": {"NewLabel": true, "NewLabelWithStyle": true, "NewButton": true, "NewButtonWithIcon": true,
+		"NewCheck": true, "NewHyperlink": true, "NewFormItem": true, "NewRichTextFromMarkdown": true,
+		"NewCard": true, "NewAccordionItem": true, "NewTextGridFromString": true},
+	"fyne": {"NewMenuItem": true, "NewMenu": true, "NewNotification": true},
+	"fmt":  {"Fprint": true, "Fprintf": true, "Fprintln": true, "Print": true, "Printf": true, "Println": true},
+}
+
+// sinkMethods are methods (of any receiver) whose string arguments are
+// shown, and the local helpers that word a message.
+var sinkMethods = map[string]bool{
+	"SetText": true, "SetPlaceHolder": true, "SetTitle": true, "NewWindow": true, "SendNotification": true,
+	"WriteString": true,
+	// ui/tray's own: the status line, the connect dialog's last step, a
+	// dialog's title.
+	"setStatusLine": true, "result": true, "loadingDialog": true, "newConnectDialog": true,
+}
+var sinkLocal = map[string]bool{"badUsage": true, "badProfile": true, "check": true}
+
+// messageMethods are methods that return a sentence for people: what they
+// return or assign is checked too.
+var messageMethods = map[string]bool{"Message": true, "Summary": true, "clioWhere": true}
+
+var (
+	verbs    = regexp.MustCompile(`%[-+# 0-9.*\[\]]*[a-zA-Z%]`)
+	actions  = regexp.MustCompile(`\{\{[^}]*\}\}`)
+	urls     = regexp.MustCompile(`https?://\S*`)
+	flags    = regexp.MustCompile(`--[a-z][a-z-]*`) // a command-line flag's name
+	fieldsRe = regexp.MustCompile(`\{\{\s*\.(\w+)`)
+)
+
+// wordy: the literal holds words once format verbs, template actions and
+// addresses and command-line flags are set aside.
+func wordy(s string) bool {
+	if notWords[s] || notWords[strings.TrimSpace(s)] {
+		return false
+	}
+	s = strings.TrimPrefix(s, "tokentray: ") // the command's name, before its message
+	s = urls.ReplaceAllString(actions.ReplaceAllString(verbs.ReplaceAllString(s, ""), ""), "")
+	s = flags.ReplaceAllString(s, "")
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0
+}
+
+type use struct {
+	id  string
+	pos string
+}
+
+// scan returns the literal IDs given to lang.L/X/N/words.L and the shown
+// literals that are not.
+func scan(t *testing.T) (ids []use, bare []string) {
+	t.Helper()
+	fset := token.NewFileSet()
+	for _, dir := range scanned {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range files {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pending := pendingFiles[filepath.ToSlash(path)]
+			where := func(n ast.Node) string {
+				p := fset.Position(n.Pos())
+				rel, _ := filepath.Rel("..", p.Filename)
+				return fmt.Sprintf("ui/%s:%d", filepath.ToSlash(rel), p.Line)
+			}
+			report := func(e ast.Expr, sink string) {
+				for _, lit := range literals(e) {
+					s, _ := strconv.Unquote(lit.Value)
+					if !pending && wordy(s) {
+						bare = append(bare, fmt.Sprintf("%s: %q is shown as it is (%s): wrap it in lang.L(…) "+
+							"(words.L outside ui/tray), with {{.Field}} for the parts that vary, "+
+							"and add it to ui/words/translations/*.json", where(lit), s, sink))
+					}
+				}
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.FuncDecl:
+					if n.Recv != nil && messageMethods[n.Name.Name] && n.Body != nil {
+						ast.Inspect(n.Body, func(m ast.Node) bool {
+							switch m := m.(type) {
+							case *ast.ReturnStmt:
+								for _, r := range m.Results {
+									report(r, n.Name.Name+" returns it")
+								}
+							case *ast.AssignStmt:
+								for _, r := range m.Rhs {
+									report(r, "assigned in "+n.Name.Name)
+								}
+							}
+							return true
+						})
+					}
+				case *ast.AssignStmt:
+					for i, l := range n.Lhs {
+						if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "PlaceHolder" && i < len(n.Rhs) {
+							report(n.Rhs[i], "PlaceHolder")
+						}
+					}
+				case *ast.CallExpr:
+					pkg, name := callee(n)
+					switch {
+					case (pkg == "lang" && (name == "L" || name == "N" || name == "X" || name == "XN")) ||
+						(pkg == "words" && name == "L") || (pkg == "" && name == "L" && f.Name.Name == "words"):
+						if len(n.Args) > 0 {
+							if lit, ok := n.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+								id, _ := strconv.Unquote(lit.Value)
+								ids = append(ids, use{id, where(lit)})
+							} else if c, ok := n.Args[0].(*ast.BinaryExpr); ok {
+								// "a " + "b": one literal split over lines.
+								if id, ok := constString(c); ok {
+									ids = append(ids, use{id, where(c)})
+								} else {
+									bare = append(bare, where(c)+": the ID given to "+name+" is built from variables: "+
+										"give it one literal, with {{.Field}} for the parts that vary")
+								}
+							}
+						}
+						return false
+					case pkg != "" && sinkFuncs[pkg][name],
+						pkg == "dialog" && (strings.HasPrefix(name, "Show") || strings.HasPrefix(name, "New")),
+						pkg == "" && sinkLocal[name],
+						pkg == "." && sinkMethods[name]:
+						sink := pkg + "." + name
+						if pkg == "" || pkg == "." {
+							sink = name
+						}
+						for _, a := range n.Args {
+							report(a, sink)
+						}
+					}
+				}
+				return true
+			})
+		}
+	}
+	return ids, bare
+}
+
+// callee is the called function's package (or "." for a method, "" for a
+// local function) and name.
+func callee(c *ast.CallExpr) (pkg, name string) {
+	switch fn := c.Fun.(type) {
+	case *ast.Ident:
+		return "", fn.Name
+	case *ast.SelectorExpr:
+		if x, ok := fn.X.(*ast.Ident); ok && x.Obj == nil && slices.Contains([]string{"widget", "dialog", "fyne", "fmt", "lang", "words"}, x.Name) {
+			return x.Name, fn.Sel.Name
+		}
+		return ".", fn.Sel.Name
+	}
+	return "", ""
+}
+
+// literals are the string literals e is made of (through + and
+// parentheses; a call's arguments are its own business).
+func literals(e ast.Expr) []*ast.BasicLit {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind == token.STRING {
+			return []*ast.BasicLit{e}
+		}
+	case *ast.BinaryExpr:
+		if e.Op == token.ADD {
+			return append(literals(e.X), literals(e.Y)...)
+		}
+	case *ast.ParenExpr:
+		return literals(e.X)
+	}
+	return nil
+}
+
+func constString(e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind == token.STRING {
+			s, err := strconv.Unquote(e.Value)
+			return s, err == nil
+		}
+	case *ast.BinaryExpr:
+		if e.Op == token.ADD {
+			a, ok1 := constString(e.X)
+			b, ok2 := constString(e.Y)
+			return a + b, ok1 && ok2
+		}
+	case *ast.ParenExpr:
+		return constString(e.X)
+	}
+	return "", false
+}
+
+func loadFile(t *testing.T, lang string) map[string]string {
+	t.Helper()
+	data, err := words.FS.ReadFile(words.Dir + "/" + lang + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s.json: %v (it is a flat object: English text → translation)", lang, err)
+	}
+	return m
+}
+
+func fieldSet(s string) []string {
+	var out []string
+	for _, m := range fieldsRe.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// TestEveryShownStringIsTranslated: no literal reaches people without
+// lang.L or words.L; every ID is in every translation file, with the same
+// {{.Fields}}; no file keeps a text nothing shows any more.
+func TestEveryShownStringIsTranslated(t *testing.T) {
+	ids, bare := scan(t)
+	for _, b := range bare {
+		t.Error(b)
+	}
+	used := map[string]bool{}
+	for _, u := range ids {
+		used[u.id] = true
+	}
+	for _, lang := range words.Languages {
+		m := loadFile(t, lang)
+		var missing []string
+		seen := map[string]bool{}
+		for _, u := range ids {
+			tr, ok := m[u.id]
+			switch {
+			case !ok:
+				if !seen[u.id] {
+					missing = append(missing, fmt.Sprintf("  %q: %q,   // %s", u.id, "", u.pos))
+				}
+			case strings.TrimSpace(tr) == "":
+				t.Errorf("%s: %s.json translates %q as nothing", u.pos, lang, u.id)
+			case !slices.Equal(fieldSet(tr), fieldSet(u.id)):
+				if !seen[u.id] {
+					t.Errorf("%s: %s.json: %q has the fields %v, but its translation %q has %v: keep every {{.Field}} of the English",
+						u.pos, lang, u.id, fieldSet(u.id), tr, fieldSet(tr))
+				}
+			}
+			seen[u.id] = true
+		}
+		if len(missing) > 0 {
+			t.Errorf("ui/words/translations/%s.json lacks %d texts the code shows; add them:\n%s",
+				lang, len(missing), strings.Join(missing, "\n"))
+		}
+		for id := range m {
+			if !used[id] {
+				t.Errorf("ui/words/translations/%s.json: %q is not used by any lang.L/words.L call any more: remove it", lang, id)
+			}
+		}
+	}
+	if len(pendingFiles) > 0 {
+		t.Logf("not checked yet (pendingFiles): %d files", len(pendingFiles))
+	}
+}
+
+func TestMain(m *testing.M) {
+	if _, err := os.Stat("../tray"); err != nil {
+		fmt.Fprintln(os.Stderr, "run from ui/words")
+		os.Exit(2)
+	}
+	os.Exit(m.Run())
+}
