@@ -29,12 +29,12 @@ type importDialog struct {
 
 	source  *widget.Label
 	preview *widget.Label
-	name    *widget.Entry
-	link    *widget.Check
+	name    *keyEntry
+	link    *keyCheck
 	note    *widget.Label
-	paste   *widget.Entry
+	paste   *keyEntry
 	pasteUI *fyne.Container
-	ok      *widget.Button
+	ok      *keyButton
 }
 
 // ShowImportClaude opens the import dialog for a new account.
@@ -49,15 +49,15 @@ func (u *UI) showImport(into *keeper.Status) {
 	g.preview = widget.NewLabel("")
 	g.preview.Wrapping = fyne.TextWrapWord
 	g.preview.Hide()
-	g.name = widget.NewEntry()
+	g.name = newEntry()
 	g.name.SetPlaceHolder(lang.L("Name (optional: the Claude account's e-mail)"))
 	g.name.OnSubmitted = func(string) { g.submit() }
-	g.link = widget.NewCheck(lang.L("Share this sign-in with Claude Code through its file"), func(bool) { g.showNote() })
+	g.link = newCheck(lang.L("Share this sign-in with Claude Code through its file"), func(bool) { g.showNote() })
 	g.link.Hide()
 	g.note = widget.NewLabel("")
 	g.note.Wrapping = fyne.TextWrapWord
 	g.note.Hide()
-	g.paste = widget.NewMultiLineEntry()
+	g.paste = newMultiLineEntry()
 	g.paste.SetPlaceHolder(lang.L(`Paste the contents of .credentials.json ({"claudeAiOauth": …})`))
 	g.paste.SetMinRowsVisible(4)
 	g.paste.OnChanged = func(s string) {
@@ -69,12 +69,12 @@ func (u *UI) showImport(into *keeper.Status) {
 	}
 	g.pasteUI = container.NewVBox(g.paste)
 	g.pasteUI.Hide()
-	choose := widget.NewButton(lang.L("Choose file…"), g.chooseFile)
-	pasteButton := widget.NewButton(lang.L("Paste instead…"), func() {
+	choose := newButton(lang.L("Choose file…"), g.chooseFile)
+	pasteButton := newButton(lang.L("Paste instead…"), func() {
 		g.pasteUI.Show()
 		u.win.Canvas().Focus(g.paste)
 	})
-	g.ok = widget.NewButton(lang.L("Import"), g.submit)
+	g.ok = newButton(lang.L("Import"), g.submit)
 	g.ok.Importance = widget.HighImportance
 	g.ok.Disable()
 	title := lang.L("Import Claude sign-in")
@@ -90,8 +90,13 @@ func (u *UI) showImport(into *keeper.Status) {
 	introLabel.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(introLabel, g.source, container.NewHBox(choose, pasteButton), g.pasteUI,
 		g.preview, g.name, g.link, g.note,
-		container.NewHBox(widget.NewButton(lang.L("Cancel"), func() { g.d.Hide() }), g.ok))
+		container.NewHBox(newButton(lang.L("Cancel"), func() { g.d.Hide() }), g.ok))
 	g.d = dialog.NewCustomWithoutButtons(title, body, u.win)
+	u.trackDialog(g.d, func() {
+		if !g.ok.Disabled() {
+			g.submit()
+		}
+	})
 	g.d.Resize(fyne.NewSize(520, 360))
 	g.d.Show()
 
@@ -213,6 +218,7 @@ func (g *importDialog) chooseFile() {
 			g.u.do(func() { g.show(s, err, path) })
 		})
 	}, g.u.win)
+	g.u.trackDialog(open, nil)
 	open.Show()
 }
 

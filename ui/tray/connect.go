@@ -26,6 +26,7 @@ type connectDialog struct {
 	paste     chan string
 	providers map[string]auth.Provider
 	reconnect string // the account being reconnected, if any
+	enter     func() // what Enter does at this step; nil: nothing
 }
 
 // importChoice is the provider choice that opens the Claude import.
@@ -58,6 +59,11 @@ func (u *UI) ShowConnect(providerID string) {
 func (u *UI) newConnectDialog(title, reconnect string) *connectDialog {
 	c := &connectDialog{u: u, body: container.NewVBox(), reconnect: reconnect}
 	c.d = dialog.NewCustomWithoutButtons(title, c.body, u.win)
+	u.trackDialog(c.d, func() {
+		if c.enter != nil {
+			c.enter()
+		}
+	})
 	c.d.SetOnClosed(func() {
 		if c.cancel != nil {
 			c.cancel()
@@ -129,11 +135,11 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	for _, r := range auth.ClioRegions() {
 		regions = append(regions, r.Label)
 	}
-	region := widget.NewSelect(regions, nil)
+	region := newSelect(regions, nil)
 	region.SetSelected(regions[0])
 	regionRow := container.NewVBox(widget.NewLabel(lang.L("Clio region")), region)
 	regionRow.Hide()
-	provider := widget.NewSelect(names, func(name string) {
+	provider := newSelect(names, func(name string) {
 		if byName[name] == "clio" {
 			regionRow.Show()
 		} else {
@@ -141,7 +147,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 		}
 	})
 	provider.PlaceHolder = lang.L("Choose a provider")
-	name := widget.NewEntry()
+	name := newEntry()
 	name.SetPlaceHolder(lang.L("Name (optional: taken from the account)"))
 	preRegion, preClio := auth.ClioRegionOf(preselect)
 	for n, id := range byName {
@@ -152,7 +158,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	if preClio {
 		region.SetSelected(preRegion.Label)
 	}
-	start := widget.NewButton(lang.L("Connect"), nil)
+	start := newButton(lang.L("Connect"), nil)
 	start.Importance = widget.HighImportance
 	start.OnTapped = func() {
 		id := byName[provider.Selected]
@@ -170,7 +176,8 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 		c.wait(id, name.Text)
 	}
 	c.set(widget.NewLabel(lang.L("Which account do you want to connect?")), provider, regionRow, name,
-		container.NewHBox(widget.NewButton(lang.L("Cancel"), c.d.Hide), start))
+		container.NewHBox(newButton(lang.L("Cancel"), c.d.Hide), start))
+	c.enter = start.OnTapped
 	c.u.win.Canvas().Focus(name)
 }
 
@@ -183,6 +190,7 @@ func (c *connectDialog) set(objs ...fyne.CanvasObject) {
 // takes the code instead (shown from the start for Clio's approval page),
 // or the address the browser lands on (an https redirect page).
 func (c *connectDialog) wait(providerID, name string) {
+	c.enter = nil // Escape cancels; the paste box has its own Enter
 	ctx, cancel := context.WithCancel(c.u.ctx)
 	c.cancel = cancel
 	c.paste = make(chan string)
@@ -195,7 +203,7 @@ func (c *connectDialog) wait(providerID, name string) {
 			lang.L("After you approve, copy the address your browser shows and paste it here:"),
 			"https://…?code=…&state=…", lang.L("Use this address"), lang.L("Checking the address…")
 	}
-	pasteEntry := widget.NewEntry()
+	pasteEntry := newEntry()
 	pasteEntry.SetPlaceHolder(placeholder)
 	hint := widget.NewLabel("")
 	hint.Wrapping = fyne.TextWrapWord
@@ -218,7 +226,7 @@ func (c *connectDialog) wait(providerID, name string) {
 	}
 	pasteEntry.OnSubmitted = submit
 	pasteBox := container.NewVBox(widget.NewLabel(label), pasteEntry, hint,
-		widget.NewButton(use, func() { submit(pasteEntry.Text) }))
+		newButton(use, func() { submit(pasteEntry.Text) }))
 	if mode != auth.RedirectApproval && mode != auth.RedirectPage {
 		pasteBox.Hide() // the browser comes back to Tokentray by itself
 	}
@@ -226,12 +234,12 @@ func (c *connectDialog) wait(providerID, name string) {
 	linkNote := widget.NewLabel(lang.L("Tokentray could not open your browser. Copy this link, open it in a browser, " +
 		"and approve there; Tokentray is still waiting."))
 	linkNote.Wrapping = fyne.TextWrapWord
-	link := widget.NewEntry()
+	link := newEntry()
 	linkBox := container.NewVBox(linkNote, link,
-		widget.NewButton(lang.L("Copy link"), func() { c.u.app.Clipboard().SetContent(link.Text) }))
+		newButton(lang.L("Copy link"), func() { c.u.app.Clipboard().SetContent(link.Text) }))
 	linkBox.Hide()
 	c.set(widget.NewLabel(lang.L("Waiting for your browser…\nApprove Tokentray in the browser window that just opened.")),
-		progress, linkBox, pasteBox, widget.NewButton(lang.L("Cancel"), c.d.Hide))
+		progress, linkBox, pasteBox, newButton(lang.L("Cancel"), c.d.Hide))
 
 	c.u.goOwned(func() {
 		opts := auth.ConnectOptions{Approval: c.paste, Open: c.u.opts.OpenURL, OpenFailed: func(u string, _ error) {
@@ -268,5 +276,6 @@ func (c *connectDialog) wait(providerID, name string) {
 func (c *connectDialog) result(text string) {
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	c.set(msg, widget.NewButton(lang.L("Close"), c.d.Hide))
+	c.set(msg, newButton(lang.L("Close"), c.d.Hide))
+	c.enter = c.d.Hide
 }

@@ -15,7 +15,7 @@ import (
 // it can, then deleting the local secrets.
 func (u *UI) ConfirmDisconnect(id, name string) {
 	who := map[string]any{"Name": name}
-	dialog.ShowConfirm(lang.L("Disconnect {{.Name}}?", who),
+	d := dialog.NewConfirm(lang.L("Disconnect {{.Name}}?", who),
 		lang.L("Tokentray will tell the provider to revoke access, then forget this account's tokens. "+
 			"Scripts using its token will stop working."),
 		func(ok bool) {
@@ -39,6 +39,10 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 				u.reload()
 			})
 		}, u.win)
+	d.SetConfirmText(lang.L("Disconnect"))
+	d.SetDismissText(lang.L("Cancel"))
+	u.trackDialog(d, d.Confirm)
+	d.Show()
 }
 
 // Reconnect runs the connect flow again for an account, keeping the account.

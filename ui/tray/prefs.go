@@ -50,23 +50,23 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 	for _, c := range marginChoices {
 		marginLabels = append(marginLabels, c.label)
 	}
-	clear := widget.NewSelect(clearLabels, nil)
+	clear := newSelect(clearLabels, nil)
 	for _, c := range clearChoices {
 		if c.seconds == s.ClearClipboardSeconds {
 			clear.SetSelected(c.label)
 		}
 	}
-	margin := widget.NewSelect(marginLabels, nil)
+	margin := newSelect(marginLabels, nil)
 	for _, c := range marginChoices {
 		if c.minutes == s.RefreshMarginMinutes {
 			margin.SetSelected(c.label)
 		}
 	}
-	notify := widget.NewCheck(lang.L("Show notifications"), nil)
+	notify := newCheck(lang.L("Show notifications"), nil)
 	notify.SetChecked(!s.NotificationsOff)
 	result := widget.NewLabel("")
 	result.Wrapping = fyne.TextWrapWord
-	save := widget.NewButton(lang.L("Save"), func() {
+	save := newButton(lang.L("Save"), func() {
 		next := s
 		for _, c := range clearChoices {
 			if c.label == clear.Selected {
@@ -96,11 +96,12 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 			})
 		})
 	})
+	u.setEnter(d, save.OnTapped)
 	return container.NewVBox(
 		widget.NewForm(
 			widget.NewFormItem(lang.L("Clear copied tokens after"), clear),
 			widget.NewFormItem(lang.L("Refresh tokens early by"), margin),
 		),
-		notify, save, result, widget.NewButton(lang.L("Close"), d.Hide),
+		notify, save, result, newButton(lang.L("Close"), d.Hide),
 	)
 }

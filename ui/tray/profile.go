@@ -29,10 +29,12 @@ func (u *UI) ImportProfile(path string) {
 				if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 					msg = lang.L("Tokentray could not read {{.Path}}.", map[string]any{"Path": path})
 				}
-				dialog.ShowInformation(lang.L("Connection profile"), msg, u.win)
+				info := dialog.NewInformation(lang.L("Connection profile"), msg, u.win)
+				u.trackDialog(info, info.Hide)
+				info.Show()
 				return
 			}
-			dialog.ShowConfirm(lang.L("Add this connection profile?"), pr.Summary(), func(ok bool) {
+			confirm := dialog.NewConfirm(lang.L("Add this connection profile?"), pr.Summary(), func(ok bool) {
 				if !ok {
 					return
 				}
@@ -47,6 +49,8 @@ func (u *UI) ImportProfile(path string) {
 					})
 				})
 			}, u.win)
+			u.trackDialog(confirm, confirm.Confirm)
+			confirm.Show()
 		})
 	})
 }

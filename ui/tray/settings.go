@@ -31,13 +31,14 @@ func (u *UI) ShowSettings() {
 func (u *UI) loadingDialog(title string, size fyne.Size, load func(dialog.Dialog) (func() fyne.CanvasObject, error)) {
 	body := container.NewVBox(widget.NewLabel(lang.L("Loading…")))
 	d := dialog.NewCustomWithoutButtons(title, body, u.win)
+	u.trackDialog(d, nil) // the form sets what Enter does (setEnter)
 	d.Resize(size)
 	d.Show()
 	u.goOwned(func() {
 		form, err := load(d)
 		u.do(func() {
 			if err != nil {
-				body.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err)), widget.NewButton(lang.L("Close"), d.Hide)}
+				body.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err)), newButton(lang.L("Close"), d.Hide)}
 			} else {
 				body.Objects = []fyne.CanvasObject{form()}
 			}
@@ -57,7 +58,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	result := widget.NewLabel("")
 	result.Wrapping = fyne.TextWrapWord
 
-	clientID := widget.NewEntry()
+	clientID := newEntry()
 	secret := widget.NewPasswordEntry()
 	secret.SetPlaceHolder(lang.L("Client secret (leave empty to keep the saved one)"))
 	// The redirect: typed (a registered address) or picked (loopback,
@@ -86,7 +87,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		}
 		redirectNote.SetText(p.RedirectDescription())
 	}
-	var picker *widget.Select // the provider
+	var picker *keySelect // the provider
 	redirect.OnChanged = func(v string) {
 		if p, ok := byName[picker.Selected]; ok && p.Redirect != auth.RedirectNone {
 			if np, err := p.WithRedirect(v); err == nil {
@@ -96,7 +97,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 			}
 		}
 	}
-	picker = widget.NewSelect(names, func(name string) {
+	picker = newSelect(names, func(name string) {
 		clientID.SetText(byName[name].ClientID)
 		secret.SetText("")
 		showRedirect(byName[name])
@@ -136,15 +137,16 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		})
 	}
 	redirect.OnSubmitted = func(string) { saveSettings() }
-	save := widget.NewButton(lang.L("Save"), saveSettings)
+	save := newButton(lang.L("Save"), saveSettings)
+	u.setEnter(d, saveSettings)
 
-	issuer := widget.NewEntry()
+	issuer := newEntry()
 	issuer.SetPlaceHolder("https://login.example.com")
-	customID := widget.NewEntry()
+	customID := newEntry()
 	customID.SetPlaceHolder(lang.L("short name, e.g. acme"))
-	customClient := widget.NewEntry()
+	customClient := newEntry()
 	customSecret := widget.NewPasswordEntry()
-	add := widget.NewButton(lang.L("Add provider"), func() {
+	add := newButton(lang.L("Add provider"), func() {
 		id, iss := strings.TrimSpace(customID.Text), strings.TrimSpace(issuer.Text)
 		if id == "" || iss == "" || strings.TrimSpace(customClient.Text) == "" {
 			result.SetText(lang.L("A custom provider needs a short name, its address (issuer URL) and a client ID."))
@@ -178,6 +180,6 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 			widget.NewFormItem(lang.L("Client ID"), customClient), widget.NewFormItem(lang.L("Client secret"), customSecret)),
 		add,
 		result,
-		widget.NewButton(lang.L("Close"), d.Hide),
+		newButton(lang.L("Close"), d.Hide),
 	)
 }

@@ -93,6 +93,7 @@ type UI struct {
 	copied    copiedCard   // the card showing "Copied · clears in 30 s"
 	selected  string       // the account selected in the window (Ctrl+C copies it)
 	connectUI *connectDialog
+	keys      dialogKeys // the dialogs open, for Escape and Enter
 
 	// applied, when set (by tests, before Start), is called after each
 	// update do applied, under mu; it must not block.
@@ -115,6 +116,8 @@ func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
 	u.win.Resize(windowSize(be))
 	u.win.SetCloseIntercept(u.closeWindow)
 	u.win.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { u.copySelected() })
+	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { u.typedKey(ev) })
+	keyTargets.Store(u.win.Canvas(), u)
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		for _, uri := range uris {
 			if uri.Scheme() == "file" {
@@ -253,6 +256,7 @@ func (u *UI) providerNames(sts []keeper.Status) map[string]string {
 // Close stops the UI's goroutines and waits for them. It makes no Fyne
 // calls, so it may run after the app's loop ended.
 func (u *UI) Close() {
+	keyTargets.Delete(u.win.Canvas())
 	u.cancel()
 	u.wg.Wait()
 }

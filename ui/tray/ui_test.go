@@ -236,6 +236,13 @@ func findOK[T fyne.CanvasObject](t *testing.T, root fyne.CanvasObject, match fun
 			found, ok = v, true
 			return true
 		}
+		// The dialogs' widgets are keyboard wrappers (keys.go) around Fyne's.
+		if w, is := o.(interface{ inner() fyne.CanvasObject }); is {
+			if v, is := w.inner().(T); is && match(v) {
+				found, ok = v, true
+				return true
+			}
+		}
 		var kids []fyne.CanvasObject
 		switch v := o.(type) {
 		case *fyne.Container:
@@ -738,8 +745,8 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 	}
 
 	f.ui.doAndWait(func() { f.ui.ConfirmDisconnect(acct.ID, "Firm") })
-	f.eventually("the confirmation", func() bool { return findDialogButton(t, f.ui.win.Canvas(), "Yes") != nil })
-	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Yes")) })
+	f.eventually("the confirmation", func() bool { return findDialogButton(t, f.ui.win.Canvas(), "Disconnect") != nil })
+	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Disconnect")) })
 	want := "Disconnected Firm. Clio ended the access token Tokentray held. Clio keeps the app's authorization until you remove it: " +
 		"in Clio Manage (" + f.srv.URL + "), open Settings and remove the app under the apps you have connected."
 	var said string

@@ -1,0 +1,191 @@
+package tray
+
+import (
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The keyboard in dialogs: Escape closes the dialog on top, Enter does its
+// main action (or, on a focused button, presses it).
+//
+// Fyne 2.7 hands a key to the focused widget alone, and its widgets ignore
+// Escape (and buttons Enter), so the dialogs' widgets are these small
+// wrappers, which pass the two keys to the UI of their window; with
+// nothing focused, the window's own key handler does the same.
+
+// dialogKeys are the dialogs open in a window, the top one last.
+type dialogKeys struct {
+	open []*openDialog
+}
+
+type openDialog struct {
+	d     dialog.Dialog
+	enter func() // the main action; nil: none
+}
+
+// keyTargets maps a window's canvas to its UI, for the wrappers.
+var keyTargets sync.Map // fyne.Canvas → *UI
+
+// trackDialog makes Escape close d and Enter run enter (if not nil) while d
+// is the top dialog; it stops when d closes.
+func (u *UI) trackDialog(d dialog.Dialog, enter func()) *openDialog {
+	o := &openDialog{d: d, enter: enter}
+	u.keys.open = append(u.keys.open, o)
+	d.SetOnClosed(func() {
+		for i, x := range u.keys.open {
+			if x == o {
+				u.keys.open = append(u.keys.open[:i], u.keys.open[i+1:]...)
+				break
+			}
+		}
+	})
+	return o
+}
+
+// typedKey is the window's key handler, and the wrappers' for the keys
+// they do not use themselves. It says whether it used the key.
+func (u *UI) typedKey(ev *fyne.KeyEvent) bool {
+	if len(u.keys.open) == 0 {
+		return false
+	}
+	top := u.keys.open[len(u.keys.open)-1]
+	switch ev.Name {
+	case fyne.KeyEscape:
+		top.d.Hide()
+		return true
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if top.enter != nil {
+			top.enter()
+			return true
+		}
+	}
+	return false
+}
+
+// passKey hands a key to the UI of the window showing o.
+func passKey(o fyne.CanvasObject, ev *fyne.KeyEvent) bool {
+	if ev.Name != fyne.KeyEscape && ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter {
+		return false
+	}
+	app := fyne.CurrentApp()
+	if app == nil {
+		return false
+	}
+	c := app.Driver().CanvasForObject(o)
+	if c == nil {
+		return false
+	}
+	if u, ok := keyTargets.Load(c); ok {
+		return u.(*UI).typedKey(ev)
+	}
+	return false
+}
+
+// keyButton is a button that Enter presses too, and on which Escape closes
+// the dialog.
+type keyButton struct{ widget.Button }
+
+func newButton(label string, tapped func()) *keyButton {
+	return newButtonWithIcon(label, nil, tapped)
+}
+
+func newButtonWithIcon(label string, icon fyne.Resource, tapped func()) *keyButton {
+	b := &keyButton{widget.Button{Text: label, Icon: icon, OnTapped: tapped}}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !b.Disabled() {
+			b.Tapped(nil)
+		}
+	case fyne.KeyEscape:
+		passKey(b, ev)
+	default:
+		b.Button.TypedKey(ev)
+	}
+}
+
+func (b *keyButton) inner() fyne.CanvasObject { return &b.Button }
+
+// keyEntry is an entry on which Escape closes the dialog, and Enter (on one
+// line, with no OnSubmitted of its own) does the dialog's main action.
+type keyEntry struct{ widget.Entry }
+
+func newEntry() *keyEntry {
+	e := &keyEntry{widget.Entry{Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func newMultiLineEntry() *keyEntry {
+	e := &keyEntry{widget.Entry{MultiLine: true, Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+	switch {
+	case ev.Name == fyne.KeyEscape:
+		passKey(e, ev)
+		return
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && !e.MultiLine && e.OnSubmitted == nil:
+		if passKey(e, ev) {
+			return
+		}
+	}
+	e.Entry.TypedKey(ev)
+}
+
+func (e *keyEntry) inner() fyne.CanvasObject { return &e.Entry }
+
+// keySelect is a choice on which Escape closes the dialog and Enter does
+// its main action (Space opens the choices, as Fyne's does).
+type keySelect struct{ widget.Select }
+
+func newSelect(options []string, changed func(string)) *keySelect {
+	s := &keySelect{widget.Select{Options: options, OnChanged: changed, PlaceHolder: lang.L("(Select one)")}}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *keySelect) TypedKey(ev *fyne.KeyEvent) {
+	if !passKey(s, ev) {
+		s.Select.TypedKey(ev)
+	}
+}
+
+func (s *keySelect) inner() fyne.CanvasObject { return &s.Select }
+
+// keyCheck is a check box on which Escape closes the dialog and Enter does
+// its main action (Space ticks it, as Fyne's does).
+type keyCheck struct{ widget.Check }
+
+func newCheck(label string, changed func(bool)) *keyCheck {
+	c := &keyCheck{widget.Check{Text: label, OnChanged: changed}}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
+	if !passKey(c, ev) {
+		c.Check.TypedKey(ev)
+	}
+}
+
+func (c *keyCheck) inner() fyne.CanvasObject { return &c.Check }
+
+// setEnter sets what Enter does in the open dialog d.
+func (u *UI) setEnter(d dialog.Dialog, enter func()) {
+	for _, o := range u.keys.open {
+		if o.d == d {
+			o.enter = enter
+		}
+	}
+}
