@@ -30,8 +30,8 @@ type accountCard struct {
 	provider *widget.Label
 	state    *widget.Label
 	copied   *widget.Label
-	copy     *widget.Button
-	more     *widget.Button
+	copy     *keyButton
+	more     *keyButton
 
 	id, accountName string
 }
@@ -51,13 +51,13 @@ func newAccountCard(u *UI) *accountCard {
 	c.copied = widget.NewLabel("")
 	c.copied.Importance = widget.SuccessImportance
 	c.copied.Alignment = fyne.TextAlignTrailing
-	c.copy = widget.NewButtonWithIcon(lang.L("Copy token"), theme.ContentCopyIcon(), func() {
+	c.copy = newButtonWithIcon(lang.L("Copy token"), theme.ContentCopyIcon(), func() {
 		if c.id != "" {
 			u.Copy(c.id, false)
 		}
 	})
 	c.copy.Importance = widget.HighImportance
-	c.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), c.showMenu)
+	c.more = newButtonWithIcon("", theme.MoreVerticalIcon(), c.showMenu)
 	c.ExtendBaseWidget(c)
 	return c
 }

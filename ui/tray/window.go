@@ -59,11 +59,11 @@ func (u *UI) content() fyne.CanvasObject {
 		}
 	}
 	u.list.OnUnselected = func(widget.ListItemID) { u.selected = "" }
-	connect := widget.NewButtonWithIcon(lang.L("Connect an account…"), theme.ContentAddIcon(), func() { u.ShowConnect("") })
+	connect := newButtonWithIcon(lang.L("Connect an account…"), theme.ContentAddIcon(), func() { u.ShowConnect("") })
 	connect.Importance = widget.HighImportance
-	importClaude := widget.NewButton(lang.L("Import Claude sign-in…"), u.ShowImportClaude)
-	var more *widget.Button
-	more = widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), func() {
+	importClaude := newButton(lang.L("Import Claude sign-in…"), u.ShowImportClaude)
+	var more *keyButton
+	more = newButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), func() {
 		widget.ShowPopUpMenuAtRelativePosition(u.settingsMenu(), u.win.Canvas(), fyne.NewPos(0, more.Size().Height), more)
 	})
 	bar := container.NewBorder(nil, nil, container.NewHBox(connect, importClaude), more)
@@ -125,8 +125,8 @@ func (u *UI) emptyState() *fyne.Container {
 		Text:  lang.L("Connect your first account"),
 	})
 	intro := widget.NewLabelWithStyle(lang.L("Tokentray keeps its token fresh, ready to copy."), fyne.TextAlignCenter, fyne.TextStyle{})
-	big := func(label string, icon fyne.Resource, tapped func()) *widget.Button {
-		b := widget.NewButtonWithIcon(label, icon, tapped)
+	big := func(label string, icon fyne.Resource, tapped func()) *keyButton {
+		b := newButtonWithIcon(label, icon, tapped)
 		b.Importance = widget.HighImportance
 		return b
 	}
