@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,7 +28,9 @@ import (
 // its Status Tray plugin (which is also the StatusNotifierWatcher), on the
 // test's Xvfb and D-Bus session; starts the demo app with a connected demo
 // account, closes its window (the app lives on in the tray), waits for the
-// icon in the panel, right-clicks it, and reads the open menu back from the
+// icon in the panel and for the panel to have loaded the app's menu (a D-Bus
+// monitor sees the layouts it is sent), right-clicks the icon (a left click
+// is the app's: it shows the window), and reads the open menu back from the
 // screen with OCR: each top-level entry the app publishes in its D-Bus menu
 // (the account with its state, "Open Tokentray", "Quit", …) must be on the
 // screen, not only in the D-Bus layout. The screenshot of the open menu is
@@ -56,14 +59,32 @@ func TestTrayMenuInPanel(t *testing.T) {
 	t.Cleanup(func() { bus.Close() })
 	signals := make(chan *dbus.Signal, 64)
 	bus.Signal(signals)
+	menus := watchMenus(t)
 	startPanel(t, bus, signals, a.dir, xfconfd)
+	var host string
+	if err := bus.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, "org.kde.StatusNotifierWatcher").Store(&host); err != nil {
+		t.Fatal(err)
+	}
+	menus.follow(host)
 	plug := x.waitTray(t)
 
 	a.start(t)
 	win := x.waitWindow(t, "Tokentray")
 	a.run(t, "connect", "demo", "--name", "Demo User")
+	// A second launch shows the window, reloaded (now, rather than at the
+	// app's next ten-second tick), and exits at once: the window is closed
+	// first so that the show is seen to have happened, then again, for the
+	// app to live on in the tray alone.
 	win.close(t)
 	win.waitMapped(t, false, "the window hidden after closing it")
+	second := exec.Command(a.bin)
+	second.Env = a.env
+	if err := second.Run(); err != nil {
+		t.Fatalf("second launch: %v", err)
+	}
+	win.waitMapped(t, true, "the window shown again by the second launch")
+	win.close(t)
+	win.waitMapped(t, false, "the window hidden after closing it again")
 
 	// The item registered with the panel's watcher, and its menu lists the
 	// account (with its submenu of actions).
@@ -100,23 +121,32 @@ func TestTrayMenuInPanel(t *testing.T) {
 	if err := bus.AddMatchSignal(dbus.WithMatchSender(itemName), dbus.WithMatchInterface("com.canonical.dbusmenu")); err != nil {
 		t.Fatal(err)
 	}
-	var entries []menuEntry
+	// (Its label's wording is the app's: whatever it is, it must be
+	// on the screen; it names the demo account's provider.)
 	waitBus(t, signals, "the tray menu listing the account", func() bool {
-		entries = topLevelEntries(t, menu)
-		for _, e := range entries {
-			if e.submenu && strings.Contains(e.label, "Demo User") {
+		for _, e := range topLevelEntries(t, menu) {
+			if e.submenu {
+				if !slices.Contains(words(e.label), "demo") {
+					t.Fatalf("the account's entry does not name the demo account: %q", e.label)
+				}
 				return true
 			}
 		}
 		return false
 	})
 
-	// The icon in the panel: the tray has room for it, and it is drawn.
+	// The icon in the panel: the tray has room for it, and it is drawn;
+	// and the panel has the menu (it shows its own menu instead, on a
+	// right click, until it has loaded the app's).
 	x.wait(t, "the app's icon drawn in the panel's tray", func() bool {
 		r := plug.rect(t)
 		return r.w > 1 && colours(t, x, r) >= 8
 	})
+	waitBus(t, menus.changed, "the panel loading the app's menu with the account", func() bool {
+		return slices.ContainsFunc(menus.hostLayout(), func(e menuEntry) bool { return e.submenu })
+	})
 	r := plug.rect(t)
+	opened := menus.openedCount()
 	click := exec.Command("xdotool", "mousemove", fmt.Sprint(r.x+r.w/2), fmt.Sprint(r.y+r.h/2), "click", "3")
 	if out, err := click.CombinedOutput(); err != nil {
 		t.Fatalf("xdotool: %v\n%s", err, out)
@@ -126,6 +156,9 @@ func TestTrayMenuInPanel(t *testing.T) {
 		var ok bool
 		m, ok = x.openMenu(t)
 		return ok
+	})
+	waitBus(t, menus.changed, "the panel telling the app its menu opened (is the open menu the panel's own?)", func() bool {
+		return menus.openedCount() > opened
 	})
 	// The screenshot, once the menu is drawn (not blank, and two frames
 	// apart alike), of the labels the D-Bus menu had both before and after
@@ -179,7 +212,7 @@ func TestTrayMenuInPanel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("tesseract: %v", err)
 	}
-	t.Logf("the D-Bus menu: %q; read from the screen (%s):\n%s", want, shot, ocr)
+	t.Logf("the D-Bus menu: %q; read from the screen (%s, menu at %+v):\n%s", want, shot, m, ocr)
 	var lines [][]string
 	for _, l := range strings.Split(string(ocr), "\n") {
 		if w := words(l); len(w) > 0 {
@@ -295,19 +328,118 @@ func hasOwner(t *testing.T, bus *dbus.Conn, name string) bool {
 	return has
 }
 
-// waitBus waits until cond holds, looking again at each signal; the
-// deadline is a failure, not a wait.
-func waitBus(t *testing.T, signals <-chan *dbus.Signal, what string, cond func() bool) {
+// waitBus waits until cond holds, looking again at each message on ch;
+// the deadline is a failure, not a wait.
+func waitBus[T any](t *testing.T, ch <-chan T, what string, cond func() bool) {
 	t.Helper()
 	guard := time.NewTimer(60 * time.Second)
 	defer guard.Stop()
 	for !cond() {
 		select {
-		case <-signals:
+		case <-ch:
 		case <-guard.C:
 			t.Fatalf("never saw %s (60 s)", what)
 		}
 	}
+}
+
+// menuMonitor follows, as a D-Bus monitor, the tray host's traffic with
+// the app's menu: the layouts the host was sent, and its telling the app
+// that it is showing the menu (com.canonical.dbusmenu's AboutToShow of the
+// root, or AboutToShowGroup with it, which libdbusmenu sends as the menu
+// maps).
+type menuMonitor struct {
+	changed chan struct{} // one pending signal stands for any number of messages
+	mu      sync.Mutex
+	host    string      // the host's unique name, once known
+	layout  []menuEntry // the last layout the host was sent
+	opened  int         // the host's AboutToShow of the root
+}
+
+// watchMenus starts following the bus until the test ends.
+func watchMenus(t *testing.T) *menuMonitor {
+	t.Helper()
+	conn, err := dbus.SessionBusPrivate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if err := conn.Auth(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Hello(); err != nil {
+		t.Fatal(err)
+	}
+	rules := []string{"type='method_call',interface='com.canonical.dbusmenu'", "type='method_return'"}
+	if err := conn.BusObject().Call("org.freedesktop.DBus.Monitoring.BecomeMonitor", 0, rules, uint32(0)).Err; err != nil {
+		t.Fatalf("become a D-Bus monitor: %v", err)
+	}
+	msgs := make(chan *dbus.Message, 1024)
+	conn.Eavesdrop(msgs)
+	m := &menuMonitor{changed: make(chan struct{}, 1)}
+	go func() {
+		for msg := range msgs { // closed with the connection
+			m.note(msg)
+		}
+	}()
+	return m
+}
+
+func (m *menuMonitor) note(msg *dbus.Message) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.host == "" {
+		return
+	}
+	to, _ := msg.Headers[dbus.FieldDestination].Value().(string)
+	from, _ := msg.Headers[dbus.FieldSender].Value().(string)
+	sig, _ := msg.Headers[dbus.FieldSignature].Value().(dbus.Signature)
+	switch {
+	case msg.Type == dbus.TypeMethodReply && to == m.host && sig.String() == "u(ia{sv}av)" && len(msg.Body) == 2:
+		if root, ok := msg.Body[1].([]any); ok && len(root) == 3 {
+			kids, _ := root[2].([]dbus.Variant)
+			m.layout = entriesOf(kids)
+		}
+	case msg.Type == dbus.TypeMethodCall && from == m.host && len(msg.Body) >= 1:
+		member, _ := msg.Headers[dbus.FieldMember].Value().(string)
+		switch body := msg.Body[0].(type) {
+		case int32: // AboutToShow(id)
+			if member == "AboutToShow" && body == 0 {
+				m.opened++
+			}
+		case []int32: // AboutToShowGroup(ids)
+			if member == "AboutToShowGroup" && slices.Contains(body, 0) {
+				m.opened++
+			}
+		}
+	default:
+		return
+	}
+	select {
+	case m.changed <- struct{}{}:
+	default:
+	}
+}
+
+// follow sets the host whose traffic counts.
+func (m *menuMonitor) follow(host string) {
+	m.mu.Lock()
+	m.host = host
+	m.mu.Unlock()
+}
+
+// hostLayout is the last layout the host was sent.
+func (m *menuMonitor) hostLayout() []menuEntry {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.layout
+}
+
+// openedCount is how many times the host said it is showing the menu.
+func (m *menuMonitor) openedCount() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.opened
 }
 
 // menuEntry is a top-level entry of a com.canonical.dbusmenu menu.
@@ -325,8 +457,14 @@ func topLevelEntries(t *testing.T, menu dbus.BusObject) []menuEntry {
 	if err := menu.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &layout); err != nil {
 		t.Fatalf("GetLayout: %v", err)
 	}
+	return entriesOf(layout.Children)
+}
+
+// entriesOf is the visible entries among a dbusmenu layout's children,
+// separators left out.
+func entriesOf(children []dbus.Variant) []menuEntry {
 	var entries []menuEntry
-	for _, k := range layout.Children {
+	for _, k := range children {
 		v, ok := k.Value().([]any)
 		if !ok || len(v) != 3 {
 			continue
