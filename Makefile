@@ -25,8 +25,11 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 # Service (gnome-keyring), and a real browser with a light window manager
 # (Clio's approval page read from the window title), and ImageMagick for the
 # app's screenshot; procps for pkill, which stops the private session's
-# keyring daemon.
-TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils procps
+# keyring daemon; a real tray, xfce4-panel (its Status Tray hosts the app's
+# item), clicked with xdotool, its open menu read back with tesseract-ocr
+# (about 10 s more to install, 10 MB).
+TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils procps \
+              xfce4-panel xdotool tesseract-ocr
 
 .PHONY: run build package package-check install test faults bench fuzz vulncheck deps test-deps vet fmt-check check-deps clean \
         windows msi test-windows test-windows-skipped windows-deps windows-test-deps

@@ -50,63 +50,16 @@ func TestDemoAppEndToEnd(t *testing.T) {
 		storetest.Missing(t, "ImageMagick's import", "make test-deps")
 	}
 	titletest.StartXvfb(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tokentray")
-	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	appBuild := exec.Command("go", "build", "-tags", "demo", "-o", filepath.Join(dir, "tokentray-app"), ".")
-	cmdBuild := exec.Command("go", "build", "-o", bin, "./ui/cli/tokentray")
-	cmdBuild.Env = append(os.Environ(), "CGO_ENABLED=0")
-	for _, b := range []*exec.Cmd{appBuild, cmdBuild} {
-		b.Dir = strings.TrimSpace(string(root))
-		if out, err := b.CombinedOutput(); err != nil {
-			t.Fatalf("%v: %v\n%s", b.Args, err, out)
-		}
-	}
-	browser := filepath.Join(dir, "browser")
-	os.WriteFile(browser, []byte(fmt.Sprintf("#!/bin/sh\nTOKENTRAY_ROLE=browser exec %q \"$1\"\n", os.Args[0])), 0o700)
-	var env []string
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); k != "LANG" && k != "LANGUAGE" && !strings.HasPrefix(k, "LC_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "LANG=C.UTF-8", "TOKENTRAY_CONFIG_DIR="+filepath.Join(dir, "config"), "TOKENTRAY_BROWSER="+browser)
+	a := buildDemoApp(t)
+	dir, bin, env := a.dir, a.bin, a.env
 	run := func(args ...string) string {
 		t.Helper()
-		c := exec.Command(bin, args...)
-		c.Env = env
-		var out, errOut bytes.Buffer
-		c.Stdout, c.Stderr = &out, &errOut
-		if err := c.Run(); err != nil {
-			t.Fatalf("tokentray %v: %v\n%s", args, err, errOut.String())
-		}
-		return out.String()
+		return a.run(t, args...)
 	}
 
 	host := startTrayHost(t)
 	x := watchDisplay(t)
-	app := exec.Command(bin)
-	app.Env = env
-	var appLog bytes.Buffer
-	app.Stdout, app.Stderr = &appLog, &appLog
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	defer func() {
-		app.Process.Kill()
-		<-exited
-		if strings.Contains(appLog.String(), "locale") {
-			t.Errorf("the app complained about the locale:\n%s", appLog.String())
-		}
-		if t.Failed() {
-			t.Logf("app output:\n%s", appLog.String())
-		}
-	}()
+	exited := a.start(t)
 
 	// The app registers its demo provider before it makes its window.
 	win := x.waitWindow(t, "Tokentray")
@@ -220,6 +173,87 @@ func TestDemoAppEndToEnd(t *testing.T) {
 			t.Fatalf("the clipboard holds %d bytes, not the account's token", len(got))
 		}
 	}
+}
+
+// demoApp is the demo build of the app, installed as tokentray-app beside
+// the tokentray command in a test's directory, with the environment that
+// runs both: LANG=C.UTF-8, a private config directory, and the test binary
+// as the user's browser.
+type demoApp struct {
+	dir, bin string
+	env      []string
+}
+
+// buildDemoApp builds the demo app and the command into a new directory.
+func buildDemoApp(t *testing.T) *demoApp {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "tokentray")
+	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	appBuild := exec.Command("go", "build", "-tags", "demo", "-o", filepath.Join(dir, "tokentray-app"), ".")
+	cmdBuild := exec.Command("go", "build", "-o", bin, "./ui/cli/tokentray")
+	cmdBuild.Env = append(os.Environ(), "CGO_ENABLED=0")
+	for _, b := range []*exec.Cmd{appBuild, cmdBuild} {
+		b.Dir = strings.TrimSpace(string(root))
+		if out, err := b.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", b.Args, err, out)
+		}
+	}
+	browser := filepath.Join(dir, "browser")
+	os.WriteFile(browser, []byte(fmt.Sprintf("#!/bin/sh\nTOKENTRAY_ROLE=browser exec %q \"$1\"\n", os.Args[0])), 0o700)
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); k != "LANG" && k != "LANGUAGE" && !strings.HasPrefix(k, "LC_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "LANG=C.UTF-8", "TOKENTRAY_CONFIG_DIR="+filepath.Join(dir, "config"), "TOKENTRAY_BROWSER="+browser)
+	return &demoApp{dir: dir, bin: bin, env: env}
+}
+
+// run runs the command line with args and returns its output.
+func (a *demoApp) run(t *testing.T, args ...string) string {
+	t.Helper()
+	c := exec.Command(a.bin, args...)
+	c.Env = a.env
+	var out, errOut bytes.Buffer
+	c.Stdout, c.Stderr = &out, &errOut
+	if err := c.Run(); err != nil {
+		t.Fatalf("tokentray %v: %v\n%s", args, err, errOut.String())
+	}
+	return out.String()
+}
+
+// start starts the desktop app through the command, as a user's menu entry
+// does, and stops it when the test ends, failing the test if the app
+// complained about the locale (and showing its output if the test failed).
+// The channel receives the app's exit.
+func (a *demoApp) start(t *testing.T) <-chan error {
+	t.Helper()
+	app := exec.Command(a.bin)
+	app.Env = a.env
+	var appLog bytes.Buffer
+	app.Stdout, app.Stderr = &appLog, &appLog
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	done := make(chan struct{})
+	go func() { exited <- app.Wait(); close(done) }()
+	t.Cleanup(func() {
+		app.Process.Kill()
+		<-done
+		if strings.Contains(appLog.String(), "locale") {
+			t.Errorf("the app complained about the locale:\n%s", appLog.String())
+		}
+		if t.Failed() {
+			t.Logf("app output:\n%s", appLog.String())
+		}
+	})
+	return exited
 }
 
 // trayHost is a minimal StatusNotifierWatcher on the session bus, as a
