@@ -126,7 +126,7 @@ func TestTrayMenuInPanel(t *testing.T) {
 	waitBus(t, signals, "the tray menu listing the account", func() bool {
 		for _, e := range topLevelEntries(t, menu) {
 			if e.submenu {
-				if !slices.Contains(words(e.label), "demo") {
+				if !slices.Contains(ocrWords(e.label), "demo") {
 					t.Fatalf("the account's entry does not name the demo account: %q", e.label)
 				}
 				return true
@@ -215,7 +215,7 @@ func TestTrayMenuInPanel(t *testing.T) {
 	t.Logf("the D-Bus menu: %q; read from the screen (%s, menu at %+v):\n%s", want, shot, m, ocr)
 	var lines [][]string
 	for _, l := range strings.Split(string(ocr), "\n") {
-		if w := words(l); len(w) > 0 {
+		if w := ocrWords(l); len(w) > 0 {
 			lines = append(lines, w)
 		}
 	}
@@ -225,7 +225,7 @@ func TestTrayMenuInPanel(t *testing.T) {
 		}
 	}
 	for _, label := range want {
-		if !rendered(lines, words(label)) {
+		if !rendered(lines, ocrWords(label)) {
 			t.Errorf("the open menu does not show %q", label)
 		}
 	}
@@ -492,7 +492,7 @@ func labelsOf(entries []menuEntry) []string {
 
 // words is s lower-cased, cut into letters and digits: what OCR reads
 // reliably, without the punctuation ("·", "—", "…") it may misread.
-func words(s string) []string {
+func ocrWords(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -85,7 +86,11 @@ func (u *UI) content() fyne.CanvasObject {
 	bottom := container.NewVBox(widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("Recent events"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewStack(height, u.events))
-	return container.NewBorder(top, bottom, nil, nil, container.NewStack(u.list, u.empty))
+	// Built with the layout rather than container.NewBorder, which puts the
+	// middle first: the objects' order is the Tab order, and the bar comes
+	// first.
+	middle := container.NewStack(u.list, u.empty)
+	return container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, middle, bottom)
 }
 
 // settingsMenu is the window's Settings button's menu: the providers'

@@ -1,0 +1,246 @@
+//go:build linux
+
+package tray
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/tokentray/tokentray/auth/title/titletest"
+	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/store/storetest"
+)
+
+// TestWindowScreenshots runs the demo app in a real window under Xvfb with
+// three accounts in three states, in the light and the dark theme and in
+// French, and takes the README's screenshots of it (kept in
+// $TOKENTRAY_SCREENSHOTS when set: window-light.png, window-dark.png,
+// window-fr.png, connect-dialog.png). In the light run it also connects a
+// fourth account with the keyboard alone, as xdotool types it: Tab to
+// Connect an account…, Enter, the provider chosen with the arrow keys,
+// a name typed, Enter; the account must then be connected under that name.
+//
+// The accounts are connected for real through the demo provider; the
+// failing and the reconnect states are then written into their metadata as
+// the keeper records them (a refresh that cannot reach Clio, a refresh
+// token the provider ended), which is what the window shows.
+func TestWindowScreenshots(t *testing.T) {
+	storetest.RequireSession(t)
+	for _, tool := range []string{"import", "xdotool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			storetest.Missing(t, tool, "make test-deps")
+		}
+	}
+	for _, run := range []struct {
+		name, theme, lang, shot string
+		keyboard                bool
+		failing, reconnect      string // the menu's state words
+	}{
+		{"light", "light", "C.UTF-8", "window-light.png", true, "Can't renew", "Reconnect needed"},
+		{"dark", "dark", "C.UTF-8", "window-dark.png", false, "Can't renew", "Reconnect needed"},
+		{"french", "light", "fr_FR.UTF-8", "window-fr.png", false, "Renouvellement impossible", "Reconnexion nécessaire"},
+	} {
+		t.Run(run.name, func(t *testing.T) {
+			titletest.StartXvfb(t)
+			a := buildDemoApp(t)
+			for i, kv := range a.env {
+				if strings.HasPrefix(kv, "LANG=") {
+					a.env[i] = "LANG=" + run.lang
+				}
+			}
+			a.env = append(a.env, "FYNE_THEME="+run.theme)
+			host := startTrayHost(t)
+			x := watchDisplay(t)
+			a.start(t)
+			win := x.waitWindow(t, "Tokentray")
+			win.followDrawing(t)
+
+			for _, name := range []string{"Demo User", "Firm", "Assistant"} {
+				a.run(t, "connect", "demo", "--name", name)
+			}
+			st, err := store.Open(store.Options{Dir: filepath.Join(a.dir, "config")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			accts, err := st.Accounts()
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = st.Update(context.Background(), func(tx *store.Tx) error {
+				for _, acct := range accts {
+					switch acct.Name {
+					case "Firm": // a Clio account whose renewal cannot get through
+						acct.Provider, acct.Status = "clio-eu", "failing"
+						acct.LastError = "Clio (Europe) could not be reached."
+					case "Assistant": // its refresh token was ended by the provider
+						acct.Status, acct.LastError = "reconnect", "The provider ended this sign-in."
+					default:
+						continue
+					}
+					if err := tx.PutAccount(acct); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A second launch brings the window up and reloads at once.
+			second := exec.Command(a.bin)
+			second.Env = a.env
+			if out, err := second.CombinedOutput(); err != nil {
+				t.Fatalf("second launch: %v\n%s", err, out)
+			}
+			labels := waitMenu(t, host, func(labels []string) bool {
+				return hasLabel(labels, "Firm · Clio · Europe — "+run.failing) &&
+					hasLabel(labels, "Assistant · ", " — "+run.reconnect) && hasLabel(labels, "Demo User · Demo provider")
+			})
+			t.Logf("tray menu: %q", labels)
+			shot := settledShot(t, x, a.dir, run.shot)
+			keepShot(t, run.shot, shot)
+
+			if !run.keyboard {
+				return
+			}
+			keyboardConnect(t, a, x, win)
+		})
+	}
+}
+
+// keyboardConnect connects an account with the keyboard alone, as a user
+// who does not use the mouse would: the window focused, Tab to "Connect
+// an account…", Enter; in the dialog (the focus starts in the name field)
+// a name typed, Shift+Tab to the provider, Right four times to the demo
+// provider (the choices are sorted: Anthropic, ClientCasa, Clio, Demo),
+// Enter. The stand-in browser approves on the consent page.
+func keyboardConnect(t *testing.T, a *demoApp, x *xDisplay, win *xWindow) {
+	t.Helper()
+	xdo := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
+			t.Fatalf("xdotool %v: %v\n%s", args, err, out)
+		}
+	}
+	before := settledShot(t, x, a.dir, "before-keys.png")
+	xdo("windowfocus", "--sync", fmt.Sprint(win.id))
+	xdo("key", "--delay", "100", "Tab", "Return")
+	x.wait(t, "the connect dialog", func() bool {
+		return !samePixels(t, screenshot(t, a.dir, "dialog.png"), before)
+	})
+	xdo("type", "--delay", "50", "By keyboard")
+	xdo("key", "--delay", "100", "shift+Tab", "Right", "Right", "Right", "Right")
+	keepShot(t, "connect-dialog.png", settledShot(t, x, a.dir, "connect-dialog.png"))
+	xdo("key", "Return")
+	guard := time.After(60 * time.Second)
+	for {
+		var accounts []map[string]any
+		json.Unmarshal([]byte(a.run(t, "list", "--json")), &accounts)
+		for _, acct := range accounts {
+			if acct["name"] == "By keyboard" {
+				if acct["state"] != "ok" {
+					t.Fatalf("the account connected by keyboard: %v", acct)
+				}
+				return
+			}
+		}
+		select {
+		case <-x.events: // the dialog moving on is drawn
+		case <-time.After(time.Second): // or the command line sees it first
+		case <-guard:
+			t.Fatalf("no account connected by the keyboard (60 s): %v", accounts)
+		}
+	}
+}
+
+// waitMenu waits for the app's tray menu (as its host reads it over D-Bus)
+// to satisfy cond, and returns its labels.
+func waitMenu(t *testing.T, host *trayHost, cond func([]string) bool) []string {
+	t.Helper()
+	var item string
+	select {
+	case item = <-host.items:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the tray item never registered with the host")
+	}
+	menu := host.conn.Object(item, "/StatusNotifierItem/menu")
+	changed := make(chan *dbus.Signal, 16)
+	host.conn.Signal(changed)
+	defer host.conn.RemoveSignal(changed)
+	if err := host.conn.AddMatchSignal(dbus.WithMatchSender(item), dbus.WithMatchInterface("com.canonical.dbusmenu")); err != nil {
+		t.Fatal(err)
+	}
+	guard := time.After(60 * time.Second)
+	for {
+		var rev uint32
+		var layout menuNode
+		if err := menu.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &layout); err != nil {
+			t.Fatalf("GetLayout: %v", err)
+		}
+		var labels []string
+		layout.walk(func(_ int32, label string, parents []string) {
+			if len(parents) == 0 {
+				labels = append(labels, label)
+			}
+		})
+		if cond(labels) {
+			return labels
+		}
+		select {
+		case <-changed:
+		case <-guard:
+			t.Fatalf("the tray menu never showed the accounts' states: %q", labels)
+		}
+	}
+}
+
+// hasLabel says whether a label starts with prefix and, if given, ends
+// with suffix.
+func hasLabel(labels []string, prefix string, suffix ...string) bool {
+	return slices.ContainsFunc(labels, func(l string) bool {
+		return strings.HasPrefix(l, prefix) && (len(suffix) == 0 || strings.HasSuffix(l, suffix[0]))
+	})
+}
+
+// settledShot takes a screenshot once the window has stopped changing: two
+// equal frames a moment apart, after the last drawing.
+func settledShot(t *testing.T, x *xDisplay, dir, name string) []byte {
+	t.Helper()
+	shot := screenshot(t, dir, name)
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		time.Sleep(300 * time.Millisecond) // polling for a condition: two equal frames
+		again := screenshot(t, dir, name)
+		if samePixels(t, again, shot) {
+			return again
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the window never settled")
+		}
+		shot = again
+	}
+}
+
+// keepShot saves a screenshot for the README in $TOKENTRAY_SCREENSHOTS.
+func keepShot(t *testing.T, name string, png []byte) {
+	t.Helper()
+	dir := os.Getenv("TOKENTRAY_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
