@@ -378,12 +378,21 @@ func (x *xDisplay) wait(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	guard := time.NewTimer(60 * time.Second)
 	defer guard.Stop()
+	defer logSlow(t, time.Now(), what)
 	for !cond() {
 		select {
 		case <-x.events:
 		case <-guard.C:
 			t.Fatalf("never saw %s (60 s)", what)
 		}
+	}
+}
+
+// logSlow notes a wait that took long (not a failure: a clue).
+func logSlow(t *testing.T, since time.Time, what string) {
+	t.Helper()
+	if d := time.Since(since); d > 5*time.Second {
+		t.Logf("waited %v for %s", d.Round(time.Millisecond), what)
 	}
 }
 

@@ -208,7 +208,9 @@ func TestTrayMenuInPanel(t *testing.T) {
 		"-colorspace", "Gray", "-resize", "300%", crop).CombinedOutput(); err != nil {
 		t.Fatalf("convert: %v\n%s", err, out)
 	}
-	ocr, err := exec.Command("tesseract", crop, "stdout", "--psm", "6", "-l", "eng").Output()
+	read := exec.Command("tesseract", crop, "stdout", "--psm", "6", "-l", "eng")
+	read.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1") // its threads only spin on a busy machine
+	ocr, err := read.Output()
 	if err != nil {
 		t.Fatalf("tesseract: %v", err)
 	}
@@ -334,6 +336,7 @@ func waitBus[T any](t *testing.T, ch <-chan T, what string, cond func() bool) {
 	t.Helper()
 	guard := time.NewTimer(60 * time.Second)
 	defer guard.Stop()
+	defer logSlow(t, time.Now(), what)
 	for !cond() {
 		select {
 		case <-ch:
