@@ -233,14 +233,15 @@ check-deps:
 # Tests run inside testdata/session.sh (private D-Bus, unlocked
 # gnome-keyring, Xvfb, temporary HOME). Every token a test handles is written
 # to a list (storetest.Secret); afterwards the whole test output is searched
-# for each of them: none may appear.
+# for each of them: none may appear. The end-to-end tests leave the README's
+# screenshots in assets/screenshots.
 # WINDOWS=skip leaves the Windows part out (and says so; the Linux test of
 # the console under Wine skips with TOKENTRAY_SKIP_WINE=1); CI runs it.
 WINDOWS ?= run
 TEST_WINDOWS := $(if $(filter skip,$(WINDOWS)),test-windows-skipped,test-windows)
 test: test-deps fmt-check vet check-deps vulncheck package-check $(TEST_WINDOWS)
 	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
-	TOKENTRAY_TEST_SECRETS="$$work/secrets" $(if $(filter skip,$(WINDOWS)),TOKENTRAY_SKIP_WINE=1,WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine) ./testdata/session.sh \
+	TOKENTRAY_TEST_SECRETS="$$work/secrets" TOKENTRAY_SCREENSHOTS=$(CURDIR)/assets/screenshots $(if $(filter skip,$(WINDOWS)),TOKENTRAY_SKIP_WINE=1,WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine) ./testdata/session.sh \
 	  $(GO) test -race -count=1 -timeout 20m -v ./... >"$$work/out" 2>&1; rc=$$?; \
 	grep -E '^(--- FAIL|FAIL|ok|PASS|panic:|\s+\S+_test\.go:[0-9]+:)' "$$work/out" || true; \
 	sed -n '/^FAULT MATRIX$$/,/^fault matrix:/p' "$$work/out"; \
