@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
+	"text/template"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -116,42 +118,66 @@ func (e *Error) Is(target error) bool {
 }
 
 // Message returns a sentence for a person who knows nothing of OAuth: what
-// happened and what to do next. It never contains a token.
-func (e *Error) Message() string {
+// happened and what to do next. It never contains a token. It is Words in
+// English.
+func (e *Error) Message() string { return Render(e.Words()) }
+
+// Words is Message as a message ID — the English sentence, with
+// text/template fields for the parts that vary — and the fields' values,
+// so that the layers that speak the user's language (ui/words) can
+// translate it.
+func (e *Error) Words() (string, map[string]any) {
 	switch e.Kind {
 	case KindDeclined:
-		return "You declined access in the browser. Nothing was connected; choose Connect again if that was a mistake."
+		return "You declined access in the browser. Nothing was connected; choose Connect again if that was a mistake.", nil
 	case KindReconnect:
 		if e.Op == "exchange" {
-			return "The sign-in could not be completed: the approval had expired or was already used. Please connect again."
+			return "The sign-in could not be completed: the approval had expired or was already used. Please connect again.", nil
 		}
-		return "This account's access has ended (it was revoked or expired). Please reconnect the account."
+		return "This account's access has ended (it was revoked or expired). Please reconnect the account.", nil
 	case KindTransient:
 		if e.Unreadable {
-			return "The provider answered, but with something Tokentray could not read. Tokentray will try again; nothing was lost."
+			return "The provider answered, but with something Tokentray could not read. Tokentray will try again; nothing was lost.", nil
 		}
 		if e.Status != 0 {
-			return "The provider is not answering properly right now. Tokentray will try again; nothing was lost."
+			return "The provider is not answering properly right now. Tokentray will try again; nothing was lost.", nil
 		}
-		return "Tokentray could not reach the provider. Check your internet connection; Tokentray will try again."
+		return "Tokentray could not reach the provider. Check your internet connection; Tokentray will try again.", nil
 	case KindMisconfigured:
 		if n := e.NoClientID; n != nil {
-			return fmt.Sprintf("%s has no client ID yet. Enter the client ID registered for Tokentray under Provider settings "+
-				"(or: tokentray provider set %s --client-id …), then connect again.", n.Name, n.ID)
+			return "{{.Name}} has no client ID yet. Enter the client ID registered for Tokentray under Provider settings " +
+				"(or: tokentray provider set {{.ID}} --client-id …), then connect again.", map[string]any{"Name": n.Name, "ID": n.ID}
 		}
-		return "The provider refused Tokentray's client settings (client ID, secret or redirect address). Ask whoever set up Tokentray to check them."
+		return "The provider refused Tokentray's client settings (client ID, secret or redirect address). Ask whoever set up Tokentray to check them.", nil
 	case KindPortBusy:
-		who := "another program"
 		if e.Holder != "" {
-			who = "“" + e.Holder + "”"
+			return "Port {{.Port}}, which this provider requires for sign-in, is in use by “{{.Holder}}”. Close that program and try again.",
+				map[string]any{"Port": e.Port, "Holder": e.Holder}
 		}
-		return fmt.Sprintf("Port %d, which this provider requires for sign-in, is in use by %s. Close that program and try again.", e.Port, who)
+		return "Port {{.Port}}, which this provider requires for sign-in, is in use by another program. Close that program and try again.",
+			map[string]any{"Port": e.Port}
 	case KindCanceled:
-		return "Connecting was cancelled."
+		return "Connecting was cancelled.", nil
 	case KindTimeout:
-		return "The browser did not come back in time. Please try connecting again."
+		return "The browser did not come back in time. Please try connecting again.", nil
 	}
-	return "Something went wrong while talking to the provider. Please try again."
+	return "Something went wrong while talking to the provider. Please try again.", nil
+}
+
+// Render fills in a message ID's fields (Words): the English sentence.
+func Render(id string, data map[string]any) string {
+	if len(data) == 0 {
+		return id
+	}
+	t, err := template.New("").Option("missingkey=error").Parse(id)
+	if err != nil {
+		return id
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return id
+	}
+	return b.String()
 }
 
 // Explain returns the plain sentence for err, and whether it has one: the
@@ -163,9 +189,17 @@ func (e *Error) Message() string {
 // for an error that has no words (see Message).
 func Explain(err error) (string, bool) {
 	var m interface{ Message() string }
-	switch {
-	case errors.As(err, &m):
+	if errors.As(err, &m) {
 		return m.Message(), true
+	}
+	return PasteWords(err)
+}
+
+// PasteWords is the sentence for a paste that was refused
+// (ErrNotApproval, ErrNotLanded, ErrNoState, ErrOtherAttempt), which is
+// also its message ID; false for any other error.
+func PasteWords(err error) (string, bool) {
+	switch {
 	case errors.Is(err, ErrNotApproval):
 		return "That is not Clio's approval page. Paste the address of the page you landed on after approving " +
 			"(it contains code=…), its title, or just the code.", true

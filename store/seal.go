@@ -40,9 +40,12 @@ func (e *UnreadableError) Error() string {
 }
 func (e *UnreadableError) Unwrap() error        { return e.Err }
 func (e *UnreadableError) Is(target error) bool { return target == ErrUnreadable }
-func (e *UnreadableError) Message() string {
+func (e *UnreadableError) Message() string      { return render(e.Words()) }
+
+// Words is Message as a message ID, for a translation (ui/words).
+func (e *UnreadableError) Words() (string, map[string]any) {
 	return "Tokentray can no longer read this account's saved tokens (the key that protects them is missing " +
-		"from the system keyring, or the file was changed). Please reconnect the account."
+		"from the system keyring, or the file was changed). Please reconnect the account.", nil
 }
 
 type sealKey struct {

@@ -83,9 +83,13 @@ func (e *CorruptError) Error() string {
 }
 func (e *CorruptError) Unwrap() error        { return e.Err }
 func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
-func (e *CorruptError) Message() string {
-	return "Tokentray's list of accounts is damaged and could not be read. A copy was kept at " + e.Backup +
-		". Your tokens are still protected. Start with an empty list to reconnect your accounts."
+func (e *CorruptError) Message() string      { return render(e.Words()) }
+
+// Words is Message as a message ID and its fields, for a translation
+// (ui/words).
+func (e *CorruptError) Words() (string, map[string]any) {
+	return "Tokentray's list of accounts is damaged and could not be read. A copy was kept at {{.Backup}}. " +
+		"Your tokens are still protected. Start with an empty list to reconnect your accounts.", map[string]any{"Backup": e.Backup}
 }
 
 // ErrWrite matches (errors.Is) every *WriteError.
@@ -101,9 +105,13 @@ type WriteError struct {
 func (e *WriteError) Error() string        { return fmt.Sprintf("write %s: %v", e.Path, e.Err) }
 func (e *WriteError) Unwrap() error        { return e.Err }
 func (e *WriteError) Is(target error) bool { return target == ErrWrite }
-func (e *WriteError) Message() string {
-	return "Tokentray could not save its data in " + filepath.Dir(e.Path) +
-		" (the disk may be full, or the folder read-only). What was saved before is unchanged; Tokentray will try again."
+func (e *WriteError) Message() string      { return render(e.Words()) }
+
+// Words is Message as a message ID and its fields, for a translation
+// (ui/words).
+func (e *WriteError) Words() (string, map[string]any) {
+	return "Tokentray could not save its data in {{.Folder}} (the disk may be full, or the folder read-only). " +
+		"What was saved before is unchanged; Tokentray will try again.", map[string]any{"Folder": filepath.Dir(e.Path)}
 }
 
 const (

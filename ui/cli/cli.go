@@ -223,10 +223,11 @@ func (e *env) fail(err error) int {
 	return ExitError
 }
 
-// message is the plain sentence for err (auth.Explain), else the error
-// itself (which names what failed; it never carries a token).
+// message is the plain sentence for err (words.Explain: auth.Explain in
+// the user's language), else the error itself (which names what failed;
+// it never carries a token).
 func message(err error) string {
-	if msg, ok := auth.Explain(err); ok {
+	if msg, ok := words.Explain(err); ok {
 		return msg
 	}
 	return strings.TrimPrefix(err.Error(), "tokentray: ")

@@ -278,7 +278,7 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.ErrOut, "%s\n\n  %s\n\n", words.L("Tokentray could not open your browser. Open this address in a browser yourself; Tokentray is still waiting:"), u)
 	}}
 	opts.PasteRejected = func(err error) {
-		fmt.Fprintf(e.ErrOut, "%s\n%s\n", auth.Message(err), words.L("Tokentray is still waiting: paste the address and press Enter (Ctrl+C to cancel)."))
+		fmt.Fprintf(e.ErrOut, "%s\n%s\n", words.Message(err), words.L("Tokentray is still waiting: paste the address and press Enter (Ctrl+C to cancel)."))
 	}
 	switch p.Redirect {
 	case auth.RedirectApproval:

@@ -307,7 +307,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	}
 	if *redirect != "" {
 		if p, err = p.WithRedirect(*redirect); err != nil {
-			return badUsage("--redirect: " + auth.Message(err))
+			return badUsage("--redirect: " + words.Message(err))
 		}
 	}
 	if *clientID != "" {

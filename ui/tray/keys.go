@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -188,4 +189,24 @@ func (u *UI) setEnter(d dialog.Dialog, enter func()) {
 			o.enter = enter
 		}
 	}
+}
+
+// newPasswordEntry is a secret's entry, with a button that shows what was
+// typed, on which Escape closes the dialog.
+func newPasswordEntry() *keyEntry {
+	e := &keyEntry{widget.Entry{Password: true, Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}}
+	e.ExtendBaseWidget(e)
+	var reveal *widget.Button
+	reveal = widget.NewButtonWithIcon("", theme.VisibilityIcon(), func() {
+		e.Password = !e.Password
+		if e.Password {
+			reveal.SetIcon(theme.VisibilityIcon())
+		} else {
+			reveal.SetIcon(theme.VisibilityOffIcon())
+		}
+		e.Refresh()
+	})
+	reveal.Importance = widget.LowImportance
+	e.ActionItem = reveal
+	return e
 }

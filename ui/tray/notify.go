@@ -61,7 +61,7 @@ func (u *UI) note(e keeper.Event) {
 
 // plainError words an error for a person; never a Go error string alone.
 func plainError(err error) string {
-	if msg, ok := auth.Explain(err); ok {
+	if msg, ok := words.Explain(err); ok { // auth.Explain, in the user's language
 		return msg
 	}
 	return lang.L("Something went wrong. Please try again; if it keeps happening, run “tokentray doctor” in a terminal.")

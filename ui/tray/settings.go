@@ -59,7 +59,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	result.Wrapping = fyne.TextWrapWord
 
 	clientID := newEntry()
-	secret := widget.NewPasswordEntry()
+	secret := newPasswordEntry()
 	secret.SetPlaceHolder(lang.L("Client secret (leave empty to keep the saved one)"))
 	// The redirect: typed (a registered address) or picked (loopback,
 	// approval); checked by the same parser as the command line's.
@@ -145,7 +145,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	customID := newEntry()
 	customID.SetPlaceHolder(lang.L("short name, e.g. acme"))
 	customClient := newEntry()
-	customSecret := widget.NewPasswordEntry()
+	customSecret := newPasswordEntry()
 	add := newButton(lang.L("Add provider"), func() {
 		id, iss := strings.TrimSpace(customID.Text), strings.TrimSpace(issuer.Text)
 		if id == "" || iss == "" || strings.TrimSpace(customClient.Text) == "" {

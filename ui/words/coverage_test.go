@@ -47,7 +47,14 @@ var sinkMethods = map[string]bool{
 	// dialog's title.
 	"setStatusLine": true, "result": true, "loadingDialog": true, "newConnectDialog": true,
 }
-var sinkLocal = map[string]bool{"badUsage": true, "badProfile": true, "check": true}
+var sinkLocal = map[string]bool{"badUsage": true, "badProfile": true, "check": true,
+	// ui/tray's keyboard wrappers of Fyne's widgets (keys.go).
+	"newButton": true, "newButtonWithIcon": true, "newCheck": true}
+
+// worded are the packages below ui whose errors give their words as
+// message IDs (Words methods, and auth.PasteWords): what those return
+// first is an ID, translated by Explain.
+var worded = []string{"../../auth", "../../store"}
 
 // messageMethods are methods that return a sentence for people: what they
 // return or assign is checked too.
@@ -170,6 +177,37 @@ func scan(t *testing.T) (ids []use, bare []string) {
 				}
 				return true
 			})
+		}
+	}
+	for _, dir := range worded {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range files {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range f.Decls {
+				fn, ok := d.(*ast.FuncDecl)
+				if !ok || fn.Body == nil || (fn.Name.Name != "Words" && fn.Name.Name != "PasteWords") {
+					continue
+				}
+				ast.Inspect(fn.Body, func(n ast.Node) bool {
+					if r, ok := n.(*ast.ReturnStmt); ok && len(r.Results) > 0 {
+						if id, ok := constString(r.Results[0]); ok && id != "" {
+							p := fset.Position(r.Pos())
+							rel, _ := filepath.Rel("../..", p.Filename)
+							ids = append(ids, use{id, fmt.Sprintf("%s:%d", filepath.ToSlash(rel), p.Line)})
+						}
+					}
+					return true
+				})
+			}
 		}
 	}
 	return ids, bare
