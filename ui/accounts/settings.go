@@ -24,10 +24,15 @@ type Settings struct {
 	Window *WindowSize `json:"window,omitempty"`
 }
 
-// WindowSize is a window's size in Fyne's device-independent units.
+// WindowSize is a window's size in Fyne's device-independent units, and
+// where it was on the screen (its frame's top-left corner in screen
+// pixels) where the desktop says (not Wayland, not macOS: Placed false).
 type WindowSize struct {
 	Width  float32 `json:"width"`
 	Height float32 `json:"height"`
+	Placed bool    `json:"placed,omitempty"`
+	X      int     `json:"x,omitempty"`
+	Y      int     `json:"y,omitempty"`
 }
 
 // DefaultSettings are used until the user changes something.

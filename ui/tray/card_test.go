@@ -290,3 +290,22 @@ func TestWindowKeepsItsSize(t *testing.T) {
 		t.Errorf("saving the preferences lost the window's size: %+v", s.Window)
 	}
 }
+
+// TestDefaultWindowFits: the window's first size holds its content, empty
+// or with accounts: nothing is cut off, and the window does not open
+// taller than it says.
+func TestDefaultWindowFits(t *testing.T) {
+	f := newFixture(t, Options{NoTrayHost: true})
+	check := func(what string) {
+		t.Helper()
+		f.ui.doAndWait(func() {
+			if min := f.ui.win.Content().MinSize(); min.Width > defaultWindow.Width || min.Height > defaultWindow.Height {
+				t.Errorf("%s: the window's content needs %v, more than its first size %v", what, min, defaultWindow)
+			}
+		})
+	}
+	check("empty")
+	f.connect("Work")
+	f.eventually("the card", func() bool { return len(f.ui.statuses) == 1 })
+	check("one account")
+}

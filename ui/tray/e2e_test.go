@@ -182,6 +182,7 @@ func TestDemoAppEndToEnd(t *testing.T) {
 type demoApp struct {
 	dir, bin string
 	env      []string
+	proc     *os.Process // the app last started
 }
 
 // buildDemoApp builds the demo app and the command into a new directory.
@@ -240,6 +241,7 @@ func (a *demoApp) start(t *testing.T) <-chan error {
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
 	}
+	a.proc = app.Process
 	exited := make(chan error, 1)
 	done := make(chan struct{})
 	go func() { exited <- app.Wait(); close(done) }()
@@ -507,7 +509,7 @@ func (w *xWindow) close(t *testing.T) {
 func screenshot(t *testing.T, dir, name string) []byte {
 	t.Helper()
 	path := filepath.Join(dir, name)
-	if out, err := exec.Command("import", "-window", "root", "-crop", "640x520+0+0", "+repage", path).CombinedOutput(); err != nil {
+	if out, err := exec.Command("import", "-window", "root", "-crop", "640x600+0+0", "+repage", path).CombinedOutput(); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	data, err := os.ReadFile(path)

@@ -82,6 +82,9 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 	u := New(a, be, tray, opts)
 	if isDesktop {
 		desk.SetSystemTrayWindow(u.Window()) // left-click shows the window
+		// That makes closing the window only hide it, replacing ours, which
+		// also keeps the window's size and place.
+		u.Window().SetCloseIntercept(u.closeWindow)
 	}
 	inst.Start(func() { u.do(u.ShowWindow) })
 	be.StartKeeper()
@@ -90,6 +93,7 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 		u.ImportProfile(f)
 	}
 	a.Lifecycle().SetOnStopped(u.Stopped)
+	a.Lifecycle().SetOnStarted(u.placeWindow) // the window is made by then
 	u.ShowWindow() // the window is the way in where there is no tray host
 	a.Run()
 	u.Close()

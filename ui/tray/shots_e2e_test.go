@@ -9,12 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/jezek/xgb/xproto"
 
 	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store"
@@ -160,6 +162,60 @@ func keyboardConnect(t *testing.T, a *demoApp, x *xDisplay, win *xWindow) {
 		case <-guard:
 			t.Fatalf("no account connected by the keyboard (60 s): %v", accounts)
 		}
+	}
+}
+
+// TestWindowComesBackWhereItWas: the window, moved and closed, opens at
+// the same place and size when the app starts again.
+func TestWindowComesBackWhereItWas(t *testing.T) {
+	storetest.RequireSession(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		storetest.Missing(t, "xdotool", "make test-deps")
+	}
+	titletest.StartXvfb(t)
+	a := buildDemoApp(t)
+	x := watchDisplay(t)
+	exited := a.start(t)
+	win := x.waitWindow(t, "Tokentray")
+	where := func(w *xWindow) (int, int) {
+		at, err := xproto.TranslateCoordinates(x.conn, w.id, x.root, 0, 0).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(at.DstX), int(at.DstY)
+	}
+	if out, err := exec.Command("xdotool", "windowmove", "--sync", fmt.Sprint(win.id), "210", "140").CombinedOutput(); err != nil {
+		t.Fatalf("xdotool windowmove: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("xdotool", "windowsize", "--sync", fmt.Sprint(win.id), "760", "620").CombinedOutput(); err != nil {
+		t.Fatalf("xdotool windowsize: %v\n%s", err, out)
+	}
+	x.wait(t, "the window moved", func() bool { px, py := where(win); return px == 210 && py == 140 })
+	win.close(t)
+	win.waitMapped(t, false, "the window hidden after closing it")
+	settings := filepath.Join(a.dir, "config", "accounts.json")
+	for guard := time.Now().Add(30 * time.Second); ; {
+		data, _ := os.ReadFile(settings)
+		if regexp.MustCompile(`"placed":\s*true`).Match(data) {
+			break
+		}
+		if time.Now().After(guard) {
+			files, _ := filepath.Glob(filepath.Join(a.dir, "config", "*"))
+			t.Fatalf("the window's place was never saved (%v):\n%s", files, data)
+		}
+		time.Sleep(100 * time.Millisecond) // polling a file another process writes
+	}
+	a.proc.Kill()
+	<-exited
+	a.start(t)
+	again := x.waitWindow(t, "Tokentray")
+	x.wait(t, "the window back where it was", func() bool { px, py := where(again); return px == 210 && py == 140 })
+	geo, err := xproto.GetGeometry(x.conn, xproto.Drawable(again.id)).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if geo.Width != 760 || geo.Height != 620 {
+		t.Errorf("the window opens at %dx%d, want 760x620 as it was closed", geo.Width, geo.Height)
 	}
 }
 

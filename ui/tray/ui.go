@@ -18,11 +18,13 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/ui/accounts"
+	"github.com/tokentray/tokentray/ui/system"
 )
 
 // AppID is the application ID (also in FyneApp.toml).
@@ -93,7 +95,8 @@ type UI struct {
 	copied    copiedCard   // the card showing "Copied · clears in 30 s"
 	selected  string       // the account selected in the window (Ctrl+C copies it)
 	connectUI *connectDialog
-	keys      dialogKeys // the dialogs open, for Escape and Enter
+	keys      dialogKeys           // the dialogs open, for Escape and Enter
+	placeAt   *accounts.WindowSize // where to put the window at its first show
 
 	// applied, when set (by tests, before Start), is called after each
 	// update do applied, under mu; it must not block.
@@ -113,7 +116,11 @@ func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
 	u.win = a.NewWindow("Tokentray")
 	u.win.SetIcon(Icon)
 	u.win.SetContent(u.content())
-	u.win.Resize(windowSize(be))
+	u.win.Resize(defaultWindow)
+	if w := savedWindow(be); w != nil {
+		u.win.Resize(fyne.NewSize(w.Width, w.Height))
+		u.placeAt = w
+	}
 	u.win.SetCloseIntercept(u.closeWindow)
 	u.win.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { u.copySelected() })
 	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { u.typedKey(ev) })
@@ -129,14 +136,66 @@ func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
 }
 
 // defaultWindow is the accounts window's size until the user changed it.
-var defaultWindow = fyne.NewSize(640, 520)
+var defaultWindow = fyne.NewSize(640, 600)
 
-// windowSize is the size the window was last closed at, or the default.
-func windowSize(be *accounts.App) fyne.Size {
+// savedWindow is the window's size and place when it was last closed, if
+// saved.
+func savedWindow(be *accounts.App) *accounts.WindowSize {
 	if s, err := be.Settings(); err == nil && s.Window != nil {
-		return fyne.NewSize(s.Window.Width, s.Window.Height)
+		return s.Window
 	}
-	return defaultWindow
+	return nil
+}
+
+// nativeHandle is the window's X11 ID or HWND; 0 before the window is made,
+// or on desktops where Tokentray cannot place windows.
+func (u *UI) nativeHandle() uintptr {
+	nw, ok := u.win.(driver.NativeWindow)
+	if !ok {
+		return 0
+	}
+	var h uintptr
+	nw.RunNative(func(ctx any) {
+		switch c := ctx.(type) {
+		case driver.X11WindowContext:
+			h = c.WindowHandle
+		case driver.WindowsWindowContext:
+			h = c.HWND
+		}
+	})
+	return h
+}
+
+// placeWindow puts the window back where it was when last closed, once,
+// when it is first shown (if that place is still on a screen).
+func (u *UI) placeWindow() {
+	w := u.placeAt
+	if w == nil || !w.Placed {
+		return
+	}
+	h := u.nativeHandle()
+	if h == 0 {
+		return // not made yet: the next show tries again
+	}
+	u.placeAt = nil
+	if p := (system.Point{X: w.X, Y: w.Y}); system.OnScreen(p) {
+		_ = system.MoveWindow(h, p) // best effort: the window manager has the last word
+	}
+}
+
+// windowNow is the window's size and place now.
+func (u *UI) windowNow() (accounts.WindowSize, bool) {
+	size := u.win.Canvas().Size()
+	if size.Width <= 0 || size.Height <= 0 {
+		return accounts.WindowSize{}, false
+	}
+	w := accounts.WindowSize{Width: size.Width, Height: size.Height}
+	if h := u.nativeHandle(); h != 0 {
+		if p, err := system.WindowPosition(h); err == nil {
+			w.Placed, w.X, w.Y = true, p.X, p.Y
+		}
+	}
+	return w, true
 }
 
 // closeWindow hides the window (the app lives on in the tray), keeping its
@@ -148,12 +207,12 @@ func (u *UI) closeWindow() {
 
 // saveWindow remembers the window's size for the next start.
 func (u *UI) saveWindow() {
-	size := u.win.Canvas().Size()
-	if size.Width <= 0 || size.Height <= 0 {
+	w, ok := u.windowNow()
+	if !ok {
 		return
 	}
 	u.goOwned(func() {
-		err := u.be.SaveWindow(u.ctx, accounts.WindowSize{Width: size.Width, Height: size.Height})
+		err := u.be.SaveWindow(u.ctx, w)
 		u.do(func() {
 			if err != nil {
 				u.setStatusLine(lang.L("Could not remember the window's size. {{.Reason}}", map[string]any{"Reason": plainError(err)}))
@@ -269,11 +328,11 @@ func (u *UI) Stopped() {
 	if u.lastCopy != "" && u.app.Clipboard().Content() == u.lastCopy {
 		u.app.Clipboard().SetContent("")
 	}
-	// Quit with the window open: its size is kept as at a close.
-	if size := u.win.Canvas().Size(); size.Width > 0 && size.Height > 0 {
+	// Quit with the window open: its size and place are kept as at a close.
+	if w, ok := u.windowNow(); ok {
 		ctx, cancel := context.WithTimeout(u.ctx, 2*time.Second)
 		defer cancel()
-		_ = u.be.SaveWindow(ctx, accounts.WindowSize{Width: size.Width, Height: size.Height}) // best effort: the app is going
+		_ = u.be.SaveWindow(ctx, w) // best effort: the app is going
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 // ShowWindow brings the accounts window up, with fresh statuses.
 func (u *UI) ShowWindow() {
 	u.win.Show()
+	u.placeWindow()
 	u.win.RequestFocus()
 	u.goOwned(u.reload)
 }
@@ -135,11 +136,18 @@ func (u *UI) emptyState() *fyne.Container {
 		b.Importance = widget.HighImportance
 		return b
 	}
-	choices := container.NewGridWrap(fyne.NewSize(220, 64),
-		big(lang.L("Clio"), theme.AccountIcon(), func() { u.ShowConnect("clio") }),
-		big(lang.L("ClientCasa"), theme.AccountIcon(), func() { u.ShowConnect("clientcasa") }),
-		big(lang.L("Anthropic (import Claude sign-in)"), theme.DownloadIcon(), u.ShowImportClaude),
-		big(lang.L("Other…"), theme.MoreHorizontalIcon(), func() { u.ShowConnect("") }),
+	// Two columns of big cells (a GridWrap would ask for the height of
+	// one column, and make the window tall).
+	cell := func(b *keyButton) fyne.CanvasObject {
+		size := canvas.NewRectangle(color.Transparent)
+		size.SetMinSize(fyne.NewSize(220, 64))
+		return container.NewStack(size, b)
+	}
+	choices := container.NewGridWithColumns(2,
+		cell(big(lang.L("Clio"), theme.AccountIcon(), func() { u.ShowConnect("clio") })),
+		cell(big(lang.L("ClientCasa"), theme.AccountIcon(), func() { u.ShowConnect("clientcasa") })),
+		cell(big(lang.L("Anthropic (import Claude sign-in)"), theme.DownloadIcon(), u.ShowImportClaude)),
+		cell(big(lang.L("Other…"), theme.MoreHorizontalIcon(), func() { u.ShowConnect("") })),
 	)
 	return container.NewCenter(container.NewVBox(heading, intro, container.NewCenter(choices)))
 }

@@ -1,0 +1,71 @@
+package system
+
+import (
+	"fmt"
+
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
+)
+
+// WindowPosition is where the X11 window handle is: the top-left corner of
+// its frame (the window less the frame's extents, _NET_FRAME_EXTENTS, that
+// a window manager announces), which is what MoveWindow places.
+func WindowPosition(handle uintptr) (Point, error) {
+	conn, err := xgb.NewConn()
+	if err != nil {
+		return Point{}, fmt.Errorf("window position: %w", err)
+	}
+	defer conn.Close()
+	w := xproto.Window(handle)
+	root := xproto.Setup(conn).DefaultScreen(conn).Root
+	at, err := xproto.TranslateCoordinates(conn, w, root, 0, 0).Reply()
+	if err != nil {
+		return Point{}, fmt.Errorf("window position: %w", err)
+	}
+	left, top := frameExtents(conn, w)
+	return Point{int(at.DstX) - left, int(at.DstY) - top}, nil
+}
+
+// MoveWindow places the X11 window's frame at p (with the default
+// north-west gravity a window manager puts the frame there; with none, the
+// window itself).
+func MoveWindow(handle uintptr, p Point) error {
+	conn, err := xgb.NewConn()
+	if err != nil {
+		return fmt.Errorf("move window: %w", err)
+	}
+	defer conn.Close()
+	err = xproto.ConfigureWindowChecked(conn, xproto.Window(handle),
+		xproto.ConfigWindowX|xproto.ConfigWindowY, []uint32{uint32(int32(p.X)), uint32(int32(p.Y))}).Check()
+	if err != nil {
+		return fmt.Errorf("move window: %w", err)
+	}
+	return nil
+}
+
+// OnScreen says whether p lies on the screen (a window saved on a monitor
+// since unplugged is not put back there).
+func OnScreen(p Point) bool {
+	conn, err := xgb.NewConn()
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	s := xproto.Setup(conn).DefaultScreen(conn)
+	return p.X >= 0 && p.Y >= 0 && p.X < int(s.WidthInPixels)-32 && p.Y < int(s.HeightInPixels)-32
+}
+
+// frameExtents is the left and top of the window manager's frame around w,
+// or zero.
+func frameExtents(conn *xgb.Conn, w xproto.Window) (left, top int) {
+	atom, err := xproto.InternAtom(conn, true, uint16(len("_NET_FRAME_EXTENTS")), "_NET_FRAME_EXTENTS").Reply()
+	if err != nil || atom.Atom == xproto.AtomNone {
+		return 0, 0
+	}
+	prop, err := xproto.GetProperty(conn, false, w, atom.Atom, xproto.AtomCardinal, 0, 4).Reply()
+	if err != nil || prop.Format != 32 || len(prop.Value) < 16 {
+		return 0, 0
+	}
+	le := func(b []byte) int { return int(int32(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24)) }
+	return le(prop.Value[0:4]), le(prop.Value[8:12])
+}

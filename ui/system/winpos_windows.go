@@ -1,0 +1,48 @@
+package system
+
+import (
+	"fmt"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+var (
+	user32               = windows.NewLazySystemDLL("user32.dll")
+	procGetWindowRect    = user32.NewProc("GetWindowRect")
+	procSetWindowPos     = user32.NewProc("SetWindowPos")
+	procMonitorFromPoint = user32.NewProc("MonitorFromPoint")
+)
+
+type winRect struct{ Left, Top, Right, Bottom int32 }
+
+// WindowPosition is where the window (an HWND) is: its frame's top-left
+// corner, as MoveWindow places it.
+func WindowPosition(handle uintptr) (Point, error) {
+	var r winRect
+	if ok, _, err := procGetWindowRect.Call(handle, uintptr(unsafe.Pointer(&r))); ok == 0 {
+		return Point{}, fmt.Errorf("window position: %w", err)
+	}
+	return Point{int(r.Left), int(r.Top)}, nil
+}
+
+// MoveWindow places the window's frame at p, keeping its size, order and
+// focus.
+func MoveWindow(handle uintptr, p Point) error {
+	const swpNoSize, swpNoZOrder, swpNoActivate = 0x0001, 0x0004, 0x0010
+	if ok, _, err := procSetWindowPos.Call(handle, 0, uintptr(int32(p.X)), uintptr(int32(p.Y)), 0, 0,
+		swpNoSize|swpNoZOrder|swpNoActivate); ok == 0 {
+		return fmt.Errorf("move window: %w", err)
+	}
+	return nil
+}
+
+// OnScreen says whether p lies on a monitor that is there now.
+func OnScreen(p Point) bool {
+	const monitorDefaultToNull = 0
+	// MonitorFromPoint takes the POINT by value: on amd64, packed in one
+	// register.
+	pt := uintptr(uint32(int32(p.X))) | uintptr(uint32(int32(p.Y)))<<32
+	m, _, _ := procMonitorFromPoint.Call(pt, monitorDefaultToNull)
+	return m != 0
+}
