@@ -94,7 +94,7 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 	}
 	a.Lifecycle().SetOnStopped(u.Stopped)
 	a.Lifecycle().SetOnStarted(u.placeWindow) // the window is made by then
-	u.ShowWindow() // the window is the way in where there is no tray host
+	u.ShowWindow()                            // the window is the way in where there is no tray host
 	a.Run()
 	u.Close()
 	return nil
