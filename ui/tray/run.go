@@ -93,8 +93,9 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 		u.ImportProfile(f)
 	}
 	a.Lifecycle().SetOnStopped(u.Stopped)
-	a.Lifecycle().SetOnStarted(u.placeWindow) // the window is made by then
-	u.ShowWindow()                            // the window is the way in where there is no tray host
+	// The window is made once the app runs: then it goes back where it was.
+	a.Lifecycle().SetOnStarted(u.placeWindow)
+	u.ShowWindow() // the window is the way in where there is no tray host
 	a.Run()
 	u.Close()
 	return nil
