@@ -66,8 +66,6 @@ func frameExtents(conn *xgb.Conn, w xproto.Window) (left, top int) {
 	if err != nil || prop.Format != 32 || len(prop.Value) < 16 {
 		return 0, 0
 	}
-	le := func(b []byte) int {
-		return int(int32(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24))
-	}
-	return le(prop.Value[0:4]), le(prop.Value[8:12])
+	// left, right, top, bottom, in the connection's byte order
+	return int(int32(xgb.Get32(prop.Value[0:]))), int(int32(xgb.Get32(prop.Value[8:])))
 }
