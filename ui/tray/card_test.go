@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,6 +214,31 @@ func TestCopyConfirmation(t *testing.T) {
 	if f.app.Clipboard().Content() == "" {
 		t.Error("Ctrl+C put nothing on the clipboard")
 	}
+	// An account added before it in the list: the selection stays on Home.
+	f.connect("Abacus")
+	f.eventually("three cards", func() bool { return len(f.ui.statuses) == 3 })
+	f.ui.doAndWait(func() {
+		if f.ui.selected == "" || f.ui.statusOf(f.ui.selected).Name != "Home" {
+			t.Errorf("after the list changed, the selection is %q, want Home's", f.ui.statusOf(f.ui.selected).Name)
+		}
+	})
+	// Home disconnected: nothing is selected, and Ctrl+C says to choose.
+	var homeID string
+	f.ui.doAndWait(func() { homeID = f.ui.selected })
+	if _, err := f.accounts.Disconnect(context.Background(), homeID, true); err != nil {
+		t.Fatal(err)
+	}
+	f.ui.reload()
+	f.eventually("Home gone", func() bool { return len(f.ui.statuses) == 2 })
+	f.ui.doAndWait(func() {
+		if f.ui.selected != "" {
+			t.Errorf("the disconnected account is still selected")
+		}
+		f.ui.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutCopy{})
+		if !strings.HasPrefix(f.ui.status.Text, "Choose an account first") {
+			t.Errorf("Ctrl+C with nothing selected says %q", f.ui.status.Text)
+		}
+	})
 }
 
 // TestCopyConfirmationWithoutClearing: clearing off, the card says Copied,
@@ -308,4 +334,14 @@ func TestDefaultWindowFits(t *testing.T) {
 	f.connect("Work")
 	f.eventually("the card", func() bool { return len(f.ui.statuses) == 1 })
 	check("one account")
+}
+
+// statusOf is the status shown for an account, or none.
+func (u *UI) statusOf(id string) keeper.Status {
+	for _, s := range u.statuses {
+		if s.ID == id {
+			return s
+		}
+	}
+	return keeper.Status{}
 }

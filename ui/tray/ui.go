@@ -336,6 +336,23 @@ func (u *UI) Stopped() {
 	}
 }
 
+// keepSelection keeps the selected account selected when the list changes
+// around it (accounts added, removed, renamed), and forgets it when it is
+// gone: Ctrl+C copies the account the user chose, or none.
+func (u *UI) keepSelection() {
+	if u.selected == "" {
+		return
+	}
+	for i, s := range u.statuses {
+		if s.ID == u.selected {
+			u.list.Select(i)
+			return
+		}
+	}
+	u.selected = ""
+	u.list.UnselectAll()
+}
+
 // do runs f on Fyne's goroutine, serialised with the UI's other updates.
 func (u *UI) do(f func()) {
 	fyne.Do(func() {
@@ -387,6 +404,7 @@ func (u *UI) setStatuses(sts []keeper.Status, names map[string]string) {
 		} else {
 			u.empty.Hide()
 		}
+		u.keepSelection()
 	}
 	if u.tray == nil {
 		return
