@@ -45,22 +45,24 @@ func TestWindowScreenshots(t *testing.T) {
 	}
 	for _, run := range []struct {
 		name, theme, lang, shot string
+		scale                   int
 		keyboard                bool
 		failing, reconnect      string // the menu's state words
 	}{
-		{"light", "light", "C.UTF-8", "window-light.png", true, "Can't renew", "Reconnect needed"},
-		{"dark", "dark", "C.UTF-8", "window-dark.png", false, "Can't renew", "Reconnect needed"},
-		{"french", "light", "fr_FR.UTF-8", "window-fr.png", false, "Renouvellement impossible", "Reconnexion nécessaire"},
+		{"light", "light", "C.UTF-8", "window-light.png", 1, true, "Can't renew", "Reconnect needed"},
+		{"dark", "dark", "C.UTF-8", "window-dark.png", 1, false, "Can't renew", "Reconnect needed"},
+		{"french", "light", "fr_FR.UTF-8", "window-fr.png", 1, false, "Renouvellement impossible", "Reconnexion nécessaire"},
+		{"200%", "light", "C.UTF-8", "window-200.png", 2, false, "Can't renew", "Reconnect needed"},
 	} {
 		t.Run(run.name, func(t *testing.T) {
-			titletest.StartXvfb(t)
+			titletest.StartXvfbSize(t, "1400x1300")
 			a := buildDemoApp(t)
 			for i, kv := range a.env {
 				if strings.HasPrefix(kv, "LANG=") {
 					a.env[i] = "LANG=" + run.lang
 				}
 			}
-			a.env = append(a.env, "FYNE_THEME="+run.theme)
+			a.env = append(a.env, "FYNE_THEME="+run.theme, fmt.Sprintf("FYNE_SCALE=%d", run.scale))
 			host := startTrayHost(t)
 			x := watchDisplay(t)
 			a.start(t)
@@ -109,8 +111,19 @@ func TestWindowScreenshots(t *testing.T) {
 					hasLabel(labels, "Assistant · ", " — "+run.reconnect) && hasLabel(labels, "Demo User · Demo provider")
 			})
 			t.Logf("tray menu: %q", labels)
-			shot := settledShot(t, x, a.dir, run.shot)
+			shot := settledShot(t, x, win, a.dir, run.shot)
 			keepShot(t, run.shot, shot)
+			if run.scale != 1 {
+				// At 200 % everything is twice as large: the whole window
+				// (the English one fits its first size), its words included.
+				geo, err := xproto.GetGeometry(x.conn, xproto.Drawable(win.id)).Reply()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w, h := float32(geo.Width)/float32(run.scale), float32(geo.Height)/float32(run.scale); w != defaultWindow.Width || h != defaultWindow.Height {
+					t.Errorf("at %d00 %%, the window is %dx%d pixels: %vx%v at 100 %%, want %v", run.scale, geo.Width, geo.Height, w, h, defaultWindow)
+				}
+			}
 
 			if !run.keyboard {
 				return
@@ -134,15 +147,15 @@ func keyboardConnect(t *testing.T, a *demoApp, x *xDisplay, win *xWindow) {
 			t.Fatalf("xdotool %v: %v\n%s", args, err, out)
 		}
 	}
-	before := settledShot(t, x, a.dir, "before-keys.png")
+	before := settledShot(t, x, win, a.dir, "before-keys.png")
 	xdo("windowfocus", "--sync", fmt.Sprint(win.id))
 	xdo("key", "--delay", "100", "Tab", "Return")
 	x.wait(t, "the connect dialog", func() bool {
-		return !samePixels(t, screenshot(t, a.dir, "dialog.png"), before)
+		return !samePixels(t, windowShot(t, x, win, a.dir, "dialog.png"), before)
 	})
 	xdo("type", "--delay", "50", "By keyboard")
 	xdo("key", "--delay", "100", "shift+Tab", "Right", "Right", "Right", "Right")
-	keepShot(t, "connect-dialog.png", settledShot(t, x, a.dir, "connect-dialog.png"))
+	keepShot(t, "connect-dialog.png", settledShot(t, x, win, a.dir, "connect-dialog.png"))
 	xdo("key", "Return")
 	guard := time.After(60 * time.Second)
 	for {
@@ -268,14 +281,37 @@ func hasLabel(labels []string, prefix string, suffix ...string) bool {
 	})
 }
 
-// settledShot takes a screenshot once the window has stopped changing: two
-// equal frames a moment apart, after the last drawing.
-func settledShot(t *testing.T, x *xDisplay, dir, name string) []byte {
+// windowShot is a screenshot of the window, at its size.
+func windowShot(t *testing.T, x *xDisplay, win *xWindow, dir, name string) []byte {
 	t.Helper()
-	shot := screenshot(t, dir, name)
+	geo, err := xproto.GetGeometry(x.conn, xproto.Drawable(win.id)).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := xproto.TranslateCoordinates(x.conn, win.id, x.root, 0, 0).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	crop := fmt.Sprintf("%dx%d+%d+%d", geo.Width, geo.Height, at.DstX, at.DstY)
+	if out, err := exec.Command("import", "-window", "root", "-crop", crop, "+repage", path).CombinedOutput(); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// settledShot takes a screenshot of the window once it has stopped
+// changing: two equal frames a moment apart, after the last drawing.
+func settledShot(t *testing.T, x *xDisplay, win *xWindow, dir, name string) []byte {
+	t.Helper()
+	shot := windowShot(t, x, win, dir, name)
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		time.Sleep(300 * time.Millisecond) // polling for a condition: two equal frames
-		again := screenshot(t, dir, name)
+		again := windowShot(t, x, win, dir, name)
 		if samePixels(t, again, shot) {
 			return again
 		}

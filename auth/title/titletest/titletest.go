@@ -17,6 +17,12 @@ import (
 // stops it when the test ends.
 func StartXvfb(t *testing.T) string {
 	t.Helper()
+	return StartXvfbSize(t, "1280x800")
+}
+
+// StartXvfbSize is StartXvfb with a screen of that size ("1400x1300").
+func StartXvfbSize(t *testing.T, size string) string {
+	t.Helper()
 	if _, err := exec.LookPath("Xvfb"); err != nil {
 		storetest.Missing(t, "Xvfb", "make test-deps")
 	}
@@ -24,7 +30,7 @@ func StartXvfb(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", size+"x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
