@@ -42,9 +42,12 @@ type IO struct {
 	Out, ErrOut io.Writer
 }
 
-const usage = `Tokentray keeps OAuth tokens fresh. Without arguments it starts the desktop app.
+// usage is the help text, in the user's language; the commands and
+// examples themselves are not translated.
+func usage() string {
+	return words.L("Tokentray keeps OAuth tokens fresh. Without arguments it starts the desktop app.") + `
 
-Usage:
+` + words.L("Usage:") + `
   tokentray token NAME [--min-valid 5m] [--retry-for 15s] [--format raw|header|json]
   tokentray token NAME --format wrapper --include-refresh-token
   tokentray list [--json]
@@ -61,19 +64,15 @@ Usage:
   tokentray exec NAME [--env VAR] [--retry-for 15s] -- COMMAND [ARGS...]
   tokentray --version
 
-NAME is an account's name or ID (see tokentray list). PROVIDER is a provider
-ID (see tokentray provider list), or "clio" with --region.
+` + words.L("NAME is an account's name or ID (see tokentray list). PROVIDER is a provider ID (see tokentray provider list), or \"clio\" with --region.") + `
 
-R, the redirect registered with the provider, is where sign-in comes back:
-  loopback                         Tokentray on this computer (the preset's
-                                   address; any free port unless it fixes one)
-  http://127.0.0.1:PORT/PATH       a registered loopback address (also
-                                   localhost or [::1]; no port: any free port)
-  approval                         Clio's desktop approval page (Clio only)
-  https://…                        a registered web page: after approving,
-                                   paste the address your browser shows
+` + words.L("R, the redirect registered with the provider, is where sign-in comes back:") + `
+  loopback                     ` + words.L("Tokentray on this computer (the preset's address; any free port unless it fixes one)") + `
+  http://127.0.0.1:PORT/PATH   ` + words.L("a registered loopback address (also localhost or [::1]; no port: any free port)") + `
+  approval                     ` + words.L("Clio's desktop approval page (Clio only)") + `
+  https://…                    ` + words.L("a registered web page: after approving, paste the address your browser shows") + `
 
-Examples:
+` + words.L("Examples:") + `
   curl -H "$(tokentray token "Demo User" --format header)" https://app.clio.com/api/v4/users/who_am_i
   tokentray exec clio -- ./sync-matters.sh
   tokentray provider set clientcasa --client-id abc123 --client-secret-stdin < secret.txt
@@ -82,12 +81,12 @@ Examples:
   tokentray provider set clientcasa --redirect https://crm.example.com/oauth/tokentray
   tokentray import anthropic --file ~/.claude/.credentials.json
 
-Environment:
-  TOKENTRAY_CONFIG_DIR   where accounts are kept (default: your config folder)
-  TOKENTRAY_BROWSER      program that opens the sign-in page (default: the system browser)
+` + words.L("Environment:") + `
+  TOKENTRAY_CONFIG_DIR   ` + words.L("where accounts are kept (default: your config folder)") + `
+  TOKENTRAY_BROWSER      ` + words.L("program that opens the sign-in page (default: the system browser)") + `
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 reconnect needed, 4 keyring unavailable.
-`
+` + words.L("Exit codes: 0 ok, 1 error, 2 usage, 3 reconnect needed, 4 keyring unavailable.") + "\n"
+}
 
 // IsCommand reports whether args (os.Args[1:]) ask for the CLI rather than
 // the desktop app: any argument but a lone connection profile, which the
@@ -117,7 +116,7 @@ func Run(args []string, stdio IO, open Opener) int {
 		fmt.Fprintln(stdio.Out, "tokentray", Version)
 		return ExitOK
 	case "-h", "--help", "help":
-		fmt.Fprint(stdio.Out, usage)
+		fmt.Fprint(stdio.Out, usage())
 		return ExitOK
 	}
 	commands := map[string]func(context.Context, *env, []string) error{
@@ -127,7 +126,7 @@ func Run(args []string, stdio IO, open Opener) int {
 	}
 	run, ok := commands[cmd]
 	if !ok {
-		fmt.Fprintf(stdio.ErrOut, "tokentray: %s\n\n%s", words.L("unknown command “{{.Command}}”", map[string]any{"Command": cmd}), usage)
+		fmt.Fprintf(stdio.ErrOut, "tokentray: %s\n\n%s", words.L("unknown command “{{.Command}}”", map[string]any{"Command": cmd}), usage())
 		return ExitUsage
 	}
 	e := &env{IO: stdio, open: open}
@@ -173,6 +172,13 @@ func badUsage(msg string) error { return usageError{msg} }
 func (e *env) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.ErrOut)
+	// The flags' descriptions are marked (words.Mark) and translated only
+	// when shown: a command that says nothing reads no translations.
+	fs.Usage = func() {
+		fs.VisitAll(func(f *flag.Flag) { f.Usage = words.L(f.Usage) })
+		fmt.Fprintln(fs.Output(), words.L("Options of tokentray {{.Command}}:", map[string]any{"Command": name}))
+		fs.PrintDefaults()
+	}
 	return fs
 }
 

@@ -25,10 +25,10 @@ import (
 
 func cmdToken(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("token")
-	minValid := fs.Duration("min-valid", 5*time.Minute, "the token stays valid at least this long")
-	format := fs.String("format", "raw", "raw, header, json or wrapper")
-	retryFor := fs.Duration("retry-for", defaultRetryFor, "keep trying this long while the provider fails for a passing reason")
-	withRefresh := fs.Bool("include-refresh-token", false, "let --format wrapper print the refresh token too")
+	minValid := fs.Duration("min-valid", 5*time.Minute, words.Mark("the token stays valid at least this long"))
+	format := fs.String("format", "raw", words.Mark("raw, header, json or wrapper"))
+	retryFor := fs.Duration("retry-for", defaultRetryFor, words.Mark("keep trying this long while the provider fails for a passing reason"))
+	withRefresh := fs.Bool("include-refresh-token", false, words.Mark("let --format wrapper print the refresh token too"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -179,7 +179,7 @@ func cmdStatus(ctx context.Context, e *env, args []string) error { return listAc
 
 func listAccounts(e *env, args []string, detail bool) error {
 	fs := e.flags("list")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, words.Mark("print JSON"))
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -236,9 +236,9 @@ func when(t time.Time, zero string) string {
 
 func cmdConnect(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("connect")
-	name := fs.String("name", "", "name for the account (default: from the provider)")
-	region := fs.String("region", "", "Clio region: us, ca, eu or au")
-	noBrowser := fs.Bool("no-browser", false, "print the address to open instead of opening a browser")
+	name := fs.String("name", "", words.Mark("name for the account (default: from the provider)"))
+	region := fs.String("region", "", words.Mark("Clio region: us, ca, eu or au"))
+	noBrowser := fs.Bool("no-browser", false, words.Mark("print the address to open instead of opening a browser"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -324,7 +324,7 @@ func (e *env) lines() <-chan string {
 
 func cmdDisconnect(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("disconnect")
-	keepRemote := fs.Bool("keep-remote", false, "forget the account here without revoking it at the provider")
+	keepRemote := fs.Bool("keep-remote", false, words.Mark("forget the account here without revoking it at the provider"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -355,9 +355,9 @@ func cmdDisconnect(ctx context.Context, e *env, args []string) error {
 
 func cmdExec(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("exec")
-	envName := fs.String("env", "TOKENTRAY_ACCESS_TOKEN", "environment variable that carries the token")
-	minValid := fs.Duration("min-valid", 5*time.Minute, "the token stays valid at least this long")
-	retryFor := fs.Duration("retry-for", defaultRetryFor, "keep trying this long while the provider fails for a passing reason")
+	envName := fs.String("env", "TOKENTRAY_ACCESS_TOKEN", words.Mark("environment variable that carries the token"))
+	minValid := fs.Duration("min-valid", 5*time.Minute, words.Mark("the token stays valid at least this long"))
+	retryFor := fs.Duration("retry-for", defaultRetryFor, words.Mark("keep trying this long while the provider fails for a passing reason"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -51,3 +51,27 @@ func TestMessagesInTheUsersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpInTheUsersLanguage: the help, and a command's -h, are in the
+// user's language too (the commands and examples as they are typed).
+func TestHelpInTheUsersLanguage(t *testing.T) {
+	bin := buildCommand(t)
+	for _, tc := range []struct {
+		args       []string
+		lang, want string
+	}{
+		{[]string{"help"}, "fr_FR.UTF-8", "Utilisation :\n  tokentray token NAME"},
+		{[]string{"help"}, "de_DE.UTF-8", "Beispiele:\n  curl -H"},
+		{[]string{"token", "-h"}, "es_ES.UTF-8", "Opciones de tokentray token:"},
+		{[]string{"token", "-h"}, "fr_FR.UTF-8", "le jeton reste valable au moins aussi longtemps"},
+		{[]string{"help"}, "C.UTF-8", "Usage:\n  tokentray token NAME"},
+	} {
+		cmd := exec.Command(bin, tc.args...)
+		env := withLocale(os.Environ(), "")
+		cmd.Env = append(env[:len(env)-1:len(env)-1], "LANG="+tc.lang)
+		out, _ := cmd.CombinedOutput()
+		if !strings.Contains(string(out), tc.want) {
+			t.Errorf("LANG=%s tokentray %v says:\n%s\nwant it to contain %q", tc.lang, tc.args, out, tc.want)
+		}
+	}
+}

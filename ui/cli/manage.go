@@ -24,10 +24,10 @@ import (
 
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("import")
-	file := fs.String("file", "", `credentials file ("-" or none: standard input)`)
-	name := fs.String("name", "", "name for the account")
-	into := fs.String("account", "", "import again into this existing account, keeping its ID and name")
-	copyOnly := fs.Bool("no-link", false, "take a copy instead of staying linked to Claude Code's file")
+	file := fs.String("file", "", words.Mark(`credentials file ("-" or none: standard input)`))
+	name := fs.String("name", "", words.Mark("name for the account"))
+	into := fs.String("account", "", words.Mark("import again into this existing account, keeping its ID and name"))
+	copyOnly := fs.Bool("no-link", false, words.Mark("take a copy instead of staying linked to Claude Code's file"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func cmdProvider(ctx context.Context, e *env, args []string) error {
 // changes nothing.
 func providerImport(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("provider import")
-	yes := fs.Bool("yes", false, "do not ask for confirmation")
+	yes := fs.Bool("yes", false, words.Mark("do not ask for confirmation"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -154,7 +154,7 @@ func yesAnswer(answer string) bool {
 
 func providerList(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("provider list")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, words.Mark("print JSON"))
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -216,15 +216,15 @@ func (e *env) readSecret() (string, error) {
 
 func providerAdd(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("provider add")
-	issuer := fs.String("issuer", "", "issuer URL (OIDC or RFC 8414 discovery)")
-	authURL := fs.String("auth-url", "", "authorization endpoint")
-	tokenURL := fs.String("token-url", "", "token endpoint")
-	clientID := fs.String("client-id", "", "the registered client ID")
-	secretStdin := fs.Bool("client-secret-stdin", false, "read the client secret from standard input")
-	scopes := fs.String("scopes", "", "scopes to request, space separated")
-	port := fs.Int("redirect-port", 0, "registered loopback redirect port (default: any)")
-	redirect := fs.String("redirect", "", "where sign-in comes back: "+auth.RedirectChoices)
-	display := fs.String("name", "", "name shown for the provider")
+	issuer := fs.String("issuer", "", words.Mark("issuer URL (OIDC or RFC 8414 discovery)"))
+	authURL := fs.String("auth-url", "", words.Mark("authorization endpoint"))
+	tokenURL := fs.String("token-url", "", words.Mark("token endpoint"))
+	clientID := fs.String("client-id", "", words.Mark("the registered client ID"))
+	secretStdin := fs.Bool("client-secret-stdin", false, words.Mark("read the client secret from standard input"))
+	scopes := fs.String("scopes", "", words.Mark("scopes to request, space separated"))
+	port := fs.Int("redirect-port", 0, words.Mark("registered loopback redirect port (default: any)"))
+	redirect := fs.String("redirect", "", words.Mark("where sign-in comes back (see tokentray help)"))
+	display := fs.String("name", "", words.Mark("name shown for the provider"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -271,10 +271,10 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 
 func providerSet(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("provider set")
-	clientID := fs.String("client-id", "", "the registered client ID")
-	secretStdin := fs.Bool("client-secret-stdin", false, "read the client secret from standard input")
-	baseURL := fs.String("base-url", "", "another host for the preset (a sandbox)")
-	redirect := fs.String("redirect", "", "where sign-in comes back: "+auth.RedirectChoices)
+	clientID := fs.String("client-id", "", words.Mark("the registered client ID"))
+	secretStdin := fs.Bool("client-secret-stdin", false, words.Mark("read the client secret from standard input"))
+	baseURL := fs.String("base-url", "", words.Mark("another host for the preset (a sandbox)"))
+	redirect := fs.String("redirect", "", words.Mark("where sign-in comes back (see tokentray help)"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

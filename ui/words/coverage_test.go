@@ -146,7 +146,7 @@ func scan(t *testing.T) (ids []use, bare []string) {
 					pkg, name := callee(n)
 					switch {
 					case (pkg == "lang" && (name == "L" || name == "N" || name == "X" || name == "XN")) ||
-						(pkg == "words" && name == "L") || (pkg == "" && name == "L" && f.Name.Name == "words"):
+						(pkg == "words" && (name == "L" || name == "Mark")) || (pkg == "" && name == "L" && f.Name.Name == "words"):
 						if len(n.Args) > 0 {
 							if lit, ok := n.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
 								id, _ := strconv.Unquote(lit.Value)

@@ -203,3 +203,8 @@ func QuietLocale(loc string) (value string, ok bool) {
 	}
 	return "en", true
 }
+
+// Mark returns id as it is: it marks a message ID that is translated
+// later, with L, where it is shown (a flag's description, translated when
+// the help is printed), so that the translations are read only then.
+func Mark(id string) string { return id }
