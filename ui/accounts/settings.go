@@ -82,8 +82,9 @@ func (a *App) SaveSettings(ctx context.Context, s Settings) error {
 	})
 }
 
-// SaveWindow stores the accounts window's size, keeping the other
-// preferences as they are stored.
+// SaveWindow stores the accounts window's size and place, keeping the
+// other preferences as they are stored. A size without a place (the window
+// is gone, or the desktop does not say) keeps the place stored before.
 func (a *App) SaveWindow(ctx context.Context, size WindowSize) error {
 	if size.Width <= 0 || size.Height <= 0 {
 		return fmt.Errorf("settings: window size %vx%v", size.Width, size.Height)
@@ -92,6 +93,9 @@ func (a *App) SaveWindow(ctx context.Context, size WindowSize) error {
 		cur, err := loadSettings(a.store)
 		if err != nil {
 			return err
+		}
+		if !size.Placed && cur.Window != nil && cur.Window.Placed {
+			size.Placed, size.X, size.Y = true, cur.Window.X, cur.Window.Y
 		}
 		cur.Window = &size
 		raw, err := json.Marshal(cur)

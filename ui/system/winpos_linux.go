@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/randr"
 	"github.com/jezek/xgb/xproto"
 )
 
@@ -43,8 +44,9 @@ func MoveWindow(handle uintptr, p Point) error {
 	return nil
 }
 
-// OnScreen says whether p lies on the screen (a window saved on a monitor
-// since unplugged is not put back there).
+// OnScreen says whether p lies well inside one of the monitors there are
+// now (RandR's), so that a window saved on a monitor since unplugged is
+// not put back where no one sees it; without RandR, inside the screen.
 func OnScreen(p Point) bool {
 	conn, err := xgb.NewConn()
 	if err != nil {
@@ -52,7 +54,21 @@ func OnScreen(p Point) bool {
 	}
 	defer conn.Close()
 	s := xproto.Setup(conn).DefaultScreen(conn)
-	return p.X >= 0 && p.Y >= 0 && p.X < int(s.WidthInPixels)-32 && p.Y < int(s.HeightInPixels)-32
+	const margin = 32 // enough of the window's corner to take hold of
+	inside := func(x, y, w, h int) bool {
+		return p.X >= x && p.Y >= y && p.X < x+w-margin && p.Y < y+h-margin
+	}
+	if randr.Init(conn) == nil {
+		if ms, err := randr.GetMonitors(conn, s.Root, true).Reply(); err == nil && len(ms.Monitors) > 0 {
+			for _, m := range ms.Monitors {
+				if inside(int(m.X), int(m.Y), int(m.Width), int(m.Height)) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return inside(0, 0, int(s.WidthInPixels), int(s.HeightInPixels))
 }
 
 // frameExtents is the left and top of the window manager's frame around w,

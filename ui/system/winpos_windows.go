@@ -40,9 +40,14 @@ func MoveWindow(handle uintptr, p Point) error {
 // OnScreen says whether p lies on a monitor that is there now.
 func OnScreen(p Point) bool {
 	const monitorDefaultToNull = 0
-	// MonitorFromPoint takes the POINT by value: on amd64, packed in one
-	// register.
-	pt := uintptr(uint32(int32(p.X))) | uintptr(uint32(int32(p.Y)))<<32
-	m, _, _ := procMonitorFromPoint.Call(pt, monitorDefaultToNull)
+	// MonitorFromPoint takes the POINT by value: on 64-bit Windows packed
+	// in one register, on 32-bit as two arguments.
+	x, y := uint32(int32(p.X)), uint32(int32(p.Y))
+	var m uintptr
+	if unsafe.Sizeof(uintptr(0)) == 8 {
+		m, _, _ = procMonitorFromPoint.Call(uintptr(uint64(x)|uint64(y)<<32), monitorDefaultToNull)
+	} else {
+		m, _, _ = procMonitorFromPoint.Call(uintptr(x), uintptr(y), monitorDefaultToNull)
+	}
 	return m != 0
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // cards returns the window's account cards by account name.
@@ -214,13 +215,21 @@ func TestCopyConfirmation(t *testing.T) {
 	if f.app.Clipboard().Content() == "" {
 		t.Error("Ctrl+C put nothing on the clipboard")
 	}
-	// An account added before it in the list: the selection stays on Home.
-	f.connect("Abacus")
-	f.eventually("three cards", func() bool { return len(f.ui.statuses) == 3 })
+	// The account before it in the list goes: the selection moves with
+	// Home, to its new place.
+	if _, err := f.accounts.Disconnect(context.Background(), work, true); err != nil {
+		t.Fatal(err)
+	}
+	f.ui.reload()
+	f.eventually("Work gone", func() bool { return len(f.ui.statuses) == 1 })
 	f.ui.doAndWait(func() {
 		if f.ui.selected == "" || f.ui.statusOf(f.ui.selected).Name != "Home" {
 			t.Errorf("after the list changed, the selection is %q, want Home's", f.ui.statusOf(f.ui.selected).Name)
 		}
+		f.ui.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutCopy{})
+	})
+	f.eventually("Ctrl+C's copy of Home, at its new place", func() bool {
+		return countdown.MatchString(f.cardsNow()["Home"].copied.Text)
 	})
 	// Home disconnected: nothing is selected, and Ctrl+C says to choose.
 	var homeID string
@@ -229,7 +238,7 @@ func TestCopyConfirmation(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.ui.reload()
-	f.eventually("Home gone", func() bool { return len(f.ui.statuses) == 2 })
+	f.eventually("Home gone", func() bool { return len(f.ui.statuses) == 0 })
 	f.ui.doAndWait(func() {
 		if f.ui.selected != "" {
 			t.Errorf("the disconnected account is still selected")
@@ -314,6 +323,18 @@ func TestWindowKeepsItsSize(t *testing.T) {
 	}
 	if s, _ := f.accounts.Settings(); s.Window == nil || s.Window.Width != want.Width {
 		t.Errorf("saving the preferences lost the window's size: %+v", s.Window)
+	}
+	// A place, then a size without one (the app stopping, its window gone):
+	// the place stays.
+	ctx := context.Background()
+	if err := f.accounts.SaveWindow(ctx, accounts.WindowSize{Width: 700, Height: 610, Placed: true, X: 210, Y: 140}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.accounts.SaveWindow(ctx, accounts.WindowSize{Width: 720, Height: 610}); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := f.accounts.Settings(); s.Window == nil || !s.Window.Placed || s.Window.X != 210 || s.Window.Y != 140 || s.Window.Width != 720 {
+		t.Errorf("a size saved without a place lost the place: %+v", s.Window)
 	}
 }
 

@@ -224,7 +224,7 @@ func (g *importDialog) chooseFile() {
 
 // submit imports what the dialog shows.
 func (g *importDialog) submit() {
-	if g.signIn == nil {
+	if g.signIn == nil || g.ok.Disabled() { // nothing to import, or already importing
 		return
 	}
 	s, link, name := *g.signIn, g.link.Checked && g.signIn.Path != "", strings.TrimSpace(g.name.Text)

@@ -40,6 +40,7 @@ func (u *UI) Copy(id string, header bool) {
 			}
 			u.app.Clipboard().SetContent(text)
 			u.lastCopy = text
+			u.clipSeq++
 			c := copiedCard{id: id, header: header, seq: u.copied.seq + 1}
 			shown := copiedShown
 			switch {
@@ -60,7 +61,7 @@ func (u *UI) Copy(id string, header bool) {
 			u.refreshCards()
 			u.countDown(c.seq, shown)
 			if u.opts.ClearAfter >= 0 {
-				u.clearLater(text)
+				u.clearLater(text, u.clipSeq)
 			}
 		})
 	})
@@ -114,8 +115,9 @@ func (u *UI) refreshCards() {
 	}
 }
 
-// clearLater empties the clipboard after ClearAfter if it still holds text.
-func (u *UI) clearLater(text string) {
+// clearLater empties the clipboard after ClearAfter if it still holds text
+// and no copy came since (the same token copied again counts anew).
+func (u *UI) clearLater(text string, seq int) {
 	u.goOwned(func() {
 		t := time.NewTimer(u.opts.ClearAfter)
 		defer t.Stop()
@@ -123,6 +125,9 @@ func (u *UI) clearLater(text string) {
 		case <-u.ctx.Done():
 		case <-t.C:
 			u.do(func() {
+				if u.clipSeq != seq {
+					return // a later copy has its own time
+				}
 				if u.app.Clipboard().Content() == text {
 					u.app.Clipboard().SetContent("")
 					u.setStatusLine(lang.L("The copied token was cleared from the clipboard."))

@@ -68,7 +68,9 @@ func (u *UI) newConnectDialog(title, reconnect string) *connectDialog {
 		if c.cancel != nil {
 			c.cancel()
 		}
-		u.connectUI = nil
+		if u.connectUI == c { // not a newer dialog opened since
+			u.connectUI = nil
+		}
 	})
 	u.connectUI = c
 	c.d.Resize(fyne.NewSize(460, 300))
@@ -133,7 +135,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	sort.Strings(names)
 	var regions []string
 	for _, r := range auth.ClioRegions() {
-		regions = append(regions, r.Label)
+		regions = append(regions, regionName(r))
 	}
 	region := newSelect(regions, nil)
 	region.SetSelected(regions[0])
@@ -156,7 +158,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 		}
 	}
 	if preClio {
-		region.SetSelected(preRegion.Label)
+		region.SetSelected(regionName(preRegion))
 	}
 	start := newButton(lang.L("Connect"), nil)
 	start.Importance = widget.HighImportance

@@ -3,7 +3,6 @@ package tray
 import (
 	"errors"
 
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/tokentray/tokentray/ui/accounts"
@@ -15,13 +14,11 @@ import (
 // it can, then deleting the local secrets.
 func (u *UI) ConfirmDisconnect(id, name string) {
 	who := map[string]any{"Name": name}
-	d := dialog.NewConfirm(lang.L("Disconnect {{.Name}}?", who),
+	u.confirm(lang.L("Disconnect {{.Name}}?", who),
 		lang.L("Tokentray will tell the provider to revoke access, then forget this account's tokens. "+
 			"Scripts using its token will stop working."),
-		func(ok bool) {
-			if !ok {
-				return
-			}
+		lang.L("Disconnect"),
+		func() {
 			u.setStatusLine(lang.L("Disconnecting {{.Name}}…", who))
 			u.goOwned(func() {
 				done, err := u.be.Disconnect(u.ctx, id, false)
@@ -38,11 +35,7 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 				})
 				u.reload()
 			})
-		}, u.win)
-	d.SetConfirmText(lang.L("Disconnect"))
-	d.SetDismissText(lang.L("Cancel"))
-	u.trackDialog(d, d.Confirm)
-	d.Show()
+		})
 }
 
 // Reconnect runs the connect flow again for an account, keeping the account.

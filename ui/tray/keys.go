@@ -4,8 +4,10 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -209,4 +211,58 @@ func newPasswordEntry() *keyEntry {
 	reveal.Importance = widget.LowImportance
 	e.ActionItem = reveal
 	return e
+}
+
+// keySelectEntry is an entry with choices on which Escape closes the
+// dialog.
+type keySelectEntry struct{ widget.SelectEntry }
+
+func newSelectEntry(options []string) *keySelectEntry {
+	e := &keySelectEntry{}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.SetOptions(options)
+	return e
+}
+
+func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		passKey(e, ev)
+		return
+	}
+	e.SelectEntry.TypedKey(ev)
+}
+
+func (e *keySelectEntry) inner() fyne.CanvasObject { return &e.SelectEntry }
+
+// confirm asks before an action, in a dialog whose buttons take the
+// keyboard: Enter (or the yes button) runs onYes, Escape (or Cancel) does
+// nothing.
+func (u *UI) confirm(title, message, yes string, onYes func()) {
+	text := widget.NewLabel(message)
+	text.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	ok := newButton(yes, func() {
+		d.Hide()
+		onYes()
+	})
+	ok.Importance = widget.HighImportance
+	cancel := newButton(lang.L("Cancel"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(text, container.NewHBox(layout.NewSpacer(), cancel, ok)), u.win)
+	u.trackDialog(d, ok.OnTapped)
+	d.Resize(fyne.NewSize(440, 0))
+	d.Show()
+}
+
+// inform says something in a dialog that Enter or Escape closes.
+func (u *UI) inform(title, message string) {
+	text := widget.NewLabel(message)
+	text.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	closeButton := newButton(lang.L("Close"), func() { d.Hide() })
+	closeButton.Importance = widget.HighImportance
+	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(text, container.NewHBox(layout.NewSpacer(), closeButton)), u.win)
+	u.trackDialog(d, d.Hide)
+	d.Resize(fyne.NewSize(440, 0))
+	d.Show()
 }

@@ -96,6 +96,20 @@ func TestDialogKeys(t *testing.T) {
 	if n := open(); n != 0 {
 		t.Fatalf("Escape left the confirmation open")
 	}
+	// With the focus on its buttons: Escape on Disconnect keeps the account.
+	f.ui.doAndWait(func() { f.ui.ConfirmDisconnect(id, "By keyboard") })
+	f.ui.doAndWait(func() {
+		c.Unfocus()
+		test.FocusNext(c) // Cancel
+		test.FocusNext(c) // Disconnect
+		if b, ok := c.Focused().(*keyButton); !ok || b.Text != "Disconnect" {
+			t.Errorf("Tab goes to %v, want the Disconnect button", c.Focused())
+		}
+		press(c, fyne.KeyEscape)
+	})
+	if n := open(); n != 0 || len(f.ui.statuses) != 1 {
+		t.Fatalf("Escape on the Disconnect button: %d dialogs open, %d accounts", n, len(f.ui.statuses))
+	}
 	f.ui.doAndWait(func() { f.ui.ConfirmDisconnect(id, "By keyboard") })
 	f.ui.doAndWait(func() { press(c, fyne.KeyReturn) })
 	f.eventually("the account disconnected by Enter", func() bool { return len(f.ui.statuses) == 0 })

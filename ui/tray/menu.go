@@ -27,7 +27,7 @@ func (u *UI) menu() *fyne.Menu {
 		none.Disabled = true
 		items = append(items, none)
 	}
-	quit := fyne.NewMenuItem(lang.L("Quit"), func() { u.app.Quit() })
+	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
 	quit.IsQuit = true
 	items = append(items, fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(lang.L("Connect an account…"), func() { u.ShowWindow(); u.ShowConnect("") }),

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/tokentray/tokentray/ui/accounts"
@@ -29,15 +28,10 @@ func (u *UI) ImportProfile(path string) {
 				if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 					msg = lang.L("Tokentray could not read {{.Path}}.", map[string]any{"Path": path})
 				}
-				info := dialog.NewInformation(lang.L("Connection profile"), msg, u.win)
-				u.trackDialog(info, info.Hide)
-				info.Show()
+				u.inform(lang.L("Connection profile"), msg)
 				return
 			}
-			confirm := dialog.NewConfirm(lang.L("Add this connection profile?"), pr.Summary(), func(ok bool) {
-				if !ok {
-					return
-				}
+			u.confirm(lang.L("Add this connection profile?"), pr.Summary(), lang.L("Add"), func() {
 				u.goOwned(func() {
 					p, err := u.be.ApplyProfile(u.ctx, pr)
 					u.do(func() {
@@ -48,9 +42,7 @@ func (u *UI) ImportProfile(path string) {
 						u.setStatusLine(lang.L("Added {{.Provider}}. Choose Connect an account… to use it.", map[string]any{"Provider": p.Name}))
 					})
 				})
-			}, u.win)
-			u.trackDialog(confirm, confirm.Confirm)
-			confirm.Show()
+			})
 		})
 	})
 }

@@ -63,7 +63,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	secret.SetPlaceHolder(lang.L("Client secret (leave empty to keep the saved one)"))
 	// The redirect: typed (a registered address) or picked (loopback,
 	// approval); checked by the same parser as the command line's.
-	redirect := widget.NewSelectEntry(nil)
+	redirect := newSelectEntry(nil)
 	redirect.SetPlaceHolder(lang.L("loopback, http://127.0.0.1:PORT/PATH or https://…"))
 	redirect.Disable() // until a provider is chosen
 	redirectNote := widget.NewLabel("")

@@ -93,6 +93,7 @@ type UI struct {
 	log       []string     // their lines, oldest first
 	lastCopy  string       // what Copy put on the clipboard, until cleared
 	copied    copiedCard   // the card showing "Copied · clears in 30 s"
+	clipSeq   int          // counts copies: only the last one's timer clears
 	selected  string       // the account selected in the window (Ctrl+C copies it)
 	connectUI *connectDialog
 	keys      dialogKeys           // the dialogs open, for Escape and Enter
@@ -318,6 +319,18 @@ func (u *UI) Close() {
 	keyTargets.Delete(u.win.Canvas())
 	u.cancel()
 	u.wg.Wait()
+}
+
+// quit ends the app, keeping the window's size and place first, while the
+// window still exists (once the app stops, it is gone and its place with
+// it).
+func (u *UI) quit() {
+	if w, ok := u.windowNow(); ok {
+		ctx, cancel := context.WithTimeout(u.ctx, 2*time.Second)
+		_ = u.be.SaveWindow(ctx, w) // best effort: the user is quitting
+		cancel()
+	}
+	u.app.Quit()
 }
 
 // Stopped clears the clipboard if it still holds a token Copy put there.

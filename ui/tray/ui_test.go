@@ -650,7 +650,7 @@ func TestImportProfile(t *testing.T) {
 	f.eventually("the refusal", func() bool {
 		return findDialogLabel(t, f.ui.win.Canvas(), "This connection profile cannot be used: it has no client_id") != ""
 	})
-	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "OK")) })
+	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Close")) })
 
 	f.ui.doAndWait(func() { f.ui.ImportProfile(good) })
 	f.eventually("the confirmation", func() bool {
@@ -659,7 +659,7 @@ func TestImportProfile(t *testing.T) {
 	if p, _ := f.accounts.Provider(context.Background(), "clio-ca"); p.ClientID != "" {
 		t.Fatal("saved before the user confirmed")
 	}
-	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Yes")) })
+	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Add")) })
 	f.eventually("the profile saved", func() bool {
 		p, _ := f.accounts.Provider(context.Background(), "clio-ca")
 		return p.ClientID == "firm-app"

@@ -1,0 +1,24 @@
+package system
+
+import (
+	"testing"
+
+	"github.com/tokentray/tokentray/auth/title/titletest"
+	"github.com/tokentray/tokentray/store/storetest"
+)
+
+// TestOnScreenX11: on a real X server (Xvfb, one 1280x800 monitor) a
+// place on the monitor is on the screen; one past its edges, or so close
+// to them that the window could not be taken hold of, is not.
+func TestOnScreenX11(t *testing.T) {
+	storetest.RequireSession(t)
+	titletest.StartXvfb(t)
+	for p, want := range map[Point]bool{
+		{100, 100}: true, {0, 0}: true, {1240, 760}: true,
+		{1270, 790}: false, {1500, 100}: false, {-10, 100}: false, {100, 2000}: false,
+	} {
+		if got := OnScreen(p); got != want {
+			t.Errorf("OnScreen(%v) = %v, want %v", p, got, want)
+		}
+	}
+}
