@@ -9,7 +9,10 @@ import (
 
 // TestOnScreenX11: on a real X server (Xvfb, one 1280x800 monitor) a
 // place on the monitor is on the screen; one past its edges, or so close
-// to them that the window could not be taken hold of, is not.
+// to them that the window could not be taken hold of, is not. (The server
+// runs with -noreset: one that resets when its last client leaves refuses
+// the next one for a moment, as a desktop's X server, always in use, does
+// not.)
 func TestOnScreenX11(t *testing.T) {
 	storetest.RequireSession(t)
 	titletest.StartXvfb(t)
