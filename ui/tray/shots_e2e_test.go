@@ -178,18 +178,59 @@ func keyboardConnect(t *testing.T, a *demoApp, x *xDisplay, win *xWindow) {
 	}
 }
 
-// TestWindowComesBackWhereItWas: the window, moved and closed, opens at
-// the same place and size when the app starts again.
+// TestWindowComesBackWhereItWas: the window, moved, resized and closed,
+// opens at the same place and size when the app starts again — with no
+// window manager, and under openbox, which frames the window (so that the
+// place does not creep by the frame's size at each start).
 func TestWindowComesBackWhereItWas(t *testing.T) {
 	storetest.RequireSession(t)
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		storetest.Missing(t, "xdotool", "make test-deps")
+	for _, tool := range []string{"xdotool", "openbox"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			storetest.Missing(t, tool, "make test-deps")
+		}
 	}
+	for _, wm := range []bool{false, true} {
+		name := "no window manager"
+		if wm {
+			name = "openbox"
+		}
+		t.Run(name, func(t *testing.T) { windowComesBack(t, wm) })
+	}
+}
+
+func windowComesBack(t *testing.T, wm bool) {
 	titletest.StartXvfb(t)
 	a := buildDemoApp(t)
 	x := watchDisplay(t)
-	exited := a.start(t)
-	win := x.waitWindow(t, "Tokentray")
+	if wm {
+		startOpenbox(t, x)
+	}
+	xdo := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("xdotool", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("xdotool %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	// The app's window: under a window manager it is not a top-level
+	// window any more (the frame is), so it is looked up by its name.
+	find := func() *xWindow {
+		t.Helper()
+		var w *xWindow
+		x.wait(t, "the window named Tokentray", func() bool {
+			out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Tokentray$").Output()
+			ids := strings.Fields(string(out))
+			if err != nil || len(ids) != 1 {
+				return false
+			}
+			var id uint32
+			fmt.Sscan(ids[0], &id)
+			w = &xWindow{x, xproto.Window(id)}
+			return true
+		})
+		return w
+	}
 	where := func(w *xWindow) (int, int) {
 		at, err := xproto.TranslateCoordinates(x.conn, w.id, x.root, 0, 0).Reply()
 		if err != nil {
@@ -197,13 +238,15 @@ func TestWindowComesBackWhereItWas(t *testing.T) {
 		}
 		return int(at.DstX), int(at.DstY)
 	}
-	if out, err := exec.Command("xdotool", "windowmove", "--sync", fmt.Sprint(win.id), "210", "140").CombinedOutput(); err != nil {
-		t.Fatalf("xdotool windowmove: %v\n%s", err, out)
-	}
-	if out, err := exec.Command("xdotool", "windowsize", "--sync", fmt.Sprint(win.id), "760", "620").CombinedOutput(); err != nil {
-		t.Fatalf("xdotool windowsize: %v\n%s", err, out)
-	}
-	x.wait(t, "the window moved", func() bool { px, py := where(win); return px == 210 && py == 140 })
+	exited := a.start(t)
+	win := find()
+	xdo("windowsize", "--sync", fmt.Sprint(win.id), "760", "620")
+	xdo("windowmove", "--sync", fmt.Sprint(win.id), "210", "140")
+	var wantX, wantY int
+	x.wait(t, "the window moved", func() bool {
+		wantX, wantY = where(win)
+		return wantX >= 210 && wantY >= 140 && wantX < 260 && wantY < 200 // the client, inside any frame
+	})
 	win.close(t)
 	win.waitMapped(t, false, "the window hidden after closing it")
 	settings := filepath.Join(a.dir, "config", "accounts.json")
@@ -213,22 +256,48 @@ func TestWindowComesBackWhereItWas(t *testing.T) {
 			break
 		}
 		if time.Now().After(guard) {
-			files, _ := filepath.Glob(filepath.Join(a.dir, "config", "*"))
-			t.Fatalf("the window's place was never saved (%v):\n%s", files, data)
+			t.Fatalf("the window's place was never saved:\n%s", data)
 		}
 		time.Sleep(100 * time.Millisecond) // polling a file another process writes
 	}
 	a.proc.Kill()
 	<-exited
 	a.start(t)
-	again := x.waitWindow(t, "Tokentray")
-	x.wait(t, "the window back where it was", func() bool { px, py := where(again); return px == 210 && py == 140 })
+	again := find()
+	var gotX, gotY int
+	x.wait(t, "the window back where it was", func() bool {
+		gotX, gotY = where(again)
+		return gotX == wantX && gotY == wantY
+	})
 	geo, err := xproto.GetGeometry(x.conn, xproto.Drawable(again.id)).Reply()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if geo.Width != 760 || geo.Height != 620 {
 		t.Errorf("the window opens at %dx%d, want 760x620 as it was closed", geo.Width, geo.Height)
+	}
+}
+
+// startOpenbox runs a light window manager on the test's display and waits
+// until it manages the screen (it publishes _NET_SUPPORTING_WM_CHECK).
+func startOpenbox(t *testing.T, x *xDisplay) {
+	t.Helper()
+	wm := exec.Command("openbox", "--sm-disable")
+	wm.Env = append(os.Environ(), "HOME="+t.TempDir())
+	if err := wm.Start(); err != nil {
+		t.Fatalf("openbox: %v", err)
+	}
+	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
+	check := x.atom(t, "_NET_SUPPORTING_WM_CHECK")
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		r, err := xproto.GetProperty(x.conn, false, x.root, check, xproto.AtomWindow, 0, 1).Reply()
+		if err == nil && r.ValueLen > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("openbox did not take the screen in 20 s")
+		}
+		time.Sleep(20 * time.Millisecond) // polling for a condition: the property set
 	}
 }
 
