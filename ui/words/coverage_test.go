@@ -90,96 +90,108 @@ type use struct {
 func scan(t *testing.T) (ids []use, bare []string) {
 	t.Helper()
 	fset := token.NewFileSet()
-	for _, dir := range scanned {
-		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-		if err != nil {
-			t.Fatal(err)
+	sources(t, fset, scanned, func(f *ast.File) {
+		where := func(n ast.Node) string {
+			p := fset.Position(n.Pos())
+			rel, _ := filepath.Rel("..", p.Filename)
+			return fmt.Sprintf("ui/%s:%d", filepath.ToSlash(rel), p.Line)
 		}
-		for _, path := range files {
-			if strings.HasSuffix(path, "_test.go") {
-				continue
+		report := func(e ast.Expr, sink string) {
+			for _, lit := range literals(e) {
+				s, _ := strconv.Unquote(lit.Value)
+				if wordy(s) {
+					bare = append(bare, fmt.Sprintf("%s: %q is shown as it is (%s): wrap it in lang.L(…) "+
+						"(words.L outside ui/tray), with {{.Field}} for the parts that vary, "+
+						"and add it to ui/words/translations/*.json", where(lit), s, sink))
+				}
 			}
-			f, err := parser.ParseFile(fset, path, nil, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			where := func(n ast.Node) string {
-				p := fset.Position(n.Pos())
-				rel, _ := filepath.Rel("..", p.Filename)
-				return fmt.Sprintf("ui/%s:%d", filepath.ToSlash(rel), p.Line)
-			}
-			report := func(e ast.Expr, sink string) {
-				for _, lit := range literals(e) {
-					s, _ := strconv.Unquote(lit.Value)
-					if wordy(s) {
-						bare = append(bare, fmt.Sprintf("%s: %q is shown as it is (%s): wrap it in lang.L(…) "+
-							"(words.L outside ui/tray), with {{.Field}} for the parts that vary, "+
-							"and add it to ui/words/translations/*.json", where(lit), s, sink))
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				if n.Recv != nil && messageMethods[n.Name.Name] && n.Body != nil {
+					ast.Inspect(n.Body, func(m ast.Node) bool {
+						switch m := m.(type) {
+						case *ast.ReturnStmt:
+							for _, r := range m.Results {
+								report(r, n.Name.Name+" returns it")
+							}
+						case *ast.AssignStmt:
+							for _, r := range m.Rhs {
+								report(r, "assigned in "+n.Name.Name)
+							}
+						}
+						return true
+					})
+				}
+			case *ast.AssignStmt:
+				for i, l := range n.Lhs {
+					if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "PlaceHolder" && i < len(n.Rhs) {
+						report(n.Rhs[i], "PlaceHolder")
+					}
+				}
+			case *ast.CallExpr:
+				pkg, name := callee(n)
+				switch {
+				case (pkg == "lang" && (name == "L" || name == "N" || name == "X" || name == "XN")) ||
+					(pkg == "words" && (name == "L" || name == "Mark")) || (pkg == "" && name == "L" && f.Name.Name == "words"):
+					if len(n.Args) > 0 {
+						if lit, ok := n.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+							id, _ := strconv.Unquote(lit.Value)
+							ids = append(ids, use{id, where(lit)})
+						} else if c, ok := n.Args[0].(*ast.BinaryExpr); ok {
+							// "a " + "b": one literal split over lines.
+							if id, ok := constString(c); ok {
+								ids = append(ids, use{id, where(c)})
+							} else {
+								bare = append(bare, where(c)+": the ID given to "+name+" is built from variables: "+
+									"give it one literal, with {{.Field}} for the parts that vary")
+							}
+						}
+					}
+					return false
+				case pkg != "" && sinkFuncs[pkg][name],
+					pkg == "dialog" && (strings.HasPrefix(name, "Show") || strings.HasPrefix(name, "New")),
+					pkg == "" && sinkLocal[name],
+					pkg == "." && sinkMethods[name]:
+					sink := pkg + "." + name
+					if pkg == "" || pkg == "." {
+						sink = name
+					}
+					for _, a := range n.Args {
+						report(a, sink)
 					}
 				}
 			}
-			ast.Inspect(f, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.FuncDecl:
-					if n.Recv != nil && messageMethods[n.Name.Name] && n.Body != nil {
-						ast.Inspect(n.Body, func(m ast.Node) bool {
-							switch m := m.(type) {
-							case *ast.ReturnStmt:
-								for _, r := range m.Results {
-									report(r, n.Name.Name+" returns it")
-								}
-							case *ast.AssignStmt:
-								for _, r := range m.Rhs {
-									report(r, "assigned in "+n.Name.Name)
-								}
-							}
-							return true
-						})
-					}
-				case *ast.AssignStmt:
-					for i, l := range n.Lhs {
-						if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "PlaceHolder" && i < len(n.Rhs) {
-							report(n.Rhs[i], "PlaceHolder")
-						}
-					}
-				case *ast.CallExpr:
-					pkg, name := callee(n)
-					switch {
-					case (pkg == "lang" && (name == "L" || name == "N" || name == "X" || name == "XN")) ||
-						(pkg == "words" && (name == "L" || name == "Mark")) || (pkg == "" && name == "L" && f.Name.Name == "words"):
-						if len(n.Args) > 0 {
-							if lit, ok := n.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-								id, _ := strconv.Unquote(lit.Value)
-								ids = append(ids, use{id, where(lit)})
-							} else if c, ok := n.Args[0].(*ast.BinaryExpr); ok {
-								// "a " + "b": one literal split over lines.
-								if id, ok := constString(c); ok {
-									ids = append(ids, use{id, where(c)})
-								} else {
-									bare = append(bare, where(c)+": the ID given to "+name+" is built from variables: "+
-										"give it one literal, with {{.Field}} for the parts that vary")
-								}
-							}
-						}
-						return false
-					case pkg != "" && sinkFuncs[pkg][name],
-						pkg == "dialog" && (strings.HasPrefix(name, "Show") || strings.HasPrefix(name, "New")),
-						pkg == "" && sinkLocal[name],
-						pkg == "." && sinkMethods[name]:
-						sink := pkg + "." + name
-						if pkg == "" || pkg == "." {
-							sink = name
-						}
-						for _, a := range n.Args {
-							report(a, sink)
-						}
+			return true
+		})
+	})
+	sources(t, fset, worded, func(f *ast.File) {
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Body == nil || (fn.Name.Name != "Words" && fn.Name.Name != "PasteWords") {
+				continue
+			}
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				if r, ok := n.(*ast.ReturnStmt); ok && len(r.Results) > 0 {
+					if id, ok := constString(r.Results[0]); ok && id != "" {
+						p := fset.Position(r.Pos())
+						rel, _ := filepath.Rel("../..", p.Filename)
+						ids = append(ids, use{id, fmt.Sprintf("%s:%d", filepath.ToSlash(rel), p.Line)})
 					}
 				}
 				return true
 			})
 		}
-	}
-	for _, dir := range worded {
+	})
+	return ids, bare
+}
+
+// sources parses the non-test Go files of each folder in dirs and hands
+// each to f.
+func sources(t *testing.T, fset *token.FileSet, dirs []string, f func(*ast.File)) {
+	t.Helper()
+	for _, dir := range dirs {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)
@@ -188,29 +200,13 @@ func scan(t *testing.T) (ids []use, bare []string) {
 			if strings.HasSuffix(path, "_test.go") {
 				continue
 			}
-			f, err := parser.ParseFile(fset, path, nil, 0)
+			file, err := parser.ParseFile(fset, path, nil, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, d := range f.Decls {
-				fn, ok := d.(*ast.FuncDecl)
-				if !ok || fn.Body == nil || (fn.Name.Name != "Words" && fn.Name.Name != "PasteWords") {
-					continue
-				}
-				ast.Inspect(fn.Body, func(n ast.Node) bool {
-					if r, ok := n.(*ast.ReturnStmt); ok && len(r.Results) > 0 {
-						if id, ok := constString(r.Results[0]); ok && id != "" {
-							p := fset.Position(r.Pos())
-							rel, _ := filepath.Rel("../..", p.Filename)
-							ids = append(ids, use{id, fmt.Sprintf("%s:%d", filepath.ToSlash(rel), p.Line)})
-						}
-					}
-					return true
-				})
-			}
+			f(file)
 		}
 	}
-	return ids, bare
 }
 
 // callee is the called function's package (or "." for a method, "" for a
