@@ -11,9 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jezek/xgb"
-	"github.com/jezek/xgb/xproto"
-
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/auth/title"
@@ -21,35 +18,6 @@ import (
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
 )
-
-// startOpenbox runs a light window manager on the test's display and waits
-// until it manages the screen (it publishes _NET_SUPPORTING_WM_CHECK).
-func startOpenbox(t *testing.T) {
-	t.Helper()
-	wm := exec.Command("openbox", "--sm-disable")
-	wm.Env = append(os.Environ(), "HOME="+t.TempDir())
-	if err := wm.Start(); err != nil {
-		t.Fatalf("openbox: %v", err)
-	}
-	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
-	conn, err := xgb.NewConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	root := xproto.Setup(conn).DefaultScreen(conn).Root
-	check := atom(t, conn, "_NET_SUPPORTING_WM_CHECK")
-	// Condition wait: the window manager sets the property when ready.
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		r, err := xproto.GetProperty(conn, false, root, check, xproto.AtomWindow, 0, 1).Reply()
-		if err == nil && r.ValueLen > 0 {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("openbox did not take the screen in 20 s")
-}
 
 // chromium opens u in Debian's Chromium, a real (non-headless) window on
 // the test's display, and closes it at the end of the test.
@@ -92,7 +60,7 @@ func TestChromiumApproval(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			titletest.StartXvfb(t)
 			if withWM {
-				startOpenbox(t)
+				titletest.StartOpenbox(t)
 			}
 			st := storetest.Open(t)
 			srv := authtest.NewServer(t, authtest.Config{})

@@ -67,18 +67,7 @@ func TestDemoAppEndToEnd(t *testing.T) {
 		t.Fatal("the window is up but the demo provider is not registered")
 	}
 	// The empty window, once it stopped changing (drawn, and settled).
-	empty := screenshot(t, dir, "empty.png")
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		time.Sleep(300 * time.Millisecond) // polling for a condition: two equal frames
-		again := screenshot(t, dir, "empty.png")
-		if samePixels(t, again, empty) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the window never settled")
-		}
-		empty = again
-	}
+	empty := settledShot(t, x, win, dir, "empty.png")
 
 	run("connect", "demo", "--name", "Demo User")
 	var accounts []map[string]any
@@ -109,7 +98,7 @@ func TestDemoAppEndToEnd(t *testing.T) {
 	// time it is drawn.
 	var shot []byte
 	x.wait(t, "the window change after connecting", func() bool {
-		shot = screenshot(t, dir, "account.png")
+		shot = windowShot(t, x, win, dir, "account.png")
 		return !samePixels(t, shot, empty)
 	})
 	if keep := os.Getenv("TOKENTRAY_SCREENSHOT"); keep != "" {
@@ -503,20 +492,6 @@ func (w *xWindow) close(t *testing.T) {
 	if err := xproto.SendEventChecked(w.x.conn, false, w.id, xproto.EventMaskNoEvent, string(ev.Bytes())).Check(); err != nil {
 		t.Fatalf("close the window: %v", err)
 	}
-}
-
-// screenshot grabs the window's corner of the screen as PNG bytes.
-func screenshot(t *testing.T, dir, name string) []byte {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if out, err := exec.Command("import", "-window", "root", "-crop", "640x600+0+0", "+repage", path).CombinedOutput(); err != nil {
-		t.Fatalf("import: %v\n%s", err, out)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // samePixels compares two PNGs by their pixels (the files carry times).

@@ -184,10 +184,8 @@ func keyboardConnect(t *testing.T, a *demoApp, x *xDisplay, win *xWindow) {
 // place does not creep by the frame's size at each start).
 func TestWindowComesBackWhereItWas(t *testing.T) {
 	storetest.RequireSession(t)
-	for _, tool := range []string{"xdotool", "openbox"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			storetest.Missing(t, tool, "make test-deps")
-		}
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		storetest.Missing(t, "xdotool", "make test-deps")
 	}
 	for _, wm := range []bool{false, true} {
 		name := "no window manager"
@@ -203,7 +201,7 @@ func windowComesBack(t *testing.T, wm bool) {
 	a := buildDemoApp(t)
 	x := watchDisplay(t)
 	if wm {
-		startOpenbox(t, x)
+		titletest.StartOpenbox(t)
 	}
 	xdo := func(args ...string) string {
 		t.Helper()
@@ -275,29 +273,6 @@ func windowComesBack(t *testing.T, wm bool) {
 	}
 	if geo.Width != 760 || geo.Height != 620 {
 		t.Errorf("the window opens at %dx%d, want 760x620 as it was closed", geo.Width, geo.Height)
-	}
-}
-
-// startOpenbox runs a light window manager on the test's display and waits
-// until it manages the screen (it publishes _NET_SUPPORTING_WM_CHECK).
-func startOpenbox(t *testing.T, x *xDisplay) {
-	t.Helper()
-	wm := exec.Command("openbox", "--sm-disable")
-	wm.Env = append(os.Environ(), "HOME="+t.TempDir())
-	if err := wm.Start(); err != nil {
-		t.Fatalf("openbox: %v", err)
-	}
-	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
-	check := x.atom(t, "_NET_SUPPORTING_WM_CHECK")
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		r, err := xproto.GetProperty(x.conn, false, x.root, check, xproto.AtomWindow, 0, 1).Reply()
-		if err == nil && r.ValueLen > 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("openbox did not take the screen in 20 s")
-		}
-		time.Sleep(20 * time.Millisecond) // polling for a condition: the property set
 	}
 }
 

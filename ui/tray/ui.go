@@ -325,12 +325,18 @@ func (u *UI) Close() {
 // window still exists (once the app stops, it is gone and its place with
 // it).
 func (u *UI) quit() {
+	u.saveWindowNow()
+	u.app.Quit()
+}
+
+// saveWindowNow saves the window's size and place before the app goes,
+// waiting for it (a little): best effort, the user is quitting.
+func (u *UI) saveWindowNow() {
 	if w, ok := u.windowNow(); ok {
 		ctx, cancel := context.WithTimeout(u.ctx, 2*time.Second)
-		_ = u.be.SaveWindow(ctx, w) // best effort: the user is quitting
-		cancel()
+		defer cancel()
+		_ = u.be.SaveWindow(ctx, w)
 	}
-	u.app.Quit()
 }
 
 // Stopped clears the clipboard if it still holds a token Copy put there.
@@ -341,12 +347,10 @@ func (u *UI) Stopped() {
 	if u.lastCopy != "" && u.app.Clipboard().Content() == u.lastCopy {
 		u.app.Clipboard().SetContent("")
 	}
-	// Quit with the window open: its size and place are kept as at a close.
-	if w, ok := u.windowNow(); ok {
-		ctx, cancel := context.WithTimeout(u.ctx, 2*time.Second)
-		defer cancel()
-		_ = u.be.SaveWindow(ctx, w) // best effort: the app is going
-	}
+	// The app stopped some other way than Quit (the session ending): its
+	// size is kept as at a close (its place is gone with its window; the
+	// one saved before stays).
+	u.saveWindowNow()
 }
 
 // keepSelection keeps the selected account selected when the list changes
