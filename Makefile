@@ -160,7 +160,7 @@ test-windows: windows msi windows-test-deps test-deps
 	@set -o pipefail; start=$$(date +%s); secrets=$(CURDIR)/$(WIN_DIR)/test-secrets; rm -f "$$secrets"; \
 	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine TOKENTRAY_TEST_SECRETS="$$(WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine winepath -w "$$secrets" 2>/dev/null)" \
 	  ./testdata/session.sh env CGO_ENABLED=0 GOOS=windows \
-	  $(GO) test -count=1 -timeout 5m -v -overlay $(CURDIR)/$(WIN_DIR)/overlay/overlay.json \
+	  $(GO) test -count=1 -timeout 20m -v -overlay $(CURDIR)/$(WIN_DIR)/overlay/overlay.json \
 	  -exec $(CURDIR)/testdata/windows/wine-exec.sh $(WIN_TEST_PKGS_GO) >$(WIN_DIR)/test.out 2>&1; rc=$$?; \
 	grep -E '^(--- FAIL|FAIL|ok|panic:|\s+\S+_test\.go:[0-9]+: SKIP)' $(WIN_DIR)/test.out || true; \
 	if [ $$rc -ne 0 ]; then tail -n 60 $(WIN_DIR)/test.out; fi; \

@@ -27,8 +27,8 @@ func WindowPosition(handle uintptr) (Point, error) {
 }
 
 // MoveWindow places the window's frame at p, keeping its size, order and
-// focus. Called on the thread that owns the window (Fyne's RunNative runs
-// on it), the move is done when MoveWindow returns. Called from any other
+// focus. Called on the thread that owns the window (Fyne's main thread,
+// where the app's callbacks run), the move is done when MoveWindow returns. Called from any other
 // thread it is only posted to the owner (SWP_ASYNCWINDOWPOS): a plain
 // SetWindowPos would wait for that thread to read its messages, and waits
 // forever if it never does (a Go goroutine moves between threads).
