@@ -10,7 +10,8 @@
 #      system tray; when the server goes away and the token (40 s here)
 #      cannot be refreshed, the app sends its notification through Fyne's
 #      Windows toast path (PowerShell, a stub under Wine) and neither hangs
-#      nor crashes; a second launch exits and shows the running app;
+#      nor crashes; a second launch exits and shows the running app; the
+#      window, moved and closed, comes back at that place on the next start;
 #   3. no token of either connection (access and refresh, as the wrapper
 #      format shows them) is anywhere in the Wine prefix in plain text: its
 #      files, and an export of its registry (Credential Manager lives there).
@@ -129,6 +130,10 @@ if [ -n "$tray" ]; then
 else
   fail "no system tray icon registered (no Wine System Tray window)"
 fi
+# The user moves the window (Wine sees the X window move as a Windows
+# one); closing it below saves the place, and the next start puts the
+# window back there (GetWindowRect / SetWindowPos on the app's own thread).
+xdotool windowmove --sync "$wid" 200 150
 # The server goes away: the app's next refresh fails with the token about
 # to expire, which it announces with a notification.
 kill "$server_pid"
@@ -156,6 +161,20 @@ kill -0 "$app" 2>/dev/null || fail "closing the window ended the app; it should 
 timeout 60 wine "$exe" >"$work/second.log" 2>&1 || fail "the second launch did not exit: $(cat "$work/second.log")"
 timeout 30 xdotool search --sync --onlyvisible --name '^Tokentray$' >/dev/null || fail "a second launch did not show the first one's window"
 ok "a second launch exits and shows the running app's window"
+kill "$app" 2>/dev/null || true
+wineserver -k 2>/dev/null || true
+# Started again, the window comes back where the user left it.
+WINEDEBUG=-all wine "$exe" >"$work/app.log" 2>&1 &
+app=$!
+wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared on the next start"
+at=
+for _ in $(seq 100); do
+  at=$(xdotool getwindowgeometry --shell "$wid" | sed -n 's/^[XY]=//p' | paste -sd,)
+  [ "$at" = "200,150" ] && break
+  sleep 0.1 # poll: the window is placed once the app runs, seen only from outside
+done
+[ "$at" = "200,150" ] || fail "the window came back at ($at), not where it was left (200,150)"
+ok "started again, the window is where the user left it (200,150)"
 kill "$app" 2>/dev/null || true
 wineserver -k 2>/dev/null || true
 
