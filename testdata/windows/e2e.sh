@@ -11,7 +11,8 @@
 #      cannot be refreshed, the app sends its notification through Fyne's
 #      Windows toast path (PowerShell, a stub under Wine) and neither hangs
 #      nor crashes; a second launch exits and shows the running app; the
-#      window, moved and closed, comes back at that place on the next start;
+#      window, moved and closed, comes back at that place on the next start,
+#      and turns dark when Windows is switched to dark;
 #   3. no token of either connection (access and refresh, as the wrapper
 #      format shows them) is anywhere in the Wine prefix in plain text: its
 #      files, and an export of its registry (Credential Manager lives there).
@@ -163,7 +164,10 @@ timeout 30 xdotool search --sync --onlyvisible --name '^Tokentray$' >/dev/null |
 ok "a second launch exits and shows the running app's window"
 kill "$app" 2>/dev/null || true
 wineserver -k 2>/dev/null || true
-# Started again, the window comes back where the user left it.
+# Started again, the window comes back where the user left it. Windows 10
+# and 11 keep the light/dark choice in this key; the app starts light.
+theme='HKCU\Software\Microsoft\Windows\CurrentVersion\Themes\Personalize'
+wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 1 /f >/dev/null 2>&1 || fail "could not set the light theme"
 WINEDEBUG=-all wine "$exe" >"$work/app.log" 2>&1 &
 app=$!
 wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared on the next start"
@@ -175,6 +179,18 @@ for _ in $(seq 100); do
 done
 [ "$at" = "200,150" ] || fail "the window came back at ($at), not where it was left (200,150)"
 ok "started again, the window is where the user left it (200,150)"
+# The user switches Windows to dark: the open window follows.
+brightness() { import -window "$wid" "$work/theme.png" 2>/dev/null && convert "$work/theme.png" -colorspace Gray -format '%[fx:round(mean*100)]' info:; }
+b=$(brightness) || fail "no screenshot of the window"
+[ "$b" -gt 50 ] || fail "with Windows set to light the window is dark (brightness $b %)"
+wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 0 /f >/dev/null 2>&1 || fail "could not set the dark theme"
+for _ in $(seq 100); do
+  b=$(brightness) && [ "$b" -lt 50 ] && break
+  sleep 0.2 # poll: a redraw has no signal outside the process
+done
+[ "$b" -lt 50 ] || fail "Windows was set to dark and the window stayed light (brightness $b %)"
+cp "$work/theme.png" "$root/bin/windows/screenshot-dark.png"
+ok "Windows set to dark while the app runs: the window turns dark (brightness $b %; bin/windows/screenshot-dark.png)"
 kill "$app" 2>/dev/null || true
 wineserver -k 2>/dev/null || true
 
