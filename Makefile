@@ -29,7 +29,7 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 # item), clicked with xdotool, its open menu read back with tesseract-ocr
 # (about 10 s more to install, 10 MB).
 TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils procps \
-              xfce4-panel xdotool tesseract-ocr
+              xfce4-panel xdotool tesseract-ocr xdg-desktop-portal xdg-desktop-portal-gtk libglib2.0-bin dconf-gsettings-backend
 
 .PHONY: run build package package-check install test faults bench fuzz vulncheck deps test-deps vet fmt-check check-deps clean \
         windows msi test-windows test-windows-skipped windows-deps windows-test-deps

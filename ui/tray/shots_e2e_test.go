@@ -24,8 +24,9 @@ import (
 )
 
 // TestWindowScreenshots runs the demo app in a real window under Xvfb with
-// three accounts in three states, in the light and the dark theme and in
-// French, and takes the README's screenshots of it (kept in
+// three accounts in three states, with the desktop set to light and to
+// dark (as its settings panel sets it, handed out by the real
+// xdg-desktop-portal), in French and at 200 %, and takes the README's screenshots of it (kept in
 // $TOKENTRAY_SCREENSHOTS when set: window-light.png, window-dark.png,
 // window-fr.png, connect-dialog.png). In the light run it also connects a
 // fourth account with the keyboard alone, as xdotool types it: Tab to
@@ -38,11 +39,18 @@ import (
 // token the provider ended), which is what the window shows.
 func TestWindowScreenshots(t *testing.T) {
 	storetest.RequireSession(t)
-	for _, tool := range []string{"import", "xdotool"} {
+	for _, tool := range []string{"import", "xdotool", "gsettings", "/usr/libexec/xdg-desktop-portal"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			storetest.Missing(t, tool, "make test-deps")
 		}
 	}
+	// Light or dark is the desktop's choice, handed out by its portal.
+	bus, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bus.Close() })
+	t.Cleanup(func() { desktopPrefers(t, bus, "default", 0) })
 	for _, run := range []struct {
 		name, theme, lang, shot string
 		scale                   int
@@ -62,7 +70,12 @@ func TestWindowScreenshots(t *testing.T) {
 					a.env[i] = "LANG=" + run.lang
 				}
 			}
-			a.env = append(a.env, "FYNE_THEME="+run.theme, fmt.Sprintf("FYNE_SCALE=%d", run.scale))
+			a.env = append(a.env, fmt.Sprintf("FYNE_SCALE=%d", run.scale))
+			if run.theme == "dark" {
+				desktopPrefers(t, bus, "prefer-dark", 1)
+			} else {
+				desktopPrefers(t, bus, "prefer-light", 2)
+			}
 			host := startTrayHost(t)
 			x := watchDisplay(t)
 			a.start(t)
@@ -112,6 +125,9 @@ func TestWindowScreenshots(t *testing.T) {
 			})
 			t.Logf("tray menu: %q", labels)
 			shot := settledShot(t, x, win, a.dir, run.shot)
+			if b, _ := looks(t, shot); (run.theme == "dark") != (b < 50) {
+				t.Errorf("the desktop prefers %s and the window's brightness is %d %%", run.theme, b)
+			}
 			keepShot(t, run.shot, shot)
 			if run.scale != 1 {
 				// At 200 % everything is twice as large: the whole window
