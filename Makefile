@@ -27,7 +27,9 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 # app's screenshot; procps for pkill, which stops the private session's
 # keyring daemon; a real tray, xfce4-panel (its Status Tray hosts the app's
 # item), clicked with xdotool, its open menu read back with tesseract-ocr
-# (about 10 s more to install, 10 MB).
+# (about 10 s more to install, 10 MB); the desktop's light/dark setting set
+# with gsettings (kept by dconf) and handed to the app by the real
+# xdg-desktop-portal with its GTK backend.
 TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils procps \
               xfce4-panel xdotool tesseract-ocr xdg-desktop-portal xdg-desktop-portal-gtk libglib2.0-bin dconf-gsettings-backend
 

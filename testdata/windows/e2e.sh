@@ -44,10 +44,13 @@ fail() {
 ok() { echo "windows e2e: ok — $*"; }
 win() { wine "$exe" "$@" 2>"$work/stderr"; }
 
-# A fresh Windows user: no Tokentray data, no tray icons left over.
+# A fresh Windows user: no Tokentray data, no tray icons left over, apps
+# in light mode (Windows' default; a run before this one left it dark).
 wineserver -k 2>/dev/null || true
 appdata=$(winepath -u "$(wine cmd /c 'echo %APPDATA%' | tr -d '\r')")
 rm -rf "$appdata/Tokentray"
+theme='HKCU\Software\Microsoft\Windows\CurrentVersion\Themes\Personalize'
+wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 1 /f >/dev/null 2>&1 || fail "could not set the light theme"
 
 # The browser. Wine opens http(s) links with winebrowser, which runs the
 # first program named in HKCU\Software\Wine\WineBrowser\Browsers that it
@@ -164,10 +167,8 @@ timeout 30 xdotool search --sync --onlyvisible --name '^Tokentray$' >/dev/null |
 ok "a second launch exits and shows the running app's window"
 kill "$app" 2>/dev/null || true
 wineserver -k 2>/dev/null || true
-# Started again, the window comes back where the user left it. Windows 10
-# and 11 keep the light/dark choice in this key; the app starts light.
-theme='HKCU\Software\Microsoft\Windows\CurrentVersion\Themes\Personalize'
-wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 1 /f >/dev/null 2>&1 || fail "could not set the light theme"
+# Started again, the window comes back where the user left it (still in
+# light mode, set at the start).
 WINEDEBUG=-all wine "$exe" >"$work/app.log" 2>&1 &
 app=$!
 wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared on the next start"

@@ -26,9 +26,10 @@ import (
 // TestWindowScreenshots runs the demo app in a real window under Xvfb with
 // three accounts in three states, with the desktop set to light and to
 // dark (as its settings panel sets it, handed out by the real
-// xdg-desktop-portal), in French and at 200 %, and takes the README's screenshots of it (kept in
-// $TOKENTRAY_SCREENSHOTS when set: window-light.png, window-dark.png,
-// window-fr.png, connect-dialog.png). In the light run it also connects a
+// xdg-desktop-portal), in French and at 200 %, and takes the README's
+// screenshots of it (kept in $TOKENTRAY_SCREENSHOTS when set:
+// window-light.png, window-dark.png, window-fr.png, window-200.png,
+// connect-dialog.png). In the light run it also connects a
 // fourth account with the keyboard alone, as xdotool types it: Tab to
 // Connect an account…, Enter, the provider chosen with the arrow keys,
 // a name typed, Enter; the account must then be connected under that name.
