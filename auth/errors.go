@@ -164,6 +164,21 @@ func (e *Error) Words() (string, map[string]any) {
 	return "Something went wrong while talking to the provider. Please try again.", nil
 }
 
+// Phrase is words for people as a message ID (the English, with
+// text/template fields) and its fields' values, as a value: a field of
+// another message (translated with it by ui/words), or shown as it is in
+// English (String).
+type Phrase struct {
+	ID   string
+	Data map[string]any
+}
+
+// Words is the phrase's message ID and fields.
+func (p Phrase) Words() (string, map[string]any) { return p.ID, p.Data }
+
+// String is the phrase in English.
+func (p Phrase) String() string { return Render(p.ID, p.Data) }
+
 // Render fills in a message ID's fields (Words): the English sentence.
 func Render(id string, data map[string]any) string {
 	if len(data) == 0 {

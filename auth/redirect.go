@@ -2,7 +2,6 @@ package auth
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 	"path"
@@ -17,19 +16,26 @@ var ErrBadRedirect = errors.New("not a redirect Tokentray can use")
 // reason in words for the user.
 type RedirectError struct {
 	Value  string // as given
-	Reason string // lower-case, no final full stop
+	Reason Phrase // lower-case, no final full stop
 }
 
-func (e *RedirectError) Error() string        { return "redirect " + strconv.Quote(e.Value) + ": " + e.Reason }
+func (e *RedirectError) Error() string {
+	return "redirect " + strconv.Quote(e.Value) + ": " + e.Reason.String()
+}
 func (e *RedirectError) Is(target error) bool { return target == ErrBadRedirect }
 
 // Message is the plain sentence.
-func (e *RedirectError) Message() string {
-	return "The redirect " + strconv.Quote(e.Value) + " cannot be used: " + e.Reason + "."
+func (e *RedirectError) Message() string { return Render(e.Words()) }
+
+// Words is Message as a message ID and its fields; the reason is a Phrase
+// of its own, translated as a field.
+func (e *RedirectError) Words() (string, map[string]any) {
+	return "The redirect {{.Value}} cannot be used: {{.Reason}}.", map[string]any{"Value": strconv.Quote(e.Value), "Reason": e.Reason}
 }
 
-// RedirectChoices is what WithRedirect takes, for help texts.
-const RedirectChoices = "loopback, approval (Clio), http://127.0.0.1:PORT/PATH (or localhost, [::1]) or an https:// address"
+// RedirectChoices is what WithRedirect takes, for help texts. The words
+// loopback and approval are typed as they are, in every language.
+var RedirectChoices = Phrase{ID: "loopback, approval (Clio), http://127.0.0.1:PORT/PATH (or localhost, [::1]) or an https:// address"}
 
 // WithRedirect returns p with its redirect set from value, in the words a
 // person types (the same for the command line, the settings dialog and
@@ -52,15 +58,16 @@ const RedirectChoices = "loopback, approval (Clio), http://127.0.0.1:PORT/PATH (
 // scheme. A provider without a browser sign-in (RedirectNone) takes none.
 func (p Provider) WithRedirect(value string) (Provider, error) {
 	v := strings.TrimSpace(value)
-	bad := func(format string, args ...any) (Provider, error) {
-		return Provider{}, &RedirectError{Value: v, Reason: fmt.Sprintf(format, args...)}
+	bad := func(why Phrase) (Provider, error) {
+		return Provider{}, &RedirectError{Value: v, Reason: why}
 	}
+	choices := map[string]any{"Choices": RedirectChoices}
 	if p.redirectMode() == RedirectNone {
-		return bad("%s has no browser sign-in (its credentials are imported), so it takes no redirect", p.Name)
+		return bad(Phrase{"{{.Provider}} has no browser sign-in (its credentials are imported), so it takes no redirect", map[string]any{"Provider": p.Name}})
 	}
 	switch strings.ToLower(v) {
 	case "":
-		return bad("it is empty; give one of %s", RedirectChoices)
+		return bad(Phrase{"it is empty; give one of {{.Choices}}", choices})
 	case "loopback":
 		host, port, pth := "127.0.0.1", 0, "/callback"
 		if pre, ok := Preset(p.ID); ok {
@@ -85,24 +92,24 @@ func (p Provider) WithRedirect(value string) (Provider, error) {
 		return p, nil
 	case "approval":
 		if p.ApprovalURL == "" {
-			return bad("only Clio has an approval page; for %s use loopback, a http://127.0.0.1:PORT/PATH address or an https:// page", p.Name)
+			return bad(Phrase{"only Clio has an approval page; for {{.Provider}} use loopback, a http://127.0.0.1:PORT/PATH address or an https:// page", map[string]any{"Provider": p.Name}})
 		}
 		p.Redirect, p.RedirectPort, p.RedirectPath, p.PageURL = RedirectApproval, 0, "", ""
 		return p, nil
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme == "" || u.Hostname() == "" || u.Opaque != "" {
-		return bad("it is not an address; give one of %s", RedirectChoices)
+		return bad(Phrase{"it is not an address; give one of {{.Choices}}", choices})
 	}
 	if u.User != nil {
-		return bad("a redirect address cannot carry a user name or password")
+		return bad(Phrase{ID: "a redirect address cannot carry a user name or password"})
 	}
 	if u.Fragment != "" || strings.Contains(v, "#") {
-		return bad("a redirect address cannot have a #… part")
+		return bad(Phrase{ID: "a redirect address cannot have a #… part"})
 	}
 	if port := u.Port(); port != "" {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return bad("its port %s is not a port number from 1 to 65535", port)
+			return bad(Phrase{"its port {{.Port}} is not a port number from 1 to 65535", map[string]any{"Port": port}})
 		}
 	}
 	switch strings.ToLower(u.Scheme) {
@@ -114,7 +121,7 @@ func (p Provider) WithRedirect(value string) (Provider, error) {
 		return p, nil
 	case "http":
 	default:
-		return bad("Tokentray can receive the sign-in only at an http://127.0.0.1 (or localhost, [::1]) address on this computer, or at an https:// page")
+		return bad(Phrase{ID: "Tokentray can receive the sign-in only at an http://127.0.0.1 (or localhost, [::1]) address on this computer, or at an https:// page"})
 	}
 	host := u.Hostname()
 	switch ip := net.ParseIP(host); {
@@ -125,17 +132,17 @@ func (p Provider) WithRedirect(value string) (Provider, error) {
 	case ip != nil && ip.IsLoopback():
 		host = ip.String()
 	default:
-		return bad("plain http is allowed only to this computer (127.0.0.1, [::1] or localhost); a page on the web needs https://")
+		return bad(Phrase{ID: "plain http is allowed only to this computer (127.0.0.1, [::1] or localhost); a page on the web needs https://"})
 	}
 	if u.RawQuery != "" || u.ForceQuery {
-		return bad("a loopback redirect cannot have a ?… part")
+		return bad(Phrase{ID: "a loopback redirect cannot have a ?… part"})
 	}
 	pth := u.EscapedPath()
 	if pth == "" {
 		pth = "/"
 	}
 	if !cleanPath(pth) {
-		return bad("its path %s may hold only letters, digits, '-', '.', '_', '~' and single '/' between its parts", pth)
+		return bad(Phrase{"its path {{.Path}} may hold only letters, digits, '-', '.', '_', '~' and single '/' between its parts", map[string]any{"Path": pth}})
 	}
 	port := 0
 	if s := u.Port(); s != "" {
@@ -200,19 +207,22 @@ func (p Provider) loopbackURL(port int) string {
 
 // RedirectDescription says in a sentence where the sign-in comes back to,
 // for summaries and the settings dialog.
-func (p Provider) RedirectDescription() string {
+func (p Provider) RedirectDescription() string { return Render(p.RedirectWords()) }
+
+// RedirectWords is RedirectDescription as a message ID and its fields.
+func (p Provider) RedirectWords() (string, map[string]any) {
 	switch p.redirectMode() {
 	case RedirectApproval:
-		return "Sign-in ends on Clio's approval page (" + p.ApprovalURL + "): Tokentray reads the code from the browser's window title, " +
-			"or you paste the page's address."
+		return "Sign-in ends on Clio's approval page ({{.Page}}): Tokentray reads the code from the browser's window title, " +
+			"or you paste the page's address.", map[string]any{"Page": p.ApprovalURL}
 	case RedirectPage:
-		return "Sign-in ends on the web page " + p.PageURL + ": after you approve, copy the address your browser shows " +
-			"and paste it into Tokentray."
+		return "Sign-in ends on the web page {{.Page}}: after you approve, copy the address your browser shows " +
+			"and paste it into Tokentray.", map[string]any{"Page": p.PageURL}
 	case RedirectLoopback:
 		if p.RedirectPort == 0 {
-			return "Sign-in comes back to Tokentray on this computer at " + p.loopbackURL(0) + ", on any free port."
+			return "Sign-in comes back to Tokentray on this computer at {{.Address}}, on any free port.", map[string]any{"Address": p.loopbackURL(0)}
 		}
-		return "Sign-in comes back to Tokentray on this computer at " + p.loopbackURL(p.RedirectPort) + "."
+		return "Sign-in comes back to Tokentray on this computer at {{.Address}}.", map[string]any{"Address": p.loopbackURL(p.RedirectPort)}
 	}
-	return "No browser sign-in: the credentials are imported."
+	return "No browser sign-in: the credentials are imported.", nil
 }

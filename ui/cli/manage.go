@@ -248,7 +248,7 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 		ClientID: *clientID, Scopes: strings.Fields(*scopes), Redirect: *redirect, RedirectPort: *port}.Build(ctx, nil)
 	var re *auth.RedirectError
 	if errors.As(err, &re) {
-		return badUsage("--redirect: " + re.Message())
+		return badUsage("--redirect: " + words.Message(re))
 	}
 	if err != nil {
 		return err
@@ -324,7 +324,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintln(e.ErrOut, words.L("Saved settings for {{.ID}}.", map[string]any{"ID": p.ID}))
 	if *redirect != "" {
-		fmt.Fprintln(e.ErrOut, p.RedirectDescription())
+		fmt.Fprintln(e.ErrOut, words.L(p.RedirectWords()))
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -135,5 +136,46 @@ func TestFyneOnlyLanguages(t *testing.T) {
 	have := slices.Sorted(slices.Values(fyneOnlyLanguages))
 	if len(files) == 0 || !slices.Equal(fyne, have) {
 		t.Errorf("Fyne translates into %q besides Tokentray's languages; fyneOnlyLanguages is %q", fyne, have)
+	}
+}
+
+// TestProviderSettingsInFrench: under LANG=fr_FR.UTF-8 the provider
+// settings say where the sign-in comes back in French, and a refused
+// redirect is refused in French, its reason included.
+func TestProviderSettingsInFrench(t *testing.T) {
+	if os.Getenv(localeChild) == "" {
+		storetest.RequireSession(t)
+		inLocale(t, "TestProviderSettingsInFrench", "fr_FR.UTF-8")
+		return
+	}
+	useWords()
+	f := newFixture(t, Options{})
+	c := f.ui.win.Canvas()
+	f.ui.doAndWait(f.ui.ShowSettings)
+	var sel *widget.Select
+	f.eventually("the settings form", func() bool {
+		sel = findDialog(t, c, func(*widget.Select) bool { return true })
+		return sel != nil
+	})
+	var redirect *widget.SelectEntry
+	f.ui.doAndWait(func() {
+		sel.SetSelected("Clio (Europe)")
+		redirect = findDialog(t, c, func(*widget.SelectEntry) bool { return true })
+		if findDialogLabel(t, c, "La connexion se termine sur la page d’approbation de Clio (https://eu.app.clio.com/oauth/approval)") == "" {
+			t.Error("the note on where Clio's sign-in comes back is not in French")
+		}
+		c.Focus(redirect)
+		redirect.SetText("http://clio.firm.example/callback")
+		redirect.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	want := "Impossible d’enregistrer. La redirection \"http://clio.firm.example/callback\" ne peut pas être utilisée : " +
+		"le http simple n’est permis que vers cet ordinateur (127.0.0.1, [::1] ou localhost) ; une page sur le web demande https://."
+	var said string
+	f.eventually("the refusal", func() bool {
+		said = findDialogLabel(t, c, "Impossible d’enregistrer.")
+		return said != ""
+	})
+	if said != want {
+		t.Errorf("the refusal says %q, want %q", said, want)
 	}
 }

@@ -85,15 +85,15 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 			redirect.SetText(p.RedirectValue())
 			redirect.Enable()
 		}
-		redirectNote.SetText(p.RedirectDescription())
+		redirectNote.SetText(lang.L(p.RedirectWords()))
 	}
 	var picker *keySelect // the provider
 	redirect.OnChanged = func(v string) {
 		if p, ok := byName[picker.Selected]; ok && p.Redirect != auth.RedirectNone {
 			if np, err := p.WithRedirect(v); err == nil {
-				redirectNote.SetText(np.RedirectDescription())
+				redirectNote.SetText(lang.L(np.RedirectWords()))
 			} else {
-				redirectNote.SetText(auth.RedirectChoices + ".")
+				redirectNote.SetText(lang.L(auth.RedirectChoices.Words()) + ".")
 			}
 		}
 	}
@@ -113,7 +113,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		if p.Redirect != auth.RedirectNone {
 			next.Redirect = strings.TrimSpace(redirect.Text)
 			if next.Redirect == "" {
-				result.SetText(lang.L("Say where sign-in comes back (the redirect): {{.Choices}}.", map[string]any{"Choices": auth.RedirectChoices}))
+				result.SetText(lang.L("Say where sign-in comes back (the redirect): {{.Choices}}.", map[string]any{"Choices": lang.L(auth.RedirectChoices.Words())}))
 				return
 			}
 			if _, err := p.WithRedirect(next.Redirect); err != nil {

@@ -167,22 +167,56 @@ func scan(t *testing.T) (ids []use, bare []string) {
 		})
 	})
 	sources(t, fset, worded, func(f *ast.File) {
+		at := func(n ast.Node) string {
+			p := fset.Position(n.Pos())
+			rel, _ := filepath.Rel("../..", p.Filename)
+			return fmt.Sprintf("%s:%d", filepath.ToSlash(rel), p.Line)
+		}
+		// What a Words method (Words, PasteWords, RedirectWords…)
+		// returns first is an ID.
 		for _, d := range f.Decls {
 			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Body == nil || (fn.Name.Name != "Words" && fn.Name.Name != "PasteWords") {
+			if !ok || fn.Body == nil || !strings.HasSuffix(fn.Name.Name, "Words") {
 				continue
 			}
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
 				if r, ok := n.(*ast.ReturnStmt); ok && len(r.Results) > 0 {
 					if id, ok := constString(r.Results[0]); ok && id != "" {
-						p := fset.Position(r.Pos())
-						rel, _ := filepath.Rel("../..", p.Filename)
-						ids = append(ids, use{id, fmt.Sprintf("%s:%d", filepath.ToSlash(rel), p.Line)})
+						ids = append(ids, use{id, at(r)})
 					}
 				}
 				return true
 			})
 		}
+		// So is a Phrase's ID, wherever one is made.
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.CompositeLit)
+			if !ok || len(lit.Elts) == 0 {
+				return true
+			}
+			if typ, ok := lit.Type.(*ast.Ident); !ok || typ.Name != "Phrase" {
+				return true
+			}
+			first := lit.Elts[0]
+			for _, e := range lit.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					first = nil
+					if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "ID" {
+						first = kv.Value
+						break
+					}
+				}
+			}
+			if first == nil {
+				return true
+			}
+			if id, ok := constString(first); ok && id != "" {
+				ids = append(ids, use{id, at(lit)})
+			} else {
+				bare = append(bare, at(lit)+": a Phrase's ID is built from variables: give it one literal, with {{.Field}} for the parts that vary")
+			}
+			return true
+		})
 	})
 	return ids, bare
 }

@@ -18,6 +18,8 @@ func TestExplainInTheUsersLanguage(t *testing.T) {
 	defer words.Use("en")
 	wrapped := func(err error) error { return fmt.Errorf("refresh account a1: %w", err) }
 	noClient := &auth.Error{Kind: auth.KindMisconfigured, NoClientID: &auth.ProviderName{ID: "clio-eu", Name: "Clio (Europe)"}}
+	_, badRedirect := auth.Provider{ID: "x", Name: "X"}.WithRedirect("http://example.com:99999/cb")
+	_, noRedirect := auth.Provider{ID: "x", Name: "X"}.WithRedirect("")
 	cases := []struct {
 		err    error
 		fr, de string
@@ -27,6 +29,12 @@ func TestExplainInTheUsersLanguage(t *testing.T) {
 		{&auth.Error{Kind: auth.KindPortBusy, Port: 8765, Holder: "node"}, "Le port 8765", "„node“"},
 		{wrapped(&store.WriteError{Path: "/home/ada/.config/tokentray/accounts.json"}), "dans /home/ada/.config/tokentray (le disque", "in /home/ada/.config/tokentray speichern"},
 		{auth.ErrOtherAttempt, "Cette approbation appartient à une tentative précédente.", "Diese Freigabe gehört zu einem früheren Versuch."},
+		// A refused redirect: its reason is a phrase of its own, translated
+		// inside the sentence, and so are the choices inside the reason.
+		{badRedirect, "La redirection \"http://example.com:99999/cb\" ne peut pas être utilisée : son port 99999 n’est pas un numéro de port",
+			"ihr Port 99999 ist keine Portnummer von 1 bis 65535"},
+		{noRedirect, "elle est vide ; indiquez l’une de ces valeurs : loopback, approval (Clio), http://127.0.0.1:PORT/CHEMIN (ou localhost",
+			"oder eine https://-Adresse."},
 	}
 	for _, c := range cases {
 		words.Use("en")

@@ -104,11 +104,15 @@ func Match(locales []string) string {
 
 // L is the translation of the English text id, its template filled with
 // data (a map or a struct with exported fields). An ID with no translation
-// is the English text itself.
+// is the English text itself. A field of a map that words itself (a value
+// with a Words method, such as auth.Phrase) is translated first.
 func L(id string, data ...any) string {
 	var d any
 	if len(data) > 0 {
 		d = data[0]
+	}
+	if m, ok := d.(map[string]any); ok {
+		d = phrases(m)
 	}
 	mu.Lock()
 	setup()
@@ -119,6 +123,34 @@ func L(id string, data ...any) string {
 		return fill(id, d)
 	}
 	return s
+}
+
+// worder is a value that gives its words as a message ID and fields.
+type worder interface {
+	Words() (string, map[string]any)
+}
+
+// phrases is m with each field that words itself translated (m itself is
+// left as it is).
+func phrases(m map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range m {
+		w, ok := v.(worder)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(m))
+			for k2, v2 := range m {
+				out[k2] = v2
+			}
+		}
+		out[k] = L(w.Words())
+	}
+	if out == nil {
+		return m
+	}
+	return out
 }
 
 // fill is id's template filled, or id itself.
