@@ -75,3 +75,53 @@ func TestHelpInTheUsersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagMistakesInTheUsersLanguage: a mistyped option is said once, in
+// one sentence of the user's language (not the flag package's English,
+// and without the whole list of options), and a command's -h gives its
+// options with their defaults in that language, written --name as the
+// README writes them.
+func TestFlagMistakesInTheUsersLanguage(t *testing.T) {
+	bin := buildCommand(t)
+	run := func(lang string, args ...string) (stdout, stderr string, code int) {
+		cmd := exec.Command(bin, args...)
+		env := withLocale(os.Environ(), "")
+		cmd.Env = append(env[:len(env)-1:len(env)-1], "LANG="+lang)
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		code = 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		return out.String(), errOut.String(), code
+	}
+	for _, tc := range []struct {
+		lang string
+		args []string
+		want string
+	}{
+		{"C.UTF-8", []string{"token", "--bogus", "x"}, "tokentray: “tokentray token” has no option --bogus.\nRun “tokentray help” for usage.\n"},
+		{"fr_FR.UTF-8", []string{"token", "x", "--min-valid", "abc"},
+			"tokentray: « abc » n’est pas une valeur acceptée par --min-valid : indiquez une durée comme 90s, 10m ou 2h.\nLancez « tokentray help » pour l’aide.\n"},
+		{"de_DE.UTF-8", []string{"token", "x", "--format"}, "tokentray: --format braucht einen Wert.\nHilfe erhalten Sie mit „tokentray help“.\n"},
+		{"es_ES.UTF-8", []string{"list", "---x"}, "tokentray: «---x» no es una opción: escriba --nombre o --nombre=valor.\nEjecute «tokentray help» para ver la ayuda.\n"},
+		{"C.UTF-8", []string{"list", "--json=maybe"}, "tokentray: “maybe” is not a value --json takes: give true or false.\nRun “tokentray help” for usage.\n"},
+		{"C.UTF-8", []string{"provider", "add", "x", "--redirect-port", "eighty"}, "tokentray: “eighty” is not a value --redirect-port takes: give a whole number.\nRun “tokentray help” for usage.\n"},
+	} {
+		out, errOut, code := run(tc.lang, tc.args...)
+		if code != 2 || errOut != tc.want || out != "" {
+			t.Errorf("LANG=%s tokentray %v: exit %d, stderr %q, stdout %q; want exit 2 and stderr %q", tc.lang, tc.args, code, errOut, out, tc.want)
+		}
+	}
+	_, help, _ := run("fr_FR.UTF-8", "token", "-h")
+	for _, want := range []string{"Options de tokentray token :\n", "\n  --min-valid durée\n      le jeton reste valable au moins aussi longtemps (par défaut : 5m0s)\n",
+		"\n  --include-refresh-token\n"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("LANG=fr_FR.UTF-8 tokentray token -h says:\n%s\nwant it to contain %q", help, want)
+		}
+	}
+	if strings.Contains(help, "default") || strings.Contains(help, " -min-valid") {
+		t.Errorf("the French options still have the flag package's words:\n%s", help)
+	}
+}
