@@ -94,7 +94,11 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 	}
 	a.Lifecycle().SetOnStopped(u.Stopped)
 	// The window is made once the app runs: then it goes back where it was.
-	a.Lifecycle().SetOnStarted(u.placeWindow)
+	// From then on the session's end quits as the tray's Quit does.
+	a.Lifecycle().SetOnStarted(func() {
+		u.placeWindow()
+		u.takeSignals()
+	})
 	u.ShowWindow() // the window is the way in where there is no tray host
 	a.Run()
 	u.Close()

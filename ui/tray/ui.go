@@ -12,9 +12,12 @@ package tray
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -186,17 +189,32 @@ func (u *UI) placeWindow() {
 
 // windowNow is the window's size and place now.
 func (u *UI) windowNow() (accounts.WindowSize, bool) {
+	w, ok := u.windowSize()
+	if !ok {
+		return w, false
+	}
+	return u.withPlace(w), true
+}
+
+// windowSize is the window's size now, as Fyne knows it (no call to the
+// windowing system: it works after the app has stopped too).
+func (u *UI) windowSize() (accounts.WindowSize, bool) {
 	size := u.win.Canvas().Size()
 	if size.Width <= 0 || size.Height <= 0 {
 		return accounts.WindowSize{}, false
 	}
-	w := accounts.WindowSize{Width: size.Width, Height: size.Height}
+	return accounts.WindowSize{Width: size.Width, Height: size.Height}, true
+}
+
+// withPlace is w with the window's place now, when the windowing system
+// gives it (only while the app runs).
+func (u *UI) withPlace(w accounts.WindowSize) accounts.WindowSize {
 	if h := u.nativeHandle(); h != 0 {
 		if p, err := system.WindowPosition(h); err == nil {
 			w.Placed, w.X, w.Y = true, p.X, p.Y
 		}
 	}
-	return w, true
+	return w
 }
 
 // closeWindow hides the window (the app lives on in the tray), keeping its
@@ -321,36 +339,69 @@ func (u *UI) Close() {
 	u.wg.Wait()
 }
 
-// quit ends the app, keeping the window's size and place first, while the
-// window still exists (once the app stops, it is gone and its place with
-// it).
+// quit ends the app. Before the app stops its windows (and the clipboard
+// with them) are still there: a token Copy left on the clipboard is
+// cleared, and the window's size and place are kept. The tray's Quit and
+// the session's end (takeSignals) both come here.
 func (u *UI) quit() {
-	u.saveWindowNow()
+	u.clearCopied()
+	u.saveWindowNow(true)
 	u.app.Quit()
 }
 
-// saveWindowNow saves the window's size and place before the app goes,
-// waiting for it (a little): best effort, the user is quitting.
-func (u *UI) saveWindowNow() {
-	if w, ok := u.windowNow(); ok {
-		ctx, cancel := context.WithTimeout(u.ctx, 2*time.Second)
-		defer cancel()
-		_ = u.be.SaveWindow(ctx, w)
-	}
-}
-
-// Stopped clears the clipboard if it still holds a token Copy put there.
-// Run it on Fyne's goroutine as the app stops (Lifecycle().SetOnStopped).
-func (u *UI) Stopped() {
-	u.mu.Lock()
-	defer u.mu.Unlock()
+// clearCopied clears the clipboard if it still holds a token Copy put
+// there. Run it on Fyne's goroutine.
+func (u *UI) clearCopied() {
 	if u.lastCopy != "" && u.app.Clipboard().Content() == u.lastCopy {
 		u.app.Clipboard().SetContent("")
 	}
-	// The app stopped some other way than Quit (the session ending): its
-	// size is kept as at a close (its place is gone with its window; the
-	// one saved before stays).
-	u.saveWindowNow()
+	u.lastCopy = ""
+}
+
+// saveWindowNow saves the window's size (and, with place, its place)
+// before the app goes, waiting for it (a little): best effort, the user is
+// quitting.
+func (u *UI) saveWindowNow(place bool) {
+	w, ok := u.windowSize()
+	if !ok {
+		return
+	}
+	if place {
+		w = u.withPlace(w)
+	}
+	ctx, cancel := context.WithTimeout(u.ctx, 2*time.Second)
+	defer cancel()
+	_ = u.be.SaveWindow(ctx, w)
+}
+
+// takeSignals makes the session's end (SIGTERM) and Ctrl+C in a terminal
+// (SIGINT) quit as the tray's Quit does. Fyne's own handler would stop
+// the app first, and with it its windows and the clipboard: the copied
+// token could not be cleared any more (a clipboard manager keeps what the
+// app held as it went), nor the place kept. So Fyne's handler is taken
+// off (signal.Reset) and this one put in its place, until the UI closes.
+// Call it once the app runs (Lifecycle().SetOnStarted), when Fyne's
+// handler is set.
+func (u *UI) takeSignals() {
+	signal.Reset(os.Interrupt, syscall.SIGTERM)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	u.goOwned(func() {
+		defer signal.Stop(sigs)
+		select {
+		case <-sigs:
+			u.do(u.quit)
+		case <-u.ctx.Done():
+		}
+	})
+}
+
+// Stopped runs as the app stops (Lifecycle().SetOnStopped), after its
+// windows and the clipboard are gone (quit did what needs them). Stopped
+// some other way than quit, the window's size is kept as at a close (its
+// place is gone with its window; the one saved before stays).
+func (u *UI) Stopped() {
+	u.saveWindowNow(false)
 }
 
 // keepSelection keeps the selected account selected when the list changes

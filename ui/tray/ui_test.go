@@ -305,7 +305,7 @@ func TestCopyThenClear(t *testing.T) {
 	// Quitting clears a token still on the clipboard.
 	f.ui.doAndWait(func() { f.ui.Copy(id, false) })
 	f.eventually("the token on the clipboard", func() bool { return f.ui.lastCopy != "" })
-	fyne.DoAndWait(f.ui.Stopped)
+	f.ui.doAndWait(f.ui.clearCopied) // what quit does first
 	if got := f.app.Clipboard().Content(); got != "" {
 		t.Error("the token stayed on the clipboard after quitting")
 	}
