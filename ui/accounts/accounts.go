@@ -97,7 +97,7 @@ func (a *App) Provider(ctx context.Context, id string) (auth.Provider, error) {
 			return auth.Provider{}, fmt.Errorf("provider %s settings: %w", id, err)
 		}
 	} else if p, ok = auth.Preset(id); !ok {
-		return auth.Provider{}, fmt.Errorf("%w %q", ErrUnknownProvider, id)
+		return auth.Provider{}, &NameError{ErrUnknownProvider, id}
 	}
 	secret, err := a.store.LoadSecret(ctx, clientSecretName(id))
 	switch {
@@ -157,6 +157,29 @@ var (
 	ErrAmbiguous = errors.New("more than one account has that name")
 )
 
+// NameError is a name the user gave that picks no provider, no account or
+// more than one account (Err: ErrUnknownProvider, ErrNoAccount or
+// ErrAmbiguous, which it matches with errors.Is).
+type NameError struct {
+	Err  error
+	Name string
+}
+
+func (e *NameError) Error() string { return fmt.Sprintf("%v %q", e.Err, e.Name) }
+func (e *NameError) Unwrap() error { return e.Err }
+
+// Message says it in the user's words.
+func (e *NameError) Message() string {
+	data := map[string]any{"Name": e.Name}
+	switch e.Err {
+	case ErrUnknownProvider:
+		return words.L("There is no provider “{{.Name}}”.", data)
+	case ErrAmbiguous:
+		return words.L("More than one account is named “{{.Name}}”: give the account's ID instead.", data)
+	}
+	return words.L("There is no account named “{{.Name}}”.", data)
+}
+
 // Find returns the account whose ID or name (any case) is name.
 func (a *App) Find(name string) (store.Account, error) {
 	accts, err := a.store.Accounts()
@@ -174,11 +197,11 @@ func (a *App) Find(name string) (store.Account, error) {
 	}
 	switch len(found) {
 	case 0:
-		return store.Account{}, fmt.Errorf("%w %q", ErrNoAccount, name)
+		return store.Account{}, &NameError{ErrNoAccount, name}
 	case 1:
 		return found[0], nil
 	}
-	return store.Account{}, fmt.Errorf("%w: %q (use its ID)", ErrAmbiguous, name)
+	return store.Account{}, &NameError{ErrAmbiguous, name}
 }
 
 func newID() string {

@@ -67,6 +67,9 @@ type RemoteError struct {
 	// the provider asked for.
 	Transient  bool          `json:"transient,omitempty"`
 	RetryAfter time.Duration `json:"retry_after,omitempty"`
+	// NoName: the name picked no account, or more than one, or no
+	// provider (a NameError's sentinel: "account", "ambiguous", "provider").
+	NoName string `json:"no_name,omitempty"`
 }
 
 func (e *RemoteError) Error() string { return e.Text }
@@ -84,13 +87,21 @@ func (e *RemoteError) Message() string {
 // whether to try again, by.
 func (e *RemoteError) Is(target error) bool {
 	return e.Reconnect && target == auth.ErrReconnectNeeded || e.Keyring && target == store.ErrKeyringUnavailable ||
-		e.Transient && target == auth.ErrTransient
+		e.Transient && target == auth.ErrTransient || e.NoName != "" && target == noNames[e.NoName]
 }
+
+// noNames are the NameError sentinels a RemoteError carries, by name.
+var noNames = map[string]error{"account": ErrNoAccount, "ambiguous": ErrAmbiguous, "provider": ErrUnknownProvider}
 
 func remoteError(err error) *RemoteError {
 	r := &RemoteError{Text: err.Error(), Reconnect: errors.Is(err, auth.ErrReconnectNeeded),
 		Keyring: errors.Is(err, store.ErrKeyringUnavailable)}
 	r.Transient, r.RetryAfter = Retryable(err)
+	for name, sentinel := range noNames {
+		if errors.Is(err, sentinel) {
+			r.NoName = name
+		}
+	}
 	var m interface{ Message() string }
 	if errors.As(err, &m) {
 		r.Plain = m.Message()

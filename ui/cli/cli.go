@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -207,7 +208,8 @@ func (fs *flagSet) options() {
 	})
 }
 
-// kindWord is what a flag takes, as flag.UnquoteUsage names it, in words.
+// kindWord is what a flag takes, as flag.UnquoteUsage names it, in words;
+// a name the description gives in `backquotes` stays as it is.
 func kindWord(kind string) string {
 	switch kind {
 	case "string":
@@ -216,8 +218,10 @@ func kindWord(kind string) string {
 		return words.L("duration")
 	case "int", "int64", "uint", "uint64", "float":
 		return words.L("number")
+	case "value":
+		return words.L("value")
 	}
-	return words.L("value")
+	return kind
 }
 
 // zeroDefault says whether f's default is its type's zero value (then the
@@ -264,7 +268,7 @@ func parse(fs *flagSet, args []string) ([]string, error) {
 var (
 	unknownFlag = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
 	needsValue  = regexp.MustCompile(`^flag needs an argument: -+(.+)$`)
-	badValue    = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+): `)
+	badValue    = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-+([^:]+): `)
 	badSyntax   = regexp.MustCompile(`^bad flag syntax: (.*)$`)
 )
 
@@ -279,10 +283,14 @@ func (fs *flagSet) explain(err error) string {
 		return words.L("--{{.Flag}} needs a value.", map[string]any{"Flag": m[1]})
 	}
 	if m := badSyntax.FindStringSubmatch(msg); m != nil {
-		return words.L("“{{.Arg}}” is not an option: write --name or --name=value.", map[string]any{"Arg": m[1]})
+		return words.L("“{{.Arg}}” is not an option: write --OPTION or --OPTION=VALUE.", map[string]any{"Arg": m[1]})
 	}
 	if m := badValue.FindStringSubmatch(msg); m != nil {
-		data := map[string]any{"Value": m[1], "Flag": m[2]}
+		value, err := strconv.Unquote(m[1]) // the flag package quotes it with %q
+		if err != nil {
+			value = m[1]
+		}
+		data := map[string]any{"Value": value, "Flag": m[2]}
 		f := fs.Lookup(m[2])
 		if f == nil {
 			return words.L("“{{.Value}}” is not a value --{{.Flag}} takes.", data)
@@ -332,6 +340,13 @@ func (e *env) fail(err error) int {
 // it never carries a token).
 func message(err error) string {
 	if msg, ok := words.Explain(err); ok {
+		// A name that picks nothing: where the right one is found.
+		switch {
+		case errors.Is(err, accounts.ErrUnknownProvider):
+			msg += " " + words.L("“tokentray provider list” shows the providers.")
+		case errors.Is(err, accounts.ErrNoAccount), errors.Is(err, accounts.ErrAmbiguous):
+			msg += " " + words.L("“tokentray list” shows the accounts and their IDs.")
+		}
 		return msg
 	}
 	return strings.TrimPrefix(err.Error(), "tokentray: ")

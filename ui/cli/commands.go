@@ -173,12 +173,16 @@ func state(a store.Account) string {
 	return a.Status
 }
 
-func cmdList(ctx context.Context, e *env, args []string) error { return listAccounts(e, args, false) }
+func cmdList(ctx context.Context, e *env, args []string) error {
+	return listAccounts(e, "list", args, false)
+}
 
-func cmdStatus(ctx context.Context, e *env, args []string) error { return listAccounts(e, args, true) }
+func cmdStatus(ctx context.Context, e *env, args []string) error {
+	return listAccounts(e, "status", args, true)
+}
 
-func listAccounts(e *env, args []string, detail bool) error {
-	fs := e.flags("list")
+func listAccounts(e *env, command string, args []string, detail bool) error {
+	fs := e.flags(command)
 	asJSON := fs.Bool("json", false, words.Mark("print JSON"))
 	if pos, err := parse(fs, args); err != nil {
 		return err
@@ -252,7 +256,7 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 		if *region != "" {
 			var ok bool
 			if r, ok = auth.ClioRegionByCode(*region); !ok {
-				return fmt.Errorf("%w %q", accounts.ErrUnknownProvider, "clio-"+*region) // as for any unknown ID
+				return &accounts.NameError{Err: accounts.ErrUnknownProvider, Name: "clio-" + *region} // as for any unknown ID
 			}
 		}
 		id = r.PresetID()

@@ -105,7 +105,7 @@ func TestFlagMistakesInTheUsersLanguage(t *testing.T) {
 		{"fr_FR.UTF-8", []string{"token", "x", "--min-valid", "abc"},
 			"tokentray: « abc » n’est pas une valeur acceptée par --min-valid : indiquez une durée comme 90s, 10m ou 2h.\nLancez « tokentray help » pour l’aide.\n"},
 		{"de_DE.UTF-8", []string{"token", "x", "--format"}, "tokentray: --format braucht einen Wert.\nHilfe erhalten Sie mit „tokentray help“.\n"},
-		{"es_ES.UTF-8", []string{"list", "---x"}, "tokentray: «---x» no es una opción: escriba --nombre o --nombre=valor.\nEjecute «tokentray help» para ver la ayuda.\n"},
+		{"es_ES.UTF-8", []string{"list", "---x"}, "tokentray: «---x» no es una opción: escriba --OPCIÓN o --OPCIÓN=VALOR.\nEjecute «tokentray help» para ver la ayuda.\n"},
 		{"C.UTF-8", []string{"list", "--json=maybe"}, "tokentray: “maybe” is not a value --json takes: give true or false.\nRun “tokentray help” for usage.\n"},
 		{"C.UTF-8", []string{"provider", "add", "x", "--redirect-port", "eighty"}, "tokentray: “eighty” is not a value --redirect-port takes: give a whole number.\nRun “tokentray help” for usage.\n"},
 	} {
@@ -113,6 +113,17 @@ func TestFlagMistakesInTheUsersLanguage(t *testing.T) {
 		if code != 2 || errOut != tc.want || out != "" {
 			t.Errorf("LANG=%s tokentray %v: exit %d, stderr %q, stdout %q; want exit 2 and stderr %q", tc.lang, tc.args, code, errOut, out, tc.want)
 		}
+	}
+	// A name that picks nothing is said in the user's words too, with where
+	// to find the right one.
+	t.Setenv("TOKENTRAY_CONFIG_DIR", t.TempDir())
+	if _, errOut, code := run("fr_FR.UTF-8", "token", "personne"); code != 1 ||
+		errOut != "tokentray: Il n’y a pas de compte nommé « personne ». « tokentray list » affiche les comptes et leurs identifiants.\n" {
+		t.Errorf("LANG=fr_FR.UTF-8 tokentray token personne: exit %d, stderr %q", code, errOut)
+	}
+	if _, errOut, code := run("de_DE.UTF-8", "connect", "nirgends"); code != 1 ||
+		errOut != "tokentray: Es gibt keinen Anbieter „nirgends“. „tokentray provider list“ zeigt die Anbieter.\n" {
+		t.Errorf("LANG=de_DE.UTF-8 tokentray connect nirgends: exit %d, stderr %q", code, errOut)
 	}
 	_, help, _ := run("fr_FR.UTF-8", "token", "-h")
 	for _, want := range []string{"Options de tokentray token :\n", "\n  --min-valid durée\n      le jeton reste valable au moins aussi longtemps (par défaut : 5m0s)\n",
