@@ -30,7 +30,7 @@ func (e *RedirectError) Message() string { return Render(e.Words()) }
 // Words is Message as a message ID and its fields; the reason is a Phrase
 // of its own, translated as a field.
 func (e *RedirectError) Words() (string, map[string]any) {
-	return "The redirect {{.Value}} cannot be used: {{.Reason}}.", map[string]any{"Value": strconv.Quote(e.Value), "Reason": e.Reason}
+	return "The redirect “{{.Value}}” cannot be used: {{.Reason}}.", map[string]any{"Value": e.Value, "Reason": e.Reason}
 }
 
 // RedirectChoices is what WithRedirect takes, for help texts. The words

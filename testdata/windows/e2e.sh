@@ -137,7 +137,7 @@ fi
 # The user moves the window (Wine sees the X window move as a Windows
 # one); closing it below saves the place, and the next start puts the
 # window back there (GetWindowRect / SetWindowPos on the app's own thread).
-xdotool windowmove --sync "$wid" 200 150
+timeout 30 xdotool windowmove --sync "$wid" 200 150 || fail "could not move the window to (200,150)"
 # The server goes away: the app's next refresh fails with the token about
 # to expire, which it announces with a notification.
 kill "$server_pid"
@@ -174,25 +174,37 @@ app=$!
 wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared on the next start"
 at=
 for _ in $(seq 100); do
-  at=$(xdotool getwindowgeometry --shell "$wid" | sed -n 's/^[XY]=//p' | paste -sd,)
+  at=$(xdotool getwindowgeometry --shell "$wid" 2>/dev/null | sed -n 's/^[XY]=//p' | paste -sd,) || at=
   [ "$at" = "200,150" ] && break
   sleep 0.1 # poll: the window is placed once the app runs, seen only from outside
 done
 [ "$at" = "200,150" ] || fail "the window came back at ($at), not where it was left (200,150)"
 ok "started again, the window is where the user left it (200,150)"
-# The user switches Windows to dark: the open window follows.
-brightness() { import -window "$wid" "$work/theme.png" 2>/dev/null && convert "$work/theme.png" -colorspace Gray -format '%[fx:round(mean*100)]' info:; }
-b=$(brightness) || fail "no screenshot of the window"
-[ "$b" -gt 50 ] || fail "with Windows set to light the window is dark (brightness $b %)"
-wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 0 /f >/dev/null 2>&1 || fail "could not set the dark theme"
+# The user switches Windows to dark: the open window follows. The window
+# counts once it is drawn (many colours: a window not drawn yet is black).
+look() { # prints "BRIGHTNESS COLOURS" of the window, or nothing
+  import -window "$wid" "$work/theme.png" 2>/dev/null &&
+    convert "$work/theme.png" -colorspace Gray -format '%[fx:round(mean*100)] ' info: 2>/dev/null &&
+    convert "$work/theme.png" -format '%k\n' info: 2>/dev/null
+}
+b=0 k=0
 for _ in $(seq 100); do
-  b=$(brightness) && [ "$b" -lt 50 ] && break
+  read -r b k <<<"$(look)" || true
+  [ "${k:-0}" -gt 50 ] && [ "${b:-0}" -gt 50 ] && break
   sleep 0.2 # poll: a redraw has no signal outside the process
 done
-[ "$b" -lt 50 ] || fail "Windows was set to dark and the window stayed light (brightness $b %)"
+[ "${k:-0}" -gt 50 ] && [ "${b:-0}" -gt 50 ] || fail "with Windows set to light the window is not drawn light (brightness ${b:-?} %, ${k:-?} colours)"
+wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 0 /f >/dev/null 2>&1 || fail "could not set the dark theme"
+for _ in $(seq 100); do
+  read -r b k <<<"$(look)" || true
+  [ "${k:-0}" -gt 50 ] && [ "${b:-100}" -lt 50 ] && break
+  sleep 0.2 # poll: a redraw has no signal outside the process
+done
+[ "${k:-0}" -gt 50 ] && [ "${b:-100}" -lt 50 ] || fail "Windows was set to dark and the window stayed light (brightness ${b:-?} %)"
 cp "$work/theme.png" "$root/bin/windows/screenshot-dark.png"
 ok "Windows set to dark while the app runs: the window turns dark (brightness $b %; bin/windows/screenshot-dark.png)"
 kill "$app" 2>/dev/null || true
+wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 1 /f >/dev/null 2>&1 || true # the prefix as it was
 wineserver -k 2>/dev/null || true
 
 # 3. No token in plain text anywhere in the prefix.

@@ -28,10 +28,11 @@ func WindowPosition(handle uintptr) (Point, error) {
 
 // MoveWindow places the window's frame at p, keeping its size, order and
 // focus. Called on the thread that owns the window (Fyne's main thread,
-// where the app's callbacks run), the move is done when MoveWindow returns. Called from any other
-// thread it is only posted to the owner (SWP_ASYNCWINDOWPOS): a plain
-// SetWindowPos would wait for that thread to read its messages, and waits
-// forever if it never does (a Go goroutine moves between threads).
+// where the app's callbacks run), the move is done when MoveWindow
+// returns. Called from any other thread it is only posted to the owner
+// (SWP_ASYNCWINDOWPOS): a plain SetWindowPos would wait for that thread to
+// read its messages, and waits forever if it never does (a Go goroutine
+// moves between threads).
 func MoveWindow(handle uintptr, p Point) error {
 	const swpNoSize, swpNoZOrder, swpNoActivate, swpAsyncWindowPos = 0x0001, 0x0004, 0x0010, 0x4000
 	if ok, _, err := procSetWindowPos.Call(handle, 0, uintptr(int32(p.X)), uintptr(int32(p.Y)), 0, 0,

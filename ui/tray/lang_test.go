@@ -168,7 +168,7 @@ func TestProviderSettingsInFrench(t *testing.T) {
 		redirect.SetText("http://clio.firm.example/callback")
 		redirect.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	})
-	want := "Impossible d’enregistrer. La redirection \"http://clio.firm.example/callback\" ne peut pas être utilisée : " +
+	want := "Impossible d’enregistrer. La redirection « http://clio.firm.example/callback » ne peut pas être utilisée : " +
 		"le http simple n’est permis que vers cet ordinateur (127.0.0.1, [::1] ou localhost) ; une page sur le web demande https://."
 	var said string
 	f.eventually("the refusal", func() bool {

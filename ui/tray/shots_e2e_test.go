@@ -3,9 +3,11 @@
 package tray
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,7 +42,7 @@ import (
 // token the provider ended), which is what the window shows.
 func TestWindowScreenshots(t *testing.T) {
 	storetest.RequireSession(t)
-	for _, tool := range []string{"import", "xdotool", "gsettings", "/usr/libexec/xdg-desktop-portal"} {
+	for _, tool := range []string{"import", "xdotool", "gsettings", "/usr/libexec/xdg-desktop-portal", "/usr/libexec/xdg-desktop-portal-gtk"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			storetest.Missing(t, tool, "make test-deps")
 		}
@@ -255,12 +257,27 @@ func windowComesBack(t *testing.T, wm bool) {
 	}
 	exited := a.start(t)
 	win := find()
+	win.followDrawing(t)
+	// The user moves the window once it is up: drawn, and done changing
+	// (the app sets its first size as it starts).
+	settledShot(t, x, win, a.dir, "first.png")
 	xdo("windowsize", "--sync", fmt.Sprint(win.id), "760", "620")
 	xdo("windowmove", "--sync", fmt.Sprint(win.id), "210", "140")
 	var wantX, wantY int
 	x.wait(t, "the window moved", func() bool {
 		wantX, wantY = where(win)
 		return wantX >= 210 && wantY >= 140 && wantX < 260 && wantY < 200 // the client, inside any frame
+	})
+	// The app has taken the new size in once it has drawn it: the corner
+	// the resize added is black until then. (Closed before, the window
+	// would keep the size the app knew.)
+	x.wait(t, "the window drawn at 760x620", func() bool {
+		img, err := png.Decode(bytes.NewReader(windowShot(t, x, win, a.dir, "resized.png")))
+		if err != nil || img.Bounds().Dx() != 760 || img.Bounds().Dy() != 620 {
+			return false
+		}
+		r, g, b, _ := img.At(755, 615).RGBA()
+		return r|g|b != 0
 	})
 	win.close(t)
 	win.waitMapped(t, false, "the window hidden after closing it")

@@ -18,9 +18,10 @@ import (
 // TestWindowFollowsDesktopTheme: the desktop's light/dark choice, as GNOME
 // and GTK desktops keep it (org.gnome.desktop.interface color-scheme, in
 // dconf) and the real xdg-desktop-portal hands it to applications
-// (org.freedesktop.appearance color-scheme). The app starts dark when the
-// desktop prefers dark, and its open window turns light when the user
-// switches the desktop to light.
+// (org.freedesktop.appearance color-scheme). The app starts light when the
+// desktop prefers light (Fyne draws dark until the portal has answered, so
+// that shows the answer was read), and its open window turns dark when the
+// user switches the desktop to dark.
 func TestWindowFollowsDesktopTheme(t *testing.T) {
 	storetest.RequireSession(t)
 	for _, tool := range []string{"import", "gsettings", "/usr/libexec/xdg-desktop-portal", "/usr/libexec/xdg-desktop-portal-gtk"} {
@@ -33,8 +34,8 @@ func TestWindowFollowsDesktopTheme(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bus.Close() })
-	desktopPrefers(t, bus, "prefer-dark", 1)
 	t.Cleanup(func() { desktopPrefers(t, bus, "default", 0) }) // the session's other apps
+	desktopPrefers(t, bus, "prefer-light", 2)
 
 	titletest.StartXvfb(t)
 	a := buildDemoApp(t)
@@ -45,18 +46,18 @@ func TestWindowFollowsDesktopTheme(t *testing.T) {
 	// A window not drawn yet is black: it counts once it shows the app
 	// (many colours: words, icons, buttons).
 	var b, colours int
-	x.wait(t, "the window drawn dark, as the desktop prefers", func() bool {
-		b, colours = looks(t, windowShot(t, x, win, a.dir, "theme.png"))
-		return colours > 50 && b < 50
-	})
-	t.Logf("desktop prefers dark: the window's brightness is %d %% (%d colours)", b, colours)
-
-	desktopPrefers(t, bus, "prefer-light", 2)
-	x.wait(t, "the window light after the desktop was switched to light", func() bool {
+	x.wait(t, "the window drawn light, as the desktop prefers", func() bool {
 		b, colours = looks(t, windowShot(t, x, win, a.dir, "theme.png"))
 		return colours > 50 && b > 50
 	})
-	t.Logf("desktop switched to light: the window's brightness is %d %% (%d colours)", b, colours)
+	t.Logf("desktop prefers light: the window's brightness is %d %% (%d colours)", b, colours)
+
+	desktopPrefers(t, bus, "prefer-dark", 1)
+	x.wait(t, "the window dark after the desktop was switched to dark", func() bool {
+		b, colours = looks(t, windowShot(t, x, win, a.dir, "theme.png"))
+		return colours > 50 && b < 50
+	})
+	t.Logf("desktop switched to dark: the window's brightness is %d %% (%d colours)", b, colours)
 }
 
 // desktopPrefers sets the desktop's colour scheme as its settings panel

@@ -194,7 +194,16 @@ func scan(t *testing.T) (ids []use, bare []string) {
 			if !ok || len(lit.Elts) == 0 {
 				return true
 			}
-			if typ, ok := lit.Type.(*ast.Ident); !ok || typ.Name != "Phrase" {
+			switch typ := lit.Type.(type) {
+			case *ast.Ident: // Phrase{…} in auth
+				if typ.Name != "Phrase" {
+					return true
+				}
+			case *ast.SelectorExpr: // auth.Phrase{…} elsewhere
+				if typ.Sel.Name != "Phrase" {
+					return true
+				}
+			default:
 				return true
 			}
 			first := lit.Elts[0]

@@ -31,8 +31,8 @@ func TestExplainInTheUsersLanguage(t *testing.T) {
 		{auth.ErrOtherAttempt, "Cette approbation appartient à une tentative précédente.", "Diese Freigabe gehört zu einem früheren Versuch."},
 		// A refused redirect: its reason is a phrase of its own, translated
 		// inside the sentence, and so are the choices inside the reason.
-		{badRedirect, "La redirection \"http://example.com:99999/cb\" ne peut pas être utilisée : son port 99999 n’est pas un numéro de port",
-			"ihr Port 99999 ist keine Portnummer von 1 bis 65535"},
+		{badRedirect, "La redirection « http://example.com:99999/cb » ne peut pas être utilisée : son port 99999 n’est pas un numéro de port",
+			"ihr Port 99999 ist keine Portnummer zwischen 1 und 65535"},
 		{noRedirect, "elle est vide ; indiquez l’une de ces valeurs : loopback, approval (Clio), http://127.0.0.1:PORT/CHEMIN (ou localhost",
 			"oder eine https://-Adresse."},
 	}
