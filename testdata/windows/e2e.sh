@@ -187,20 +187,22 @@ look() { # prints "BRIGHTNESS COLOURS" of the window, or nothing
     convert "$work/theme.png" -colorspace Gray -format '%[fx:round(mean*100)] ' info: 2>/dev/null &&
     convert "$work/theme.png" -format '%k\n' info: 2>/dev/null
 }
-b=0 k=0
-for _ in $(seq 100); do
-  read -r b k <<<"$(look)" || true
-  [ "${k:-0}" -gt 50 ] && [ "${b:-0}" -gt 50 ] && break
-  sleep 0.2 # poll: a redraw has no signal outside the process
-done
-[ "${k:-0}" -gt 50 ] && [ "${b:-0}" -gt 50 ] || fail "with Windows set to light the window is not drawn light (brightness ${b:-?} %, ${k:-?} colours)"
+drawn() { # drawn light|dark: waits until the window is drawn so; sets b, k
+  for _ in $(seq 100); do
+    read -r b k <<<"$(look)" || true
+    if [ "${k:-0}" -gt 50 ]; then
+      case $1 in
+        light) [ "${b:-0}" -gt 50 ] && return 0 ;;
+        dark) [ "${b:-100}" -lt 50 ] && return 0 ;;
+      esac
+    fi
+    sleep 0.2 # poll: a redraw has no signal outside the process
+  done
+  return 1
+}
+drawn light || fail "with Windows set to light the window is not drawn light (brightness ${b:-?} %, ${k:-?} colours)"
 wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 0 /f >/dev/null 2>&1 || fail "could not set the dark theme"
-for _ in $(seq 100); do
-  read -r b k <<<"$(look)" || true
-  [ "${k:-0}" -gt 50 ] && [ "${b:-100}" -lt 50 ] && break
-  sleep 0.2 # poll: a redraw has no signal outside the process
-done
-[ "${k:-0}" -gt 50 ] && [ "${b:-100}" -lt 50 ] || fail "Windows was set to dark and the window stayed light (brightness ${b:-?} %)"
+drawn dark || fail "Windows was set to dark and the window stayed light (brightness ${b:-?} %)"
 cp "$work/theme.png" "$root/bin/windows/screenshot-dark.png"
 ok "Windows set to dark while the app runs: the window turns dark (brightness $b %; bin/windows/screenshot-dark.png)"
 kill "$app" 2>/dev/null || true

@@ -151,16 +151,8 @@ func TestProviderSettingsInFrench(t *testing.T) {
 	useWords()
 	f := newFixture(t, Options{})
 	c := f.ui.win.Canvas()
-	f.ui.doAndWait(f.ui.ShowSettings)
-	var sel *widget.Select
-	f.eventually("the settings form", func() bool {
-		sel = findDialog(t, c, func(*widget.Select) bool { return true })
-		return sel != nil
-	})
-	var redirect *widget.SelectEntry
+	_, redirect := openProviderSettings(t, f, "Clio (Europe)")
 	f.ui.doAndWait(func() {
-		sel.SetSelected("Clio (Europe)")
-		redirect = findDialog(t, c, func(*widget.SelectEntry) bool { return true })
 		if findDialogLabel(t, c, "La connexion se termine sur la page d’approbation de Clio (https://eu.app.clio.com/oauth/approval)") == "" {
 			t.Error("the note on where Clio's sign-in comes back is not in French")
 		}

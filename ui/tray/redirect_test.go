@@ -15,11 +15,10 @@ import (
 	"github.com/tokentray/tokentray/ui/accounts"
 )
 
-// TestProviderSettingsRedirect: the Redirect field shows the provider's
-// redirect, refuses a bad one in plain words (saving nothing), and saves
-// a good one typed from the keyboard (Enter) or picked.
-func TestProviderSettingsRedirect(t *testing.T) {
-	f := newFixture(t, Options{})
+// openProviderSettings opens the provider settings on provider, and
+// returns the provider picker and the Redirect field.
+func openProviderSettings(t *testing.T, f *fixture, provider string) (*widget.Select, *widget.SelectEntry) {
+	t.Helper()
 	c := f.ui.win.Canvas()
 	f.ui.doAndWait(f.ui.ShowSettings)
 	var sel *widget.Select
@@ -29,12 +28,22 @@ func TestProviderSettingsRedirect(t *testing.T) {
 	})
 	var redirect *widget.SelectEntry
 	f.ui.doAndWait(func() {
-		sel.SetSelected("Clio (Europe)")
+		sel.SetSelected(provider)
 		redirect = findDialog(t, c, func(*widget.SelectEntry) bool { return true })
 	})
 	if redirect == nil {
 		t.Fatal("no Redirect field in the settings")
 	}
+	return sel, redirect
+}
+
+// TestProviderSettingsRedirect: the Redirect field shows the provider's
+// redirect, refuses a bad one in plain words (saving nothing), and saves
+// a good one typed from the keyboard (Enter) or picked.
+func TestProviderSettingsRedirect(t *testing.T) {
+	f := newFixture(t, Options{})
+	c := f.ui.win.Canvas()
+	sel, redirect := openProviderSettings(t, f, "Clio (Europe)")
 	f.ui.doAndWait(func() {
 		if redirect.Text != "approval" || redirect.Disabled() {
 			t.Errorf("Clio (Europe)'s redirect shows %q (disabled %v), want approval", redirect.Text, redirect.Disabled())
