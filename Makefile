@@ -16,6 +16,10 @@ BUILD_NUMBER := $(shell sed -n 's/^Build = \([0-9]*\)/\1/p' FyneApp.toml)
 LDFLAGS := -X github.com/tokentray/tokentray/ui/cli.Version=$(VERSION)
 FYNE    := $(shell $(GO) env GOPATH)/bin/fyne
 GOVULNCHECK := $(shell $(GO) env GOPATH)/bin/govulncheck
+# bin/testsum reads go test -json: it prints each package's result, names a
+# test binary that died (its exit status and the test it was in), checks
+# the output for tokens (-scan) and sums the counts (-total).
+TESTSUM := bin/testsum
 
 # Fyne needs a C compiler and the X11/OpenGL headers to build; packaging
 # needs xz (tar.xz), which a minimal Debian lacks.
@@ -33,7 +37,7 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils procps \
               xfce4-panel xdotool tesseract-ocr xdg-desktop-portal xdg-desktop-portal-gtk libglib2.0-bin dconf-gsettings-backend
 
-.PHONY: run build package package-check install test faults bench fuzz vulncheck deps test-deps vet fmt-check check-deps clean \
+.PHONY: screenshots run build package package-check install test faults bench fuzz vulncheck deps test-deps vet fmt-check check-deps clean \
         windows msi test-windows test-windows-skipped windows-deps windows-test-deps
 
 # make run builds with the demo provider (a local test authorization server),
@@ -45,7 +49,7 @@ run: deps
 
 build: deps
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./ui/cli/tokentray
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(APP) .
+	$(GO) build -tags release -ldflags "$(LDFLAGS)" -o $(APP) .
 
 # Fyne's packaging tool, from the Go module proxy.
 $(FYNE):
@@ -81,7 +85,8 @@ package: build $(FYNE)
 
 # make package-check (run by make test): builds the package and checks what
 # is inside: its Makefile installs both programs, each runs and says its
-# version, the desktop file validates, the icon is there.
+# version, the app is a release build (as the Windows exe is: test-windows),
+# the desktop file validates, the icon is there.
 package-check: package test-deps
 	@rm -rf bin/package-check && mkdir -p bin/package-check && tar xJf bin/Tokentray.tar.xz -C bin/package-check
 	@$(MAKE) -s -C bin/package-check/tokentray install DESTDIR=$(CURDIR)/bin/package-check/root PREFIX=/usr
@@ -89,6 +94,7 @@ package-check: package test-deps
 	  v=$$(bin/package-check/root/usr/bin/$$p --version 2>/dev/null); \
 	  [ "$$v" = "tokentray $(VERSION)" ] || { echo "package-check: $$p --version says '$$v'"; exit 1; }; \
 	done
+	@$(call release_build,bin/package-check/root/usr/bin/tokentray-app)
 	desktop-file-validate bin/package-check/tokentray/usr/local/share/applications/io.github.tokentray.desktop
 	@test -s bin/package-check/tokentray/usr/local/share/pixmaps/io.github.tokentray.png
 	@echo "package-check: ok (tokentray $(VERSION): the command and the app install and run, desktop file valid, icon present)"
@@ -156,22 +162,19 @@ msi: windows
 #     for tokens in plain text;
 #  3. the MSI installed, started and uninstalled (testdata/windows/msi-test.sh).
 WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/accounts/ ./ui/instance/ ./ui/system/
-test-windows: windows msi windows-test-deps test-deps
+test-windows: windows msi windows-test-deps test-deps $(TESTSUM)
+	@$(call release_build,$(WIN_EXE))
 	@./testdata/windows/prefix.sh $(WIN_DIR)/wine
 	@./testdata/windows/overlay.sh $(WIN_DIR)/overlay
 	@set -o pipefail; start=$$(date +%s); secrets=$(CURDIR)/$(WIN_DIR)/test-secrets; rm -f "$$secrets"; \
 	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine TOKENTRAY_TEST_SECRETS="$$(WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine winepath -w "$$secrets" 2>/dev/null)" \
-	  ./testdata/session.sh env CGO_ENABLED=0 GOOS=windows \
-	  $(GO) test -count=1 -timeout 20m -v -overlay $(CURDIR)/$(WIN_DIR)/overlay/overlay.json \
-	  -exec $(CURDIR)/testdata/windows/wine-exec.sh $(WIN_TEST_PKGS_GO) >$(WIN_DIR)/test.out 2>&1; rc=$$?; \
-	grep -E '^(--- FAIL|FAIL|ok|panic:|\s+\S+_test\.go:[0-9]+: SKIP)' $(WIN_DIR)/test.out || true; \
+	  ./testdata/session.sh env CGO_ENABLED=0 GOOS=windows TOKENTRAY_EXEC_STATUS=1 \
+	  $(GO) test -json -count=1 -timeout 20m -overlay $(CURDIR)/$(WIN_DIR)/overlay/overlay.json \
+	  -exec $(CURDIR)/testdata/windows/wine-exec.sh $(WIN_TEST_PKGS_GO) 2>&1 | tee $(WIN_DIR)/test.json | \
+	  $(TESTSUM) -label windows -o $(WIN_DIR)/test.out; rc=$$?; \
 	if [ $$rc -ne 0 ]; then tail -n 60 $(WIN_DIR)/test.out; fi; \
-	echo "windows go test under Wine: $$(grep -cE '^ *--- PASS' $(WIN_DIR)/test.out) passed, $$(grep -cE '^ *--- FAIL' $(WIN_DIR)/test.out) failed, $$(grep -cE '^ *--- SKIP' $(WIN_DIR)/test.out) skipped in $$(( $$(date +%s) - start )) s"; \
-	n=$$(grep -c . "$$secrets" 2>/dev/null || echo 0); \
-	if [ "$$n" -eq 0 ]; then echo "FAIL: the Windows tests recorded no token for the secret scan"; rc=1; \
-	elif grep -qF -f "$$secrets" $(WIN_DIR)/test.out; then \
-	  echo "FAIL: a token handled by the Windows tests appears in their output"; rc=1; \
-	else echo "windows secret scan: none of $$n tokens appears in the Windows test output"; fi; \
+	echo "windows go test under Wine took $$(( $$(date +%s) - start )) s"; \
+	$(TESTSUM) -scan "$$secrets" $(WIN_DIR)/test.out || rc=1; \
 	rm -f "$$secrets"; exit $$rc
 	@WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine VERSION=$(VERSION) ./testdata/session.sh ./testdata/windows/e2e.sh $(WIN_EXE)
 	@rm -rf $(WIN_DIR)/wine-msi && cp -a $(WIN_DIR)/wine $(WIN_DIR)/wine-msi && \
@@ -195,6 +198,11 @@ define ensure_pkgs
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+# release_build fails unless the program was built with Fyne's release tag.
+define release_build
+$(GO) version -m $(1) | grep -qE '^\s+build\s+-tags=release$$' || { echo "$(1) was not built with -tags release"; exit 1; }
 endef
 
 deps:
@@ -235,28 +243,39 @@ check-deps:
 # Tests run inside testdata/session.sh (private D-Bus, unlocked
 # gnome-keyring, Xvfb, temporary HOME). Every token a test handles is written
 # to a list (storetest.Secret); afterwards the whole test output is searched
-# for each of them: none may appear. The end-to-end tests leave the README's
-# screenshots in assets/screenshots.
+# for each of them: none may appear (an empty list fails: a scan with nothing
+# to look for proves nothing). The tests run through go test -json and
+# bin/testsum, so that a test binary that dies is a failure named with its
+# exit status and test. The end-to-end tests leave the README's screenshots
+# in bin/screenshots; make screenshots copies them into assets/.
 # WINDOWS=skip leaves the Windows part out (and says so; the Linux test of
 # the console under Wine skips with TOKENTRAY_SKIP_WINE=1); CI runs it.
 WINDOWS ?= run
 TEST_WINDOWS := $(if $(filter skip,$(WINDOWS)),test-windows-skipped,test-windows)
-test: test-deps fmt-check vet check-deps vulncheck package-check $(TEST_WINDOWS)
-	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
-	TOKENTRAY_TEST_SECRETS="$$work/secrets" TOKENTRAY_SCREENSHOTS=$(CURDIR)/assets/screenshots $(if $(filter skip,$(WINDOWS)),TOKENTRAY_SKIP_WINE=1,WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine) ./testdata/session.sh \
-	  $(GO) test -race -count=1 -timeout 20m -v ./... >"$$work/out" 2>&1; rc=$$?; \
-	grep -E '^(--- FAIL|FAIL|ok|PASS|panic:|\s+\S+_test\.go:[0-9]+:)' "$$work/out" || true; \
-	sed -n '/^FAULT MATRIX$$/,/^fault matrix:/p' "$$work/out"; \
-	if [ $$rc -ne 0 ]; then tail -n 80 "$$work/out"; fi; \
-	n=$$(grep -c . "$$work/secrets" 2>/dev/null || echo 0); \
-	if [ "$$n" -gt 0 ] && grep -qF -f "$$work/secrets" "$$work/out"; then \
-	  echo "FAIL: a token handled by the tests appears in the test output"; rc=1; \
-	else echo "secret scan: none of $$n tokens appears in the test output"; fi; \
-	wp=0; wf=0; if [ "$(WINDOWS)" != skip ] && [ -f $(WIN_DIR)/test.out ]; then \
-	  wp=$$(grep -cE '^ *--- PASS' $(WIN_DIR)/test.out); wf=$$(grep -cE '^ *--- FAIL' $(WIN_DIR)/test.out); fi; \
-	echo "linux: $$(grep -cE '^ *--- PASS' "$$work/out") passed; windows (under Wine): $$wp passed"; \
-	printf '%s passed, %s failed\n' "$$(( $$(grep -cE '^ *--- PASS' "$$work/out") + wp ))" "$$(( $$(grep -cE '^ *--- FAIL' "$$work/out") + wf ))"; \
+test: test-deps fmt-check vet check-deps vulncheck package-check $(TEST_WINDOWS) $(TESTSUM)
+	@$(GO) test -count=1 ./testdata/testsum/
+	@mkdir -p bin/screenshots; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; set -o pipefail; \
+	TOKENTRAY_TEST_SECRETS="$$work/secrets" TOKENTRAY_SCREENSHOTS=$(CURDIR)/bin/screenshots $(if $(filter skip,$(WINDOWS)),TOKENTRAY_SKIP_WINE=1,WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine) ./testdata/session.sh \
+	  $(GO) test -json -race -count=1 -timeout 20m -exec $(CURDIR)/testdata/exec.sh ./... 2>&1 | tee bin/test.json | \
+	  $(TESTSUM) -label linux -o bin/test.out; rc=$$?; \
+	sed -n '/^FAULT MATRIX$$/,/^fault matrix:/p' bin/test.out; \
+	if [ $$rc -ne 0 ]; then tail -n 80 bin/test.out; fi; \
+	$(TESTSUM) -scan "$$work/secrets" bin/test.out || rc=1; \
+	echo "screenshots: in bin/screenshots (make screenshots copies them into assets/ for the README)"; \
+	$(TESTSUM) -total bin/test.json $(if $(filter skip,$(WINDOWS)),,$(WIN_DIR)/test.json) || rc=1; \
 	exit $$rc
+
+.PHONY: $(TESTSUM)
+$(TESTSUM):
+	@$(GO) build -o $@ ./testdata/testsum
+
+# make screenshots: the README's pictures, as the last make test took them
+# (bin/screenshots, and the Windows window from its end-to-end test), copied
+# into assets/. make test never writes into the source tree.
+screenshots:
+	@ls bin/screenshots/*.png >/dev/null 2>&1 || { echo "screenshots: none in bin/screenshots; run make test first"; exit 1; }
+	cp bin/screenshots/*.png assets/screenshots/
+	@if [ -f $(WIN_DIR)/screenshot.png ]; then cp $(WIN_DIR)/screenshot.png assets/screenshot-windows.png; echo "cp $(WIN_DIR)/screenshot.png assets/screenshot-windows.png"; fi
 
 # make faults: the fault matrix alone (make test runs it too). Each row is a
 # test (auth/keeper, TestFault…): network faults through a proxy in front of

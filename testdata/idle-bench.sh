@@ -28,7 +28,7 @@ trap 'exit 130' INT TERM
 version=$(sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
 ldflags="-X github.com/tokentray/tokentray/ui/cli.Version=$version"
 CGO_ENABLED=0 go build -ldflags "$ldflags" -o "$work/tokentray" ./ui/cli/tokentray
-go build -ldflags "$ldflags" -o "$work/tokentray-app" .
+go build -tags release -ldflags "$ldflags" -o "$work/tokentray-app" .
 go build -o "$work/authserver" ./testdata/windows/authserver
 go build -o "$work/minimal" ./testdata/minimalfyne
 export TOKENTRAY_CONFIG_DIR="$work/config"
