@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -81,10 +80,11 @@ func (tx *AccountTx) Account() (Account, error) { return tx.s.Account(tx.id) }
 // LoadToken opens the account's sealed token.
 func (tx *AccountTx) LoadToken() (*oauth2.Token, error) { return tx.s.LoadToken(tx.ctx, tx.id) }
 
-// SaveToken seals the account's token (see Tx.SaveToken). The sealing key
-// is made, on first use, under the store-wide lock.
+// SaveToken seals the account's token (see Tx.SaveToken). Until the folder
+// has a sealing key of its own (made on first use, or an older Tokentray's
+// shared key adopted), it seals under the store-wide lock.
 func (tx *AccountTx) SaveToken(tok *oauth2.Token) error {
-	if _, err := tx.s.aead(tx.ctx, false); errors.Is(err, errNotFound) {
+	if !tx.s.hasOwnKey(tx.ctx) {
 		return tx.s.Update(tx.ctx, func(stx *Tx) error { return stx.SaveToken(tx.id, tok) })
 	}
 	return (&Tx{ctx: tx.ctx, s: tx.s}).SaveToken(tx.id, tok)

@@ -167,10 +167,12 @@ func withTimeout[T any](ctx context.Context, d time.Duration, op string, call fu
 	}
 }
 
-// CheckKeyring asks the keyring for the store's sealing key, under the
-// store's service name and within its keyring timeout, as the first secret
-// read of a process would: nil when the keyring answers (whether or not the
-// key exists yet), else a *KeyringError (or ctx's error, wrapped).
+// CheckKeyring asks the keyring for a sealing key (the entry older
+// Tokentrays shared, which a folder without a key of its own reads first),
+// under the store's service name and within its keyring timeout, as the
+// first secret read of a process would: nil when the keyring answers
+// (whether or not the key exists), else a *KeyringError (or ctx's error,
+// wrapped).
 func (s *Store) CheckKeyring(ctx context.Context) error {
 	return checkKeyring(ctx, s.keyring, s.service, s.timeout)
 }

@@ -7,19 +7,38 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/oauth2"
 )
 
-// keyringUser names the sealing key's entry under the keyring service.
+// keyringUser names, under the keyring service, the sealing key that every
+// folder of a user shared before each had its own. It is read, for a
+// folder sealed with it (and adopted: copied to the folder's own name), and
+// never written: two folders making their key at once wrote over each
+// other's there, and the loser's secrets could not be opened again.
 const keyringUser = "sealing-key-v1"
+
+// keyIDFile, in secrets/, names the folder's own sealing key: its keyring
+// entry is keyringUser+"-"+ID, an ID of 32 random hex digits made with the
+// key. The name travels with the folder (moved, or reached by another
+// path: a symlink, another letter case, a redirected profile), and no two
+// folders make the same one, so no store writes over another's key.
+const keyIDFile = "key-id"
+
+// ownKeyName is the keyring entry of the sealing key that id names.
+func ownKeyName(id string) string { return keyringUser + "-" + id }
+
+// errMalformedKey: the keyring holds something that is not a sealing key.
+var errMalformedKey = errors.New("the sealing key in the keyring is malformed")
 
 // sealMagic starts every sealed file: format version 1, AES-256-GCM with a
 // 12-byte nonce; the associated data binds the ciphertext to its name.
@@ -51,40 +70,209 @@ func (e *UnreadableError) Words() (string, map[string]any) {
 type sealKey struct {
 	mu   sync.Mutex
 	aead cipher.AEAD
+	// shared: aead is the shared key of an older Tokentray (keyringUser),
+	// which the folder has not adopted yet; adoptFailed: adopting it failed
+	// in this process, and is left to the next.
+	shared, adoptFailed bool
 }
 
 // aead returns the sealing cipher, reading its key from the keyring once per
-// process. With create (only while the store lock is held), a missing key is
-// made and stored; without, a missing key is errNotFound.
+// process: the folder's own key, else (a folder sealed by an older
+// Tokentray) the shared one. With create (only while the store lock is
+// held), a folder without a key of its own gets one: the shared key,
+// adopted, if it opens a secret sealed here, else a new key. Without
+// create, a missing key is errNotFound.
 func (s *Store) aead(ctx context.Context, create bool) (cipher.AEAD, error) {
 	s.key.mu.Lock()
 	defer s.key.mu.Unlock()
-	if s.key.aead != nil {
+	if s.key.aead != nil && !s.key.shared {
 		return s.key.aead, nil
 	}
-	enc, err := withTimeout(ctx, s.timeout, "read key", func() (string, error) {
-		return s.keyring.Get(s.service, keyringUser)
-	})
-	var key []byte
-	switch {
-	case errors.Is(err, errNotFound) && create:
-		key = make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			return nil, fmt.Errorf("make sealing key: %w", err)
-		}
-		enc = base64.StdEncoding.EncodeToString(key)
-		if _, err := withTimeout(ctx, s.timeout, "store key", func() (struct{}, error) {
-			return struct{}{}, s.keyring.Set(s.service, keyringUser, enc)
-		}); err != nil {
+	if s.key.aead != nil && (!create || s.key.adoptFailed) {
+		// The shared key still, unless another process has since given
+		// the folder a key of its own.
+		id, err := s.readKeyID()
+		if err != nil {
 			return nil, err
 		}
-	case err != nil:
-		return nil, err
-	default:
-		if key, err = base64.StdEncoding.DecodeString(enc); err != nil || len(key) != 32 {
-			return nil, &KeyringError{Op: "read key", Err: errors.New("the sealing key in the keyring is malformed")}
+		if id == "" {
+			return s.key.aead, nil
 		}
 	}
+	key, shared, err := s.sealingKey(ctx, create)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	s.key.aead, s.key.shared = aead, shared
+	return aead, nil
+}
+
+// hasOwnKey reports whether the folder's own sealing key is at hand, so
+// that sealing needs no store lock (it never makes or adopts a key).
+func (s *Store) hasOwnKey(ctx context.Context) bool {
+	if _, err := s.aead(ctx, false); err != nil {
+		return false
+	}
+	s.key.mu.Lock()
+	defer s.key.mu.Unlock()
+	return !s.key.shared
+}
+
+// sealingKey finds the folder's key for aead (whose lock is held), and
+// whether it is the shared key of an older Tokentray, not adopted.
+func (s *Store) sealingKey(ctx context.Context, create bool) (key []byte, shared bool, err error) {
+	id, err := s.readKeyID()
+	if err != nil {
+		return nil, false, err
+	}
+	if id != "" {
+		key, err := s.getKey(ctx, ownKeyName(id))
+		if !errors.Is(err, errNotFound) {
+			return key, false, err
+		}
+		// Removed from the keyring: what it sealed is lost, but what an
+		// older Tokentray sealed here before may still open.
+	}
+	old, err := s.getKey(ctx, keyringUser)
+	switch {
+	case errors.Is(err, errNotFound), errors.Is(err, errMalformedKey):
+		old = nil // it sealed nothing here
+	case err != nil:
+		return nil, false, err
+	}
+	if !create {
+		if old == nil {
+			return nil, false, errNotFound
+		}
+		return old, true, nil
+	}
+	if old != nil && s.opensASecret(old) {
+		if s.key.adoptFailed {
+			return old, true, nil
+		}
+		if err := s.makeOwnKey(ctx, old); err == nil {
+			return old, false, nil
+		}
+		if ctx.Err() != nil {
+			return nil, false, fmt.Errorf("adopt the sealing key: %w", ctx.Err())
+		}
+		// Go on as an older Tokentray would, sealing with the shared key:
+		// the folder stays as it was (makeOwnKey names its new entry only
+		// once it holds the key), and a later process adopts it. Failing
+		// here instead could lose a refresh token rotated a moment ago.
+		s.key.adoptFailed = true
+		return old, true, nil
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, false, fmt.Errorf("make sealing key: %w", err)
+	}
+	if err := s.makeOwnKey(ctx, key); err != nil {
+		return nil, false, err
+	}
+	return key, false, nil
+}
+
+// makeOwnKey stores key in the keyring under a new name of the folder's
+// own, reads it back, and only then names it in key-id: a crash or a
+// keyring failure before that leaves at most an unused keyring entry,
+// never a secret sealed with a key the folder does not name. Nothing is
+// written over: the name is random, made under the store lock (no other
+// process makes one for this folder meanwhile), and checked to be free
+// first; a name found taken, or holding another key once written, is an
+// error and is not recorded.
+func (s *Store) makeOwnKey(ctx context.Context, key []byte) error {
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return fmt.Errorf("make sealing key name: %w", err)
+	}
+	id := hex.EncodeToString(raw[:])
+	name := ownKeyName(id)
+	switch _, err := s.getKey(ctx, name); {
+	case err == nil:
+		return &KeyringError{Op: "store key", Err: errors.New("the new sealing key's name is taken")}
+	case !errors.Is(err, errNotFound):
+		return err
+	}
+	enc := base64.StdEncoding.EncodeToString(key)
+	if _, err := withTimeout(ctx, s.timeout, "store key", func() (struct{}, error) {
+		return struct{}{}, s.keyring.Set(s.service, name, enc)
+	}); err != nil {
+		return err
+	}
+	got, err := s.getKey(ctx, name)
+	if errors.Is(err, errNotFound) || err == nil && !bytes.Equal(got, key) {
+		return &KeyringError{Op: "store key", Err: errors.New("the keyring did not keep the sealing key")}
+	}
+	if err != nil {
+		return err
+	}
+	return writeAtomic(s.keyIDPath(), []byte(id+"\n"))
+}
+
+// getKey reads the sealing key under name: errNotFound when there is none.
+func (s *Store) getKey(ctx context.Context, name string) ([]byte, error) {
+	enc, err := withTimeout(ctx, s.timeout, "read key", func() (string, error) {
+		return s.keyring.Get(s.service, name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	key, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil || len(key) != 32 {
+		return nil, &KeyringError{Op: "read key", Err: errMalformedKey}
+	}
+	return key, nil
+}
+
+func (s *Store) keyIDPath() string { return filepath.Join(s.dir, secretsDir, keyIDFile) }
+
+// readKeyID returns the ID in key-id, or "" when the folder names no key of
+// its own yet. A damaged file is an error, never taken for none: a new key
+// would leave the folder's secrets behind.
+func (s *Store) readKeyID() (string, error) {
+	path := s.keyIDPath()
+	data, err := readShared(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	id := strings.TrimSpace(string(data))
+	if raw, err := hex.DecodeString(id); err != nil || len(raw) != 16 {
+		return "", fmt.Errorf("read %s: not the name of a sealing key (the file was changed)", path)
+	}
+	return id, nil
+}
+
+// opensASecret reports whether key opens one of the folder's sealed
+// secrets.
+func (s *Store) opensASecret(key []byte) bool {
+	aead, err := newAEAD(key)
+	if err != nil {
+		return false
+	}
+	entries, _ := os.ReadDir(filepath.Join(s.dir, secretsDir))
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".sealed")
+		if !ok || !validName(name) {
+			continue
+		}
+		if data, err := readShared(s.secretPath(name)); err == nil {
+			if _, err := openSealed(aead, name, data); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, fmt.Errorf("sealing cipher: %w", err)
@@ -93,7 +281,6 @@ func (s *Store) aead(ctx context.Context, create bool) (cipher.AEAD, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sealing cipher: %w", err)
 	}
-	s.key.aead = aead
 	return aead, nil
 }
 
@@ -142,6 +329,12 @@ func (s *Store) LoadSecret(ctx context.Context, name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openSealed(aead, name, data)
+}
+
+// openSealed opens data, the secret sealed under name, or says why not
+// (*UnreadableError).
+func openSealed(aead cipher.AEAD, name string, data []byte) ([]byte, error) {
 	head := len(sealMagic) + aead.NonceSize()
 	if len(data) < head+aead.Overhead() || !bytes.Equal(data[:len(sealMagic)], sealMagic) {
 		return nil, &UnreadableError{Name: name, Err: errors.New("not a sealed file")}

@@ -70,7 +70,9 @@ n=$(connected)
 "$work/minimal" >"$work/min.log" 2>&1 & min=$!
 "$work/minimal" -button -size 560x440 >"$work/ref.log" 2>&1 & ref=$!
 # Started: the process is tokentray-app and holds its instance socket.
-inst=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/tokentray}
+# (ui/instance.Dir: one directory per config folder, named by 16 hex
+# digits of the SHA-256 of the folder's absolute path.)
+inst=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/tokentray/$(printf %s "$(realpath -ms "$TOKENTRAY_CONFIG_DIR")" | sha256sum | cut -c1-16)}
 inst=${inst:-$TOKENTRAY_CONFIG_DIR}
 for _ in $(seq 600); do # up to 60 s
   kill -0 $app 2>/dev/null || fail "the app ended: $(cat "$work/app.log")"

@@ -14,9 +14,13 @@ package instance
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"time"
 )
@@ -40,13 +44,34 @@ const (
 )
 
 // Dir is the per-user directory for the instance endpoint of the app whose
-// configuration is in configDir: $XDG_RUNTIME_DIR/tokentray, else configDir.
-// (On Windows it names the instance: the pipe's name includes its hash.)
+// configuration is in configDir, one per config folder:
+// $XDG_RUNTIME_DIR/tokentray/<folderHash(configDir)>, else configDir. An
+// app started for another folder (TOKENTRAY_CONFIG_DIR) is an instance of
+// its own, not a second launch of the first; the app's other endpoints
+// there (ui/accounts' token.sock) are the folder's too. (On Windows it
+// names the instance: the pipe's name includes its hash.)
 func Dir(configDir string) string {
 	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
-		return filepath.Join(d, "tokentray")
+		return filepath.Join(d, "tokentray", folderHash(configDir))
 	}
 	return configDir
+}
+
+// folderHash is 16 hex digits of the SHA-256 of dir's absolute, cleaned
+// path (lower-cased on Windows, whose paths ignore case): one folder
+// however its path is written, and short, so that a socket's path in Dir
+// stays far under the 108 bytes a unix socket's address may have
+// ($XDG_RUNTIME_DIR is /run/user/UID: some 60 bytes in all).
+func folderHash(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	dir = filepath.Clean(dir)
+	if runtime.GOOS == "windows" {
+		dir = strings.ToLower(dir)
+	}
+	sum := sha256.Sum256([]byte(dir))
+	return hex.EncodeToString(sum[:8])
 }
 
 // Guard is the running instance's hold on its endpoint. Its methods may be

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -275,5 +276,45 @@ func TestOnlyShowIsAccepted(t *testing.T) {
 	}
 	if n := len(shows); n != 0 {
 		t.Fatalf("%d more shows: something other than show was accepted", n)
+	}
+}
+
+// TestOneInstancePerConfigFolder: in one user session (one
+// XDG_RUNTIME_DIR), apps for two config folders are two first instances,
+// each shown by its own second launch; for one folder, however its path is
+// written, a later launch is a second instance and shows the first.
+func TestOneInstancePerConfigFolder(t *testing.T) {
+	run, err := os.MkdirTemp("", "tt-run") // short: unix socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(run) })
+	t.Setenv("XDG_RUNTIME_DIR", run)
+	a, b := t.TempDir(), t.TempDir()
+	sep := string(filepath.Separator)
+
+	ga := mustClaim(t, Dir(a))
+	showsA, _ := serve(t, context.Background(), ga)
+	gb, err := Claim(Dir(b))
+	if err != nil {
+		t.Fatalf("claim for a second config folder: %v, want a first instance of its own", err)
+	}
+	showsB, _ := serve(t, context.Background(), gb)
+
+	for _, again := range []struct {
+		dir   string
+		shows chan struct{}
+	}{
+		{a, showsA},
+		{b + sep, showsB},
+		{a + sep + "sub" + sep + "..", showsA},
+	} {
+		if _, err := Claim(Dir(again.dir)); !errors.Is(err, ErrRunning) {
+			t.Fatalf("second launch for %s: %v, want ErrRunning", again.dir, err)
+		}
+		await(t, again.shows, "show in the instance of "+again.dir)
+	}
+	if len(showsA)+len(showsB) != 0 {
+		t.Errorf("%d shows too many: a launch showed another folder's instance", len(showsA)+len(showsB))
 	}
 }

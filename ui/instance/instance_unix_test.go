@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -63,5 +64,17 @@ func TestCloseReportsStartsFailure(t *testing.T) {
 	g.serving.Wait()             // the goroutine ended by itself
 	if err := g.Close(); !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("Close: %v, want the serving goroutine's failure", err)
+	}
+}
+
+// TestSocketPathIsShortForAnyFolder: under a usual XDG_RUNTIME_DIR, the
+// instance socket's path is as short for a config folder with a long path
+// as for any other: far under the 108 bytes of a unix socket address.
+func TestSocketPathIsShortForAnyFolder(t *testing.T) {
+	t.Setenv("XDG_RUNTIME_DIR", "/run/user/4294967294")
+	for _, dir := range []string{"/c", "/" + strings.Repeat("a-long-folder-name/", 20)} {
+		if sock := filepath.Join(Dir(dir), "instance.sock"); len(sock) > 70 {
+			t.Errorf("%s: %d bytes", sock, len(sock))
+		}
 	}
 }

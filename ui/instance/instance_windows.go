@@ -2,13 +2,9 @@ package instance
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
-	"strings"
 	"time"
 	"unsafe"
 
@@ -74,20 +70,15 @@ func claim(dir string) (*endpoint, error) {
 	return e, nil
 }
 
-// pipeName is \\.\pipe\tokentray-<SID>-<16 hex digits of dir's SHA-256>,
-// and the current user's SID. Windows paths ignore case, so does the hash.
+// pipeName is \\.\pipe\tokentray-<SID>-<folderHash(dir)>, and the current
+// user's SID. Windows paths ignore case, so does the hash.
 func pipeName(dir string) (name, sid string, err error) {
 	u, err := windows.GetCurrentProcessToken().GetTokenUser()
 	if err != nil {
 		return "", "", fmt.Errorf("instance pipe: current user: %w", err)
 	}
 	sid = u.User.Sid.String()
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", "", fmt.Errorf("instance pipe: %w", err)
-	}
-	sum := sha256.Sum256([]byte(strings.ToLower(abs)))
-	return `\\.\pipe\tokentray-` + sid + "-" + hex.EncodeToString(sum[:8]), sid, nil
+	return `\\.\pipe\tokentray-` + sid + "-" + folderHash(dir), sid, nil
 }
 
 var (
