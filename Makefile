@@ -155,7 +155,9 @@ msi: windows
 # bin/windows/wine (made once, with a test-only shim for Wine 8), under the
 # private test session's Xvfb:
 #  1. go test of every package that does not link Fyne's driver, built for
-#     Windows and run by Wine; tests of Linux-only machinery skip saying why;
+#     Windows and run by Wine (testdata/windows/gotest.sh: every binary
+#     built first, then one Wine session set up alone and kept for the whole
+#     run); tests of Linux-only machinery skip saying why;
 #  2. the exe end to end (testdata/windows/e2e.sh): command line connect →
 #     token → disconnect against the test server, the desktop window with a
 #     screenshot, the tray icon, single instance, and a scan of the prefix
@@ -168,9 +170,8 @@ test-windows: windows msi windows-test-deps test-deps $(TESTSUM)
 	@./testdata/windows/overlay.sh $(WIN_DIR)/overlay
 	@set -o pipefail; start=$$(date +%s); secrets=$(CURDIR)/$(WIN_DIR)/test-secrets; rm -f "$$secrets"; \
 	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine TOKENTRAY_TEST_SECRETS="$$(WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine winepath -w "$$secrets" 2>/dev/null)" \
-	  ./testdata/session.sh env CGO_ENABLED=0 GOOS=windows TOKENTRAY_EXEC_STATUS=1 \
-	  $(GO) test -json -count=1 -timeout 20m -overlay $(CURDIR)/$(WIN_DIR)/overlay/overlay.json \
-	  -exec $(CURDIR)/testdata/windows/wine-exec.sh $(WIN_TEST_PKGS_GO) 2>&1 | tee $(WIN_DIR)/test.json | \
+	  ./testdata/session.sh env CGO_ENABLED=0 GOOS=windows \
+	  ./testdata/windows/gotest.sh $(CURDIR)/$(WIN_DIR)/overlay/overlay.json $(WIN_TEST_PKGS_GO) 2>&1 | tee $(WIN_DIR)/test.json | \
 	  $(TESTSUM) -label windows -o $(WIN_DIR)/test.out; rc=$$?; \
 	if [ $$rc -ne 0 ]; then tail -n 60 $(WIN_DIR)/test.out; fi; \
 	echo "windows go test under Wine took $$(( $$(date +%s) - start )) s"; \

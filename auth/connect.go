@@ -87,7 +87,10 @@ type Connection struct {
 //
 // It returns when the flow ends, ctx is cancelled (KindCanceled) or the
 // timeout passes (KindTimeout); all its goroutines and listeners are gone by
-// then. Every error is an *Error; show Message(err) to the user.
+// then. Every error is an *Error; show Message(err) to the user. A
+// provider without a client ID, or a Confidential one without a client
+// secret, fails at once, the browser never opened, with an *Error that
+// names it (NoClientID, NoClientSecret): not after the user approved.
 func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection, error) {
 	log := opts.Logger
 	if log == nil {
@@ -96,6 +99,10 @@ func Connect(ctx context.Context, p Provider, opts ConnectOptions) (*Connection,
 	if p.ClientID == "" {
 		return nil, &Error{Kind: KindMisconfigured, Op: "connect", NoClientID: &ProviderName{p.ID, p.Name},
 			Err: errors.New("no client ID is set for " + p.Name)}
+	}
+	if p.Confidential && p.ClientSecret == "" {
+		return nil, &Error{Kind: KindMisconfigured, Op: "connect", NoClientSecret: &ProviderName{p.ID, p.Name},
+			Err: errors.New("no client secret is set for " + p.Name)}
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"golang.org/x/oauth2"
 )
 
 // Custom describes a provider that is not a preset, as whoever sets
@@ -19,6 +21,12 @@ type Custom struct {
 	// ClientID and ClientSecret are the registered client's; the secret is
 	// empty for a public client.
 	ClientID, ClientSecret string
+	// ClientAuth is how the client authenticates at the token endpoint:
+	// "basic" (HTTP Basic, RFC 6749 §2.3.1) or "post" (client_id and
+	// client_secret in the form body); either makes the provider
+	// Confidential, secret or not yet. Empty: as discovery says (else in
+	// the body), and Confidential when a secret is given.
+	ClientAuth string
 	// Scopes, when set, replace the default ones (discovery's OIDC scopes,
 	// or none).
 	Scopes []string
@@ -29,11 +37,22 @@ type Custom struct {
 	RedirectPort int
 }
 
+// Custom.ClientAuth's values.
+const (
+	ClientAuthBasic = "basic"
+	ClientAuthPost  = "post"
+)
+
 // Build makes the provider c describes: by discovery from c.Issuer (with
 // client; nil means a default client), or from the typed-in endpoints,
-// then c's names, client, scopes and redirect. The errors are Discover's
-// (*Error) and WithRedirect's (a *RedirectError, wrapped).
+// then c's names, client, client authentication, scopes and redirect. The
+// errors are Discover's (*Error), WithRedirect's (a *RedirectError,
+// wrapped), and a plain one for a ClientAuth other than basic or post
+// (the command line and profiles refuse it first, in words).
 func (c Custom) Build(ctx context.Context, client *http.Client) (Provider, error) {
+	if c.ClientAuth != "" && c.ClientAuth != ClientAuthBasic && c.ClientAuth != ClientAuthPost {
+		return Provider{}, fmt.Errorf("provider %s: client authentication %q is neither %s nor %s", c.ID, c.ClientAuth, ClientAuthBasic, ClientAuthPost)
+	}
 	var p Provider
 	if c.Issuer != "" {
 		var err error
@@ -46,6 +65,14 @@ func (c Custom) Build(ctx context.Context, client *http.Client) (Provider, error
 	p.ID, p.Name, p.ClientID, p.ClientSecret = c.ID, c.Name, c.ClientID, c.ClientSecret
 	if p.Name == "" {
 		p.Name = c.ID
+	}
+	switch c.ClientAuth {
+	case "":
+		p.Confidential = c.ClientSecret != ""
+	case ClientAuthBasic:
+		p.Endpoint.AuthStyle, p.Confidential = oauth2.AuthStyleInHeader, true
+	case ClientAuthPost:
+		p.Endpoint.AuthStyle, p.Confidential = oauth2.AuthStyleInParams, true
 	}
 	if len(c.Scopes) > 0 {
 		p.Scopes = c.Scopes

@@ -82,7 +82,11 @@ type Error struct {
 	// NoClientID names the provider (ID and name) that has no client ID
 	// yet, when that is what is misconfigured (KindMisconfigured).
 	NoClientID *ProviderName
-	Err        error
+	// NoClientSecret names the provider (ID and name) whose token
+	// requests need the client secret (Provider.Confidential) when none is
+	// set, when that is what is misconfigured (KindMisconfigured).
+	NoClientSecret *ProviderName
+	Err            error
 }
 
 // ProviderName is a provider's ID and the name shown for it.
@@ -148,6 +152,10 @@ func (e *Error) Words() (string, map[string]any) {
 			return "{{.Name}} has no client ID yet. Enter the client ID registered for Tokentray under Provider settings " +
 				"(or: tokentray provider set {{.ID}} --client-id …), then connect again.", map[string]any{"Name": n.Name, "ID": n.ID}
 		}
+		if n := e.NoClientSecret; n != nil {
+			return "{{.Name}} needs the client secret registered for Tokentray, and none is set. Enter it under Provider settings " +
+				"(or: tokentray provider set {{.ID}} --client-secret-stdin), then connect again.", map[string]any{"Name": n.Name, "ID": n.ID}
+		}
 		return "The provider refused Tokentray's client settings (client ID, secret or redirect address). Ask whoever set up Tokentray to check them.", nil
 	case KindPortBusy:
 		if e.Holder != "" {
@@ -210,6 +218,30 @@ func Explain(err error) (string, bool) {
 	return PasteWords(err)
 }
 
+// ExplainWords is Explain as a message ID and its fields, for a
+// translation (ui/words) or to be kept and said later (an account's last
+// problem): the Words of the outermost error in err's chain that words
+// itself, else a refused paste's. ok is false when err has no words, and
+// when that error gives a Message but no message ID (it words itself in
+// the user's language already: Explain it).
+func ExplainWords(err error) (id string, data map[string]any, ok bool) {
+	var m interface{ Message() string }
+	if errors.As(err, &m) {
+		if w, isW := m.(interface {
+			Words() (string, map[string]any)
+		}); isW {
+			id, data = w.Words()
+		}
+		return id, data, id != ""
+	}
+	id, ok = PasteWords(err)
+	return id, nil, ok
+}
+
+// Unexplained is the words for an error that has none of its own
+// (Message's fallback).
+var Unexplained = Phrase{ID: "Something went wrong. Please try again."}
+
 // PasteWords is the sentence for a paste that was refused
 // (ErrNotApproval, ErrNotLanded, ErrNoState, ErrOtherAttempt), which is
 // also its message ID; false for any other error.
@@ -236,7 +268,7 @@ func Message(err error) string {
 	if msg, ok := Explain(err); ok {
 		return msg
 	}
-	return "Something went wrong. Please try again."
+	return Unexplained.String()
 }
 
 // KindOf returns err's Kind, or KindUnknown.

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"net/url"
 	"strings"
 	"time"
 
@@ -66,7 +67,8 @@ func ClioRegionByCode(code string) (ClioRegion, bool) {
 // /oauth/token, form-encoded with client_id, client_secret and redirect_uri
 // in the body; access tokens last 7 days; a refresh returns no refresh token
 // (the old one never expires); who_am_i names the user; /oauth/deauthorize
-// revokes.
+// revokes. Its token requests need the client secret ("client_secret:
+// Your application secret. Required: Yes"): it is Confidential.
 func Clio(id, name, base string) Provider {
 	base = strings.TrimRight(base, "/")
 	return Provider{
@@ -77,6 +79,7 @@ func Clio(id, name, base string) Provider {
 			TokenURL:  base + "/oauth/token",
 			AuthStyle: oauth2.AuthStyleInParams,
 		},
+		Confidential: true,
 		Redirect:     RedirectApproval,
 		ApprovalURL:  base + "/oauth/approval",
 		RedirectHost: "127.0.0.1",
@@ -95,6 +98,9 @@ func Clio(id, name, base string) Provider {
 // exactly http://localhost:53111/callback, 1-hour access tokens, 30-day
 // refresh tokens that rotate on every use. Its userinfo and revocation
 // endpoints are found by discovery from Issuer when the server offers them.
+// Both token requests of its quick-start send client_secret: it is
+// Confidential. Its document names no revocation endpoint, only that "a
+// user revokes from their dashboard": EndURL and EndWhere say so.
 func ClientCasa(base string) Provider {
 	base = strings.TrimRight(base, "/")
 	return Provider{
@@ -105,6 +111,7 @@ func ClientCasa(base string) Provider {
 			TokenURL:  base + "/api/auth/oauth2/token",
 			AuthStyle: oauth2.AuthStyleInParams,
 		},
+		Confidential:         true,
 		Issuer:               base + "/api/auth",
 		Redirect:             RedirectLoopback,
 		RedirectHost:         "localhost",
@@ -117,6 +124,8 @@ func ClientCasa(base string) Provider {
 		RefreshTokenLifetime: 30 * 24 * time.Hour,
 		Identity:             IdentityUserinfo,
 		Revoke:               RevokeRFC7009,
+		EndURL:               base,
+		EndWhere:             Phrase{"from your ClientCasa dashboard ({{.Address}})", map[string]any{"Address": base}},
 	}
 }
 
@@ -186,6 +195,28 @@ func PresetAt(id, base string) (Provider, bool) {
 		return Anthropic(base + "/api/auth/oauth/token"), true
 	}
 	return Provider{}, false
+}
+
+// Documented returns p with what its preset's documents say that is not a
+// setting — that token requests need the client secret (Confidential),
+// where the user ends a sign-in (EndURL, EndWhere) — taken from the preset
+// of p.ID on p's host, so that settings stored before such a fact was
+// known have it too. A provider that is no preset is returned as it is.
+func (p Provider) Documented() Provider {
+	def, ok := Preset(p.ID)
+	if !ok {
+		return p
+	}
+	pre := def
+	// p's base URL: its authorize URL without the preset's path.
+	if u, err := url.Parse(def.Endpoint.AuthURL); err == nil && u.Path != "" {
+		if base, cut := strings.CutSuffix(p.Endpoint.AuthURL, u.Path); cut && base != "" {
+			pre, _ = PresetAt(p.ID, base)
+		}
+	}
+	p.Confidential = p.Confidential || pre.Confidential
+	p.EndURL, p.EndWhere = pre.EndURL, pre.EndWhere
+	return p
 }
 
 // Preset returns the built-in provider with that ID.

@@ -100,6 +100,14 @@ type Provider struct {
 	// by whoever installs Tokentray.
 	ClientID     string `json:"client_id,omitempty"`
 	ClientSecret string `json:"-"`
+	// Confidential: the provider takes no token request without the
+	// client secret — Clio and ClientCasa, whose documents send
+	// client_secret with every one, and a custom provider set up with a
+	// secret or with client authentication basic or post (Custom). Connect
+	// refuses to open the browser for it while ClientSecret is empty
+	// (Error.NoClientSecret): the token request would fail only after the
+	// user approved.
+	Confidential bool `json:"confidential,omitempty"`
 
 	// Redirect says how the code comes back (default RedirectLoopback).
 	// Set it, with the fields below, from a person's words with
@@ -145,6 +153,15 @@ type Provider struct {
 	// Revoke and RevokeURL tell the provider on Disconnect.
 	Revoke    RevokeStyle `json:"revoke,omitempty"`
 	RevokeURL string      `json:"revoke_url,omitempty"`
+	// EndURL is where the user ends Tokentray's access at the provider
+	// themselves, and EndWhere says so in words for people (with EndURL in
+	// it): what is left to say when the provider offers Tokentray no way
+	// to end a sign-in (ClientCasa: "when a user revokes from their
+	// dashboard"). Empty when the documents say nothing. They are facts of
+	// the provider's documents, not settings: not stored, but filled in
+	// from the preset (see Documented).
+	EndURL   string `json:"-"`
+	EndWhere Phrase `json:"-"`
 }
 
 func (p Provider) redirectMode() RedirectMode {

@@ -56,10 +56,15 @@ type Account struct {
 	// last refreshed.
 	Connected   time.Time `json:"connected,omitzero"`
 	LastRefresh time.Time `json:"last_refresh,omitzero"`
-	// Status is a short state word ("ok", "reconnect", "failing"); LastError
-	// is a plain-words sentence, never a token.
-	Status    string `json:"status,omitempty"`
-	LastError string `json:"last_error,omitempty"`
+	// Status is a short state word ("ok", "reconnect", "failing").
+	Status string `json:"status,omitempty"`
+	// LastProblem is what last went wrong, as words said when shown (in
+	// the reader's language: ui/words.LastError); zero when nothing is
+	// wrong. LastError is the English sentence an older Tokentray kept
+	// instead: read, shown when there is no LastProblem, and cleared
+	// whenever LastProblem is set or cleared. Never a token.
+	LastProblem Problem `json:"last_problem,omitzero"`
+	LastError   string  `json:"last_error,omitempty"`
 	// Extra holds non-secret provider data (Anthropic subscription_type).
 	Extra map[string]string `json:"extra,omitempty"`
 }
@@ -133,22 +138,24 @@ type accountState struct {
 	RefreshExpiry time.Time `json:"refresh_expiry,omitzero"`
 	LastRefresh   time.Time `json:"last_refresh,omitzero"`
 	Status        string    `json:"status,omitempty"`
+	LastProblem   Problem   `json:"last_problem,omitzero"`
 	LastError     string    `json:"last_error,omitempty"`
 }
 
 func (a Account) state() accountState {
-	return accountState{a.Expiry, a.RefreshExpiry, a.LastRefresh, a.Status, a.LastError}
+	return accountState{a.Expiry, a.RefreshExpiry, a.LastRefresh, a.Status, a.LastProblem.clone(), a.LastError}
 }
 
 func (a *Account) setState(st accountState) {
-	a.Expiry, a.RefreshExpiry, a.LastRefresh, a.Status, a.LastError = st.Expiry, st.RefreshExpiry, st.LastRefresh, st.Status, st.LastError
+	a.Expiry, a.RefreshExpiry, a.LastRefresh, a.Status, a.LastProblem, a.LastError =
+		st.Expiry, st.RefreshExpiry, st.LastRefresh, st.Status, st.LastProblem.clone(), st.LastError
 }
 
 // equal reports whether two states are the same (times compared as
 // instants, as they read back from JSON).
 func (st accountState) equal(o accountState) bool {
 	return st.Expiry.Equal(o.Expiry) && st.RefreshExpiry.Equal(o.RefreshExpiry) && st.LastRefresh.Equal(o.LastRefresh) &&
-		st.Status == o.Status && st.LastError == o.LastError
+		st.Status == o.Status && st.LastProblem.equal(o.LastProblem) && st.LastError == o.LastError
 }
 
 // settled is a without its state: what accounts.json holds of it.

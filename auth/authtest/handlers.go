@@ -36,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET "+PathClioApproval, s.clioApproval)
 	mux.HandleFunc("GET "+PathClioWhoAmI, s.clioWhoAmI)
 	mux.HandleFunc("POST "+PathAnthropicToken, s.anthropicToken)
+	mux.HandleFunc("POST "+PathAnthropicTokenMoved, s.anthropicToken)
 	if s.cfg.Logf == nil {
 		return mux
 	}

@@ -12,8 +12,9 @@
 //   - standard (ClientCasa, generic OIDC): /oauth2/… and /api/auth/oauth2/…
 //   - Clio: /oauth/authorize, /oauth/token (refresh keeps the old refresh
 //     token), /oauth/deauthorize, /oauth/approval, /api/v4/users/who_am_i
-//   - Anthropic: /api/auth/oauth/token (JSON body, expires_at in ms, both
-//     tokens rotate, 401 when the refresh token is no longer good)
+//   - Anthropic: /api/auth/oauth/token, and again at /v2/oauth/token (JSON
+//     body, expires_at in ms, both tokens rotate, 401 when the refresh
+//     token is no longer good)
 //
 // Package authtest must not import package auth: auth's tests import it. It
 // is linked only into tests and into builds with the demo build tag.
@@ -73,6 +74,9 @@ const (
 	PathClioWhoAmI      = "/api/v4/users/who_am_i"
 
 	PathAnthropicToken = "/api/auth/oauth/token"
+	// PathAnthropicTokenMoved serves the same endpoint at another path, as
+	// if the service had moved it: only a token URL set whole reaches it.
+	PathAnthropicTokenMoved = "/v2/oauth/token"
 
 	// ClientCasaPrefix is where the standard endpoints are mounted a second
 	// time, so that a ClientCasa preset pointed at the server's URL works

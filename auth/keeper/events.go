@@ -42,7 +42,7 @@ type Event struct {
 	Kind      EventKind
 	Expiry    time.Time // access token (or, for EventRefreshTokenExpiring, refresh token) expiry
 	NextRetry time.Time // EventRefreshFailed
-	Err       error     // the failure; word it with auth.Message
+	Err       error     // the failure; word it with ui/words (words.Explain), in the user's language
 	At        time.Time
 }
 
@@ -101,7 +101,9 @@ type Status struct {
 	RenewAt time.Time
 }
 
-// Statuses returns every account with its retry and renewal times.
+// Statuses returns every account with its retry and renewal times. It
+// reads no secret — the accounts' metadata and their providers' settings
+// (Config.ProviderSettings) only — so a locked keyring does not hold it up.
 func (k *Keeper) Statuses() ([]Status, error) {
 	accts, err := k.cfg.Tokens.Accounts()
 	if err != nil {

@@ -113,8 +113,8 @@ func runNetFault(t *testing.T, nf netFault, r *faultRow) {
 		if nf.says != "" && !strings.Contains(msg, nf.says) {
 			t.Errorf("said as %q, want it to say %q", msg, nf.says)
 		}
-		if a, _ := f.st.Account("a"); a.Status != StatusFailing || a.LastError != msg {
-			t.Errorf("attempt %d: account says %q / %q", attempt, a.Status, a.LastError)
+		if a, _ := f.st.Account("a"); a.Status != StatusFailing || a.LastProblem.String() != msg {
+			t.Errorf("attempt %d: account says %q / %q", attempt, a.Status, a.LastProblem)
 		}
 		// Nothing happens before the retry time.
 		before := f.srv.TokenRequests()

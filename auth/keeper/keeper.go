@@ -45,6 +45,10 @@ const (
 	RefreshTokenWarning = 3 * 24 * time.Hour
 	// refreshTimeout bounds one refresh: lock, HTTP call, store.
 	refreshTimeout = 2 * time.Minute
+	// maxRefreshes is how many refreshes the scheduler runs side by side
+	// (one per account): a provider that is slow to answer holds up only
+	// its own accounts.
+	maxRefreshes = 4
 )
 
 // TokenStore is the storage the keeper needs: Persistent(*store.Store) is
@@ -83,8 +87,14 @@ type Config struct {
 	Store *store.Store
 	// Tokens, when set, is used instead of Persistent(Store) (tests).
 	Tokens TokenStore
-	// Provider returns an account's provider, with client credentials.
+	// Provider returns an account's provider, with client credentials: the
+	// client secret may be read from the keyring. Only a refresh asks it.
 	Provider func(context.Context, store.Account) (auth.Provider, error)
+	// ProviderSettings returns an account's provider without its client
+	// secret, reading no keyring: what due times, margins and Statuses are
+	// computed from, so that showing an account never waits on a locked
+	// keyring. Default: Provider.
+	ProviderSettings func(context.Context, store.Account) (auth.Provider, error)
 	// HTTPClient makes the refresh calls; default: 30-second timeout.
 	HTTPClient *http.Client
 	// Now is the wall clock; default time.Now. Tests move it.
@@ -128,6 +138,7 @@ type Keeper struct {
 	wg     sync.WaitGroup // the scheduler and in-flight refreshes
 	wake   chan struct{}
 	start  sync.Once
+	slots  chan struct{} // one per refresh the scheduler runs (maxRefreshes)
 
 	mu      sync.Mutex
 	closed  bool
@@ -138,8 +149,11 @@ type Keeper struct {
 	// deadlines are the expiries of tokens this process obtained, also on
 	// the monotonic clock, which the wall clock being set back cannot move.
 	deadlines map[string]deadline
+	// refreshing are the accounts the scheduler is refreshing; each channel
+	// is closed when that refresh has ended.
+	refreshing map[string]chan struct{}
 
-	onTick func() // tests: called after each scheduler pass
+	onTick func() // tests: called after each scheduler pass that leaves no refresh of its own running
 }
 
 // deadline is a token's expiry as stored (wall) and on the monotonic clock.
@@ -158,6 +172,9 @@ func New(cfg Config) *Keeper {
 	}
 	if cfg.Tokens == nil {
 		cfg.Tokens = Persistent(cfg.Store)
+	}
+	if cfg.ProviderSettings == nil {
+		cfg.ProviderSettings = cfg.Provider
 	}
 	if cfg.CheckInterval <= 0 {
 		cfg.CheckInterval = DefaultCheckInterval
@@ -179,12 +196,14 @@ func New(cfg Config) *Keeper {
 	return &Keeper{
 		cfg: cfg, ctx: ctx, cancel: cancel,
 		wake:    make(chan struct{}, 1),
+		slots:   make(chan struct{}, maxRefreshes),
 		subs:    map[chan Event]struct{}{},
 		retries: map[string]*retry{},
 		said:    map[string]map[EventKind]bool{},
 		unsaved: map[string]*oauth2.Token{},
 
-		deadlines: map[string]deadline{},
+		deadlines:  map[string]deadline{},
+		refreshing: map[string]chan struct{}{},
 	}
 }
 
@@ -395,7 +414,9 @@ func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Durat
 		// looks.)
 		return nil, &auth.Error{Kind: auth.KindReconnect, Op: "refresh", Err: errors.New("account needs reconnecting")}
 	}
-	p, err := k.cfg.Provider(ctx, acct)
+	// The margin needs the provider's settings only: its client secret is
+	// read by a refresh, if one is needed.
+	p, err := k.cfg.ProviderSettings(ctx, acct)
 	if err != nil {
 		return nil, fmt.Errorf("provider of %s: %w", id, err)
 	}
@@ -479,7 +500,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 			tok = ft
 			if acct.Status == StatusReconnect {
 				// Signed in again there: the account works again.
-				acct.Status, acct.LastError, acct.Expiry = StatusOK, "", time.Time{}
+				acct.Status, acct.LastProblem, acct.LastError, acct.Expiry = StatusOK, store.Problem{}, "", time.Time{}
 				events = append(events, Event{Account: id, Kind: EventConnected, At: k.cfg.Now()})
 			}
 		}
@@ -487,7 +508,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 			out = tok // another process (or goroutine) refreshed it: adopt
 			if auth.ExpiryKnown(tok) && !acct.Expiry.Equal(tok.Expiry) {
 				// An earlier metadata write failed (a full disk): repair.
-				acct.Expiry, acct.Status, acct.LastError = tok.Expiry, StatusOK, ""
+				acct.Expiry, acct.Status, acct.LastProblem, acct.LastError = tok.Expiry, StatusOK, store.Problem{}, ""
 				if metaErr = tx.PutAccount(acct); metaErr == nil {
 					events = append(events, Event{Account: id, Kind: EventRefreshed, Expiry: acct.Expiry, At: k.cfg.Now()})
 				}
@@ -510,7 +531,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 				}
 				tok = ft
 				if k.validFor(id, tok, acct, minValid) {
-					acct.Expiry, acct.Status, acct.LastError = tok.Expiry, StatusOK, ""
+					acct.Expiry, acct.Status, acct.LastProblem, acct.LastError = tok.Expiry, StatusOK, store.Problem{}, ""
 					metaErr, out = tx.PutAccount(acct), tok
 					events = append(events, Event{Account: id, Kind: EventRefreshed, Expiry: acct.Expiry, At: k.cfg.Now()})
 					return nil
@@ -557,8 +578,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 				// Tokentray's pair is safe; the other program's is now
 				// spent. Say so where the account's state is shown.
 				k.cfg.Logger.Error("could not write the renewed sign-in to the linked file", "account", id, "err", err)
-				acct.LastError = "Tokentray renewed this sign-in but could not write it to Claude's credentials file, " +
-					"so Claude Code will ask you to sign in again there (/login). " + auth.Message(err)
+				acct.LastProblem = ProblemOf(&LinkError{Err: err})
 			}
 		}
 		// The token is safe; if this fails, only the displayed metadata
@@ -589,7 +609,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 func (k *Keeper) storeFailed(tx AccountTx, a store.Account, err error) []Event {
 	now := k.cfg.Now()
 	next := k.scheduleRetry(a.ID, err, now)
-	a.Status, a.LastError = StatusFailing, auth.Message(err)
+	a.Status, a.LastProblem, a.LastError = StatusFailing, ProblemOf(err), ""
 	if perr := tx.PutAccount(a); perr != nil {
 		k.cfg.Logger.Warn("could not record a failed refresh", "account", a.ID, "err", perr)
 	}
@@ -619,7 +639,7 @@ func refreshed(a store.Account, p auth.Provider, old, nt *oauth2.Token, now time
 	a.Expiry = nt.Expiry
 	a.LastRefresh = now
 	a.Status = StatusOK
-	a.LastError = ""
+	a.LastProblem, a.LastError = store.Problem{}, ""
 	if s := auth.Scopes(nt); len(s) > 0 {
 		a.Scopes = s
 	}
@@ -639,7 +659,7 @@ func refreshed(a store.Account, p auth.Provider, old, nt *oauth2.Token, now time
 // announce once the lock is released.
 func (k *Keeper) failed(tx AccountTx, a store.Account, tok *oauth2.Token, p auth.Provider, err error, now time.Time) []Event {
 	var events []Event
-	a.LastError = auth.Message(err)
+	a.LastProblem, a.LastError = ProblemOf(err), ""
 	if auth.KindOf(err) == auth.KindReconnect {
 		if a.Status != StatusReconnect {
 			events = append(events, Event{Account: a.ID, Kind: EventReconnectNeeded, Err: err, At: now})

@@ -409,8 +409,8 @@ func TestTransientFailures(t *testing.T) {
 		if i == 0 && e.NextRetry.Sub(e.At) < 3*time.Second {
 			t.Errorf("Retry-After: 3 not honoured: next try in %v", e.NextRetry.Sub(e.At))
 		}
-		if a, _ := f.st.Account("a"); a.Status != StatusFailing || a.LastError == "" {
-			t.Errorf("attempt %d: status %q, error %q", i, a.Status, a.LastError)
+		if a, _ := f.st.Account("a"); a.Status != StatusFailing || a.LastProblem.Kind != "transient" || a.LastProblem.ID == "" || a.LastError != "" {
+			t.Errorf("attempt %d: status %q, problem %+v, sentence %q", i, a.Status, a.LastProblem, a.LastError)
 		}
 		// Not before the retry time: a tick now does nothing.
 		before := f.srv.TokenRequests()
@@ -426,8 +426,8 @@ func TestTransientFailures(t *testing.T) {
 		t.Fatalf("fourth attempt: %v (%v)", e.Kind, e.Err)
 	}
 	a, _ := f.st.Account("a")
-	if a.Status != StatusOK || a.LastError != "" {
-		t.Errorf("after success: status %q error %q", a.Status, a.LastError)
+	if a.Status != StatusOK || !a.LastProblem.IsZero() || a.LastError != "" {
+		t.Errorf("after success: status %q, problem %+v, sentence %q", a.Status, a.LastProblem, a.LastError)
 	}
 	tok, err := f.st.LoadToken(f.ctx, "a")
 	if err != nil || tok.RefreshToken == old.RefreshToken {
@@ -471,8 +471,11 @@ func TestRevokedGrant(t *testing.T) {
 	if n := f.srv.TokenRequests(); n != requests {
 		t.Errorf("%d more token requests after reconnect-needed; retries must stop", n-requests)
 	}
-	if a, _ := f.st.Account("a"); a.Status != StatusReconnect || !strings.Contains(a.LastError, "reconnect") {
-		t.Errorf("status %q, error %q", a.Status, a.LastError)
+	// Kept as what happened, to be worded when shown: auth's kind and
+	// words, not a sentence.
+	id, _, _ := auth.ExplainWords(e.Err)
+	if a, _ := f.st.Account("a"); a.Status != StatusReconnect || a.LastProblem.Kind != "reconnect needed" || a.LastProblem.ID != id || a.LastError != "" {
+		t.Errorf("status %q, problem %+v, sentence %q; want the problem %q", a.Status, a.LastProblem, a.LastError, id)
 	}
 	k.Close()
 	if n := w.count(EventReconnectNeeded); n != 1 {

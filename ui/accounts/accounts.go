@@ -68,6 +68,11 @@ func Open(opts Options) (*App, error) {
 		Provider: func(ctx context.Context, acct store.Account) (auth.Provider, error) {
 			return a.Provider(ctx, acct.Provider)
 		},
+		// Statuses (list, status, the window) and due times need no secret:
+		// they never wait on the keyring.
+		ProviderSettings: func(_ context.Context, acct store.Account) (auth.Provider, error) {
+			return a.providerSettings(acct.Provider)
+		},
 		HTTPClient: opts.HTTPClient,
 		Logger:     opts.Logger,
 		Margin:     time.Duration(settings.RefreshMarginMinutes) * time.Minute,
@@ -85,19 +90,12 @@ var ErrUnknownProvider = errors.New("unknown provider")
 func clientSecretName(id string) string { return "client-" + id }
 
 // Provider returns the provider with that ID: its stored settings if any,
-// else the preset; with the client secret from the sealed store.
+// else the preset; with the client secret from the sealed store (which
+// reads the keyring).
 func (a *App) Provider(ctx context.Context, id string) (auth.Provider, error) {
-	recs, err := a.store.Providers()
+	p, err := a.providerSettings(id)
 	if err != nil {
 		return auth.Provider{}, err
-	}
-	var p auth.Provider
-	if raw, ok := recs[id]; ok {
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return auth.Provider{}, fmt.Errorf("provider %s settings: %w", id, err)
-		}
-	} else if p, ok = auth.Preset(id); !ok {
-		return auth.Provider{}, &NameError{ErrUnknownProvider, id}
 	}
 	secret, err := a.store.LoadSecret(ctx, clientSecretName(id))
 	switch {
@@ -107,6 +105,28 @@ func (a *App) Provider(ctx context.Context, id string) (auth.Provider, error) {
 		return auth.Provider{}, err
 	}
 	return p, nil
+}
+
+// providerSettings is Provider without the client secret: the stored
+// settings, else the preset. It reads no keyring.
+func (a *App) providerSettings(id string) (auth.Provider, error) {
+	recs, err := a.store.Providers()
+	if err != nil {
+		return auth.Provider{}, err
+	}
+	if raw, ok := recs[id]; ok {
+		var p auth.Provider
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return auth.Provider{}, fmt.Errorf("provider %s settings: %w", id, err)
+		}
+		// Settings stored before a fact of the preset's documents was
+		// known (Confidential, EndWhere) get it.
+		return p.Documented(), nil
+	}
+	if p, ok := auth.Preset(id); ok {
+		return p, nil
+	}
+	return auth.Provider{}, &NameError{ErrUnknownProvider, id}
 }
 
 // Providers returns every preset and stored provider, by ID.
@@ -491,6 +511,9 @@ func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) (Disco
 		return Disconnected{}, err
 	}
 	d := Disconnected{Account: acct.Name, Provider: a.ProviderName(acct.Provider), NotTold: keepRemote}
+	if p, err := a.providerSettings(acct.Provider); err == nil {
+		d.EndWhere = p.EndWhere
+	}
 	var remoteErr error
 	if !keepRemote {
 		remoteErr = a.revoke(ctx, acct, &d)
@@ -524,7 +547,7 @@ func (e *KeptError) Unwrap() error { return e.Err }
 // Message says what to fix, and that nothing was removed.
 func (e *KeptError) Message() string {
 	return words.L("{{.Why}} The account was kept, so that its access can still be revoked at the provider "+
-		"once that is fixed. (To forget it on this computer only, disconnect it without revoking.)", map[string]any{"Why": auth.Message(e.Err)})
+		"once that is fixed. (To forget it on this computer only, disconnect it without revoking.)", map[string]any{"Why": words.Message(e.Err)})
 }
 
 // Disconnected is what a Disconnect did, in the words the command line and
@@ -542,16 +565,30 @@ type Disconnected struct {
 	// nothing left to revoke.
 	AlreadyEnded bool
 	// NotTold: the provider was not asked to end the access — the user
-	// chose so (keep remote), or NoWay: it offers no way to (Anthropic).
+	// chose so (keep remote), or NoWay: it offers no way to (Anthropic,
+	// ClientCasa).
 	NotTold, NoWay bool
+	// EndWhere is where the user ends the access at the provider
+	// themselves, as its documents say (the provider's EndWhere: ClientCasa's
+	// dashboard); zero when they say nothing.
+	EndWhere auth.Phrase
 }
 
 // Message says what was removed, and what the provider still holds.
 func (d Disconnected) Message() string {
 	w := map[string]any{"Name": d.Account, "Provider": d.Provider}
+	if d.EndWhere.ID != "" {
+		w["Where"] = d.EndWhere
+	}
 	switch {
+	case d.NoWay && d.EndWhere.ID != "":
+		return words.L("Removed {{.Name}} from this computer; {{.Provider}} was not told (it offers no way to end a sign-in from Tokentray), "+
+			"so its access stays live there until you revoke it {{.Where}}.", w)
 	case d.NoWay:
 		return words.L("Removed {{.Name}} from this computer; {{.Provider}} was not told (it offers no way to end a sign-in from Tokentray).", w)
+	case d.NotTold && d.EndWhere.ID != "":
+		return words.L("Removed {{.Name}} from this computer; {{.Provider}} was not told, so its access stays live there "+
+			"until you revoke it {{.Where}}.", w)
 	case d.NotTold:
 		return words.L("Removed {{.Name}} from this computer; {{.Provider}} was not told, so its access stays live there "+
 			"until you remove the app in your account settings at {{.Provider}}.", w)
@@ -584,7 +621,7 @@ func (e *RevokeError) Error() string { return "account removed; revoke failed: "
 func (e *RevokeError) Unwrap() error { return e.Err }
 
 // Message says that the account is gone from here, why the provider was not
-// told, and how the user can end the access there. Unlike auth.Message it
+// told, and how the user can end the access there. Unlike words.Message it
 // promises no retry: nothing is left here to retry with.
 func (e *RevokeError) Message() string {
 	var why string
@@ -608,6 +645,9 @@ func (e *RevokeError) Message() string {
 	msg := words.L("Removed {{.Name}} from this computer, but {{.Provider}} could not be told to end its access: {{.Why}}", w)
 	if e.ClioManage != "" {
 		return msg + " " + words.L("Its access may still be live at Clio. To end it: {{.Where}}", map[string]any{"Where": e.clioWhere()})
+	}
+	if e.EndWhere.ID != "" {
+		return msg + " " + words.L("Its access may still be live there: to end it, revoke it {{.Where}}.", map[string]any{"Where": e.EndWhere})
 	}
 	return msg + " " + words.L("Its access may still be live there: to end it, remove the app's access in your account settings at {{.Provider}}.", w)
 }

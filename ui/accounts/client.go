@@ -16,11 +16,15 @@ type ClientSettings struct {
 	// Redirect, when not empty, is where sign-in comes back, in the words
 	// of auth.Provider.WithRedirect; empty keeps it as it is.
 	Redirect string
+	// TokenURL, when not empty, is the token endpoint, whole (see
+	// auth.Provider.WithTokenURL); empty keeps it as it is.
+	TokenURL string
 }
 
-// SaveClient sets a provider's client ID, secret and redirect in one
-// update, and returns the provider as saved. A redirect that does not
-// parse (an *auth.RedirectError, with a Message) changes nothing.
+// SaveClient sets a provider's client ID, secret, redirect and token URL
+// in one update, and returns the provider as saved. A redirect that does
+// not parse (an *auth.RedirectError), or a token URL that is not https
+// (an *auth.URLError), both with a Message, changes nothing.
 func (a *App) SaveClient(ctx context.Context, id string, s ClientSettings) (auth.Provider, error) {
 	p, err := a.Provider(ctx, id)
 	if err != nil {
@@ -28,6 +32,11 @@ func (a *App) SaveClient(ctx context.Context, id string, s ClientSettings) (auth
 	}
 	if strings.TrimSpace(s.Redirect) != "" {
 		if p, err = p.WithRedirect(s.Redirect); err != nil {
+			return auth.Provider{}, err
+		}
+	}
+	if strings.TrimSpace(s.TokenURL) != "" {
+		if p, err = p.WithTokenURL(s.TokenURL); err != nil {
 			return auth.Provider{}, err
 		}
 	}

@@ -20,6 +20,8 @@ func FuzzParseProfile(f *testing.F) {
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clientcasa","client_id":"x","redirect":"https://crm.example/cb"}}`))
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-eu","client_id":"x","redirect":"loopback","redirect_port":8765}}`))
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"id":"acme","issuer":"https://a.example","client_id":"x","redirect":"http://evil.example/cb"}}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"anthropic","token_url":"https://auth.example/moved/token"}}`))
+	f.Add([]byte(`{"tokentray_profile":1,"provider":{"id":"acme","auth_url":"https://a/a","token_url":"https://a/t","client_id":"x","client_auth":"basic"}}`))
 	f.Add([]byte(`{"tokentray_profile":2}`))
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-us","client_id":"x"},"extra":1}`))
 	f.Add([]byte(`{"tokentray_profile":1,"provider":{"preset":"clio-us","client_id":"x"}} {}`))
@@ -38,8 +40,8 @@ func FuzzParseProfile(f *testing.F) {
 				t.Fatalf("unsafe address accepted: %q", u)
 			}
 		}
-		if strings.TrimSpace(p.ClientID) == "" {
-			t.Fatal("no client ID")
+		if preset, _ := auth.Preset(p.Preset); strings.TrimSpace(p.ClientID) == "" && preset.Redirect != auth.RedirectNone {
+			t.Fatal("no client ID, and the provider has a browser sign-in")
 		}
 		if p.Redirect != "" {
 			if _, err := pr.base().WithRedirect(p.Redirect); err != nil {

@@ -22,10 +22,16 @@ import (
 //	 "provider": {"id": "acme", "name": "Acme", "issuer": "https://login.acme.example", "client_id": "…"}}
 //	{"tokentray_profile": 1,
 //	 "provider": {"preset": "clientcasa", "client_id": "…", "redirect": "https://crm.firm.example/oauth/tokentray"}}
+//	{"tokentray_profile": 1,
+//	 "provider": {"preset": "anthropic", "token_url": "https://auth.example.com/where/it/moved/token"}}
 //
 // redirect takes the words of auth.Provider.WithRedirect ("loopback",
 // "http://127.0.0.1:PORT/PATH", "approval", "https://…"); redirect_port,
-// the older way, sets the loopback port alone.
+// the older way, sets the loopback port alone. token_url with a preset is
+// its token endpoint, whole (auth.Provider.WithTokenURL: a service that
+// moved it). client_auth ("basic" or "post") says that a custom provider's
+// token requests need the client secret, and how it is sent. A preset
+// without a browser sign-in (Anthropic) needs no client_id.
 type Profile struct {
 	Version  int             `json:"tokentray_profile"`
 	Provider ProfileProvider `json:"provider"`
@@ -42,6 +48,7 @@ type ProfileProvider struct {
 	TokenURL     string   `json:"token_url,omitempty"`
 	ClientID     string   `json:"client_id"`
 	ClientSecret string   `json:"client_secret,omitempty"`
+	ClientAuth   string   `json:"client_auth,omitempty"`
 	Scopes       []string `json:"scopes,omitempty"`
 	RedirectPort int      `json:"redirect_port,omitempty"`
 	Redirect     string   `json:"redirect,omitempty"`
@@ -70,7 +77,8 @@ func badProfile(reason string) error {
 
 // ParseProfile reads and strictly checks a profile: known fields only,
 // version 1, exactly one way of naming the provider, https addresses (http
-// only on this machine), a client ID. It changes nothing.
+// only on this machine), a client ID (but for a preset without a browser
+// sign-in). It changes nothing.
 func ParseProfile(data []byte) (Profile, error) {
 	var pr Profile
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -85,11 +93,13 @@ func ParseProfile(data []byte) (Profile, error) {
 		return Profile{}, badProfile(words.L("it is for another version of Tokentray (tokentray_profile {{.Version}})", map[string]any{"Version": pr.Version}))
 	}
 	p := pr.Provider
-	if strings.TrimSpace(p.ClientID) == "" {
+	preset, isPreset := auth.Preset(p.Preset)
+	if strings.TrimSpace(p.ClientID) == "" && !(isPreset && preset.Redirect == auth.RedirectNone) {
 		return Profile{}, badProfile(words.L("it has no client_id"))
 	}
 	ways := 0
-	for _, set := range []bool{p.Preset != "", p.Issuer != "", p.AuthURL != "" || p.TokenURL != ""} {
+	// A preset's token_url is its token endpoint set whole, not another way.
+	for _, set := range []bool{p.Preset != "", p.Issuer != "", p.AuthURL != "" || (p.TokenURL != "" && p.Preset == "")} {
 		if set {
 			ways++
 		}
@@ -98,8 +108,11 @@ func ParseProfile(data []byte) (Profile, error) {
 		return Profile{}, badProfile(words.L("it must name the provider one way: a preset, an issuer, or auth_url and token_url"))
 	}
 	if p.Preset != "" {
-		if _, ok := auth.Preset(p.Preset); !ok {
+		if !isPreset {
 			return Profile{}, badProfile(words.L("it names an unknown preset “{{.Preset}}”", map[string]any{"Preset": p.Preset}))
+		}
+		if p.ClientAuth != "" {
+			return Profile{}, badProfile(words.L("client_auth is for a custom provider: a preset's is known"))
 		}
 	} else {
 		if p.ID == "" || !validID(p.ID) {
@@ -110,6 +123,9 @@ func ParseProfile(data []byte) (Profile, error) {
 		}
 		if p.Issuer == "" && (p.AuthURL == "" || p.TokenURL == "") {
 			return Profile{}, badProfile(words.L("it needs both auth_url and token_url"))
+		}
+		if p.ClientAuth != "" && p.ClientAuth != auth.ClientAuthBasic && p.ClientAuth != auth.ClientAuthPost {
+			return Profile{}, badProfile(words.L("client_auth “{{.Value}}” is neither basic nor post", map[string]any{"Value": p.ClientAuth}))
 		}
 	}
 	for _, u := range []string{p.BaseURL, p.Issuer, p.AuthURL, p.TokenURL} {
@@ -176,6 +192,9 @@ func (pr Profile) Summary() string {
 		if p.BaseURL != "" {
 			b.WriteString(words.L("Host: {{.Address}}", map[string]any{"Address": p.BaseURL}) + "\n")
 		}
+		if p.TokenURL != "" {
+			b.WriteString(words.L("Token address: {{.Address}}", map[string]any{"Address": p.TokenURL}) + "\n")
+		}
 	default:
 		name := p.Name
 		if name == "" {
@@ -188,9 +207,13 @@ func (pr Profile) Summary() string {
 			b.WriteString(words.L("Sign-in address: {{.Auth}}\nToken address: {{.Token}}", map[string]any{"Auth": p.AuthURL, "Token": p.TokenURL}) + "\n")
 		}
 	}
-	b.WriteString(words.L("Client ID: {{.ClientID}}", map[string]any{"ClientID": p.ClientID}) + "\n")
+	if p.ClientID != "" {
+		b.WriteString(words.L("Client ID: {{.ClientID}}", map[string]any{"ClientID": p.ClientID}) + "\n")
+	}
 	if p.ClientSecret != "" {
 		b.WriteString(words.L("Client secret: included (it will be sealed in your keyring)") + "\n")
+	} else if pr.needsSecret() {
+		b.WriteString(words.L("Client secret: needed, not included (enter it under Provider settings before connecting)") + "\n")
 	}
 	if len(p.Scopes) > 0 {
 		b.WriteString(words.L("Scopes: {{.Scopes}}", map[string]any{"Scopes": strings.Join(p.Scopes, " ")}) + "\n")
@@ -221,6 +244,12 @@ func (a *App) ApplyProfile(ctx context.Context, pr Profile) (auth.Provider, erro
 	}
 	prov := pr.base()
 	prov.ClientID, prov.ClientSecret = p.ClientID, p.ClientSecret
+	if p.TokenURL != "" {
+		var err error
+		if prov, err = prov.WithTokenURL(p.TokenURL); err != nil {
+			return auth.Provider{}, fmt.Errorf("connection profile: %w", err) // ParseProfile checked it
+		}
+	}
 	if len(p.Scopes) > 0 {
 		prov.Scopes = p.Scopes
 	}
@@ -236,9 +265,18 @@ func (a *App) ApplyProfile(ctx context.Context, pr Profile) (auth.Provider, erro
 	return prov, a.SaveProvider(ctx, prov)
 }
 
+// needsSecret: the provider's token requests need the client secret (a
+// Confidential preset, or a custom provider with client_auth).
+func (pr Profile) needsSecret() bool {
+	if preset, ok := auth.Preset(pr.Provider.Preset); ok {
+		return preset.Confidential
+	}
+	return pr.Provider.ClientAuth != ""
+}
+
 // custom is the custom provider a profile names (without a preset).
 func (pr Profile) custom() auth.Custom {
 	p := pr.Provider
 	return auth.Custom{ID: p.ID, Name: p.Name, Issuer: p.Issuer, AuthURL: p.AuthURL, TokenURL: p.TokenURL,
-		ClientID: p.ClientID, ClientSecret: p.ClientSecret, Scopes: p.Scopes, Redirect: p.Redirect, RedirectPort: p.RedirectPort}
+		ClientID: p.ClientID, ClientSecret: p.ClientSecret, ClientAuth: p.ClientAuth, Scopes: p.Scopes, Redirect: p.Redirect, RedirectPort: p.RedirectPort}
 }

@@ -59,10 +59,13 @@ type tokenReply struct {
 // back to the command line with the same wording and the same kind, so
 // that its message and exit code are those of the direct path.
 type RemoteError struct {
-	Text      string `json:"text"`              // the error's own text
-	Plain     string `json:"message,omitempty"` // its Message(), if it had one
-	Reconnect bool   `json:"reconnect,omitempty"`
-	Keyring   bool   `json:"keyring,omitempty"`
+	Text  string `json:"text"`              // the error's own text
+	Plain string `json:"message,omitempty"` // its Message(), if it had one
+	// Said is its Message as words (auth.ExplainWords), where it gives
+	// them, for the command line to say in its own user's language.
+	Said      store.Problem `json:"words,omitzero"`
+	Reconnect bool          `json:"reconnect,omitempty"`
+	Keyring   bool          `json:"keyring,omitempty"`
 	// Transient: a passing failure (see Retryable); RetryAfter is the wait
 	// the provider asked for.
 	Transient  bool          `json:"transient,omitempty"`
@@ -73,6 +76,10 @@ type RemoteError struct {
 }
 
 func (e *RemoteError) Error() string { return e.Text }
+
+// Words is the error's message ID and fields, as the app had them (an ID
+// of "" when it had none: then Message is all there is).
+func (e *RemoteError) Words() (string, map[string]any) { return e.Said.Words() }
 
 // Message is the plain sentence the app had for the error, else its text
 // as the command line shows an error without one.
@@ -105,6 +112,9 @@ func remoteError(err error) *RemoteError {
 	var m interface{ Message() string }
 	if errors.As(err, &m) {
 		r.Plain = m.Message()
+	}
+	if id, data, ok := auth.ExplainWords(err); ok {
+		r.Said = store.NewProblem("", id, data)
 	}
 	return r
 }

@@ -61,8 +61,9 @@ func usage() string {
   tokentray import anthropic [--file PATH | -] [--name NAME | --account NAME] [--no-link]
   tokentray provider list [--json]
   tokentray provider add ID (--issuer URL | --auth-url URL --token-url URL) --client-id ID
-                         [--client-secret-stdin] [--scopes "a b"] [--redirect-port N | --redirect R] [--name NAME]
-  tokentray provider set PRESET [--client-id ID] [--client-secret-stdin] [--base-url URL] [--redirect R]
+                         [--client-secret-stdin] [--client-auth basic|post] [--scopes "a b"]
+                         [--redirect-port N | --redirect R] [--name NAME]
+  tokentray provider set PRESET [--client-id ID] [--client-secret-stdin] [--base-url URL] [--token-url URL] [--redirect R]
   tokentray provider import FILE.tokentray.json [--yes]
   tokentray doctor
   tokentray exec NAME [--env VAR] [--retry-for 15s] -- COMMAND [ARGS...]

@@ -132,10 +132,16 @@ func (c *cliEnv) run(stdin string, args ...string) result {
 	return c.runWith(strings.NewReader(stdin), nil, args...)
 }
 
-func (c *cliEnv) runWith(stdin io.Reader, env []string, args ...string) result {
-	c.t.Helper()
+// command is the command line as a process on c's config dir, not started.
+func (c *cliEnv) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "TOKENTRAY_ROLE=cli", "TOKENTRAY_CONFIG_DIR="+c.dir, "TOKENTRAY_BROWSER="+c.browser)
+	return cmd
+}
+
+func (c *cliEnv) runWith(stdin io.Reader, env []string, args ...string) result {
+	c.t.Helper()
+	cmd := c.command(args...)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = stdin
 	var out, errOut bytes.Buffer

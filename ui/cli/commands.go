@@ -155,8 +155,12 @@ type accountJSON struct {
 	Expiry      *time.Time `json:"expires_at,omitempty"`
 	LastRefresh *time.Time `json:"last_refresh,omitempty"`
 	NextRetry   *time.Time `json:"next_retry,omitempty"`
-	LastError   string     `json:"last_error,omitempty"`
-	Scopes      []string   `json:"scopes,omitempty"`
+	// LastError is in the reader's language (words.LastError);
+	// LastErrorKind names what went wrong for programs
+	// (store.Problem.Kind: "transient", "reconnect needed", "keyring", …).
+	LastError     string   `json:"last_error,omitempty"`
+	LastErrorKind string   `json:"last_error_kind,omitempty"`
+	Scopes        []string `json:"scopes,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -203,7 +207,7 @@ func listAccounts(e *env, command string, args []string, detail bool) error {
 			r := accountJSON{ID: s.ID, Provider: s.Provider, Name: s.Name, State: state(s.Account), Expiry: timePtr(s.Expiry)}
 			if detail {
 				r.LastRefresh, r.NextRetry = timePtr(s.LastRefresh), timePtr(s.NextRetry)
-				r.LastError, r.Scopes = s.LastError, s.Scopes
+				r.LastError, r.LastErrorKind, r.Scopes = words.LastError(s.Account), s.LastProblem.Kind, s.Scopes
 			}
 			rows = append(rows, r)
 		}
@@ -224,7 +228,7 @@ func listAccounts(e *env, command string, args []string, detail bool) error {
 	for _, s := range sts {
 		line := fmt.Sprintf("%s\t%s\t%s\t%s", s.Name, s.Provider, state(s.Account), when(s.Expiry, words.L("unknown")))
 		if detail {
-			line += fmt.Sprintf("\t%s\t%s", when(s.LastRefresh, words.L("never")), s.LastError)
+			line += fmt.Sprintf("\t%s\t%s", when(s.LastRefresh, words.L("never")), words.LastError(s.Account))
 		}
 		fmt.Fprintln(tw, line)
 	}
@@ -284,16 +288,18 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 	opts.PasteRejected = func(err error) {
 		fmt.Fprintf(e.ErrOut, "%s\n%s\n", words.Message(err), words.L("Tokentray is still waiting: paste the address and press Enter (Ctrl+C to cancel)."))
 	}
+	stopReading := make(chan struct{}) // the paste box's reader: no one receives once connect returns
+	defer close(stopReading)
 	switch p.Redirect {
 	case auth.RedirectApproval:
 		// Clio's desktop page: the user pastes its address, title or code.
 		fmt.Fprintln(e.ErrOut, words.L("After approving, paste the address of the page you land on (or its code) here and press Enter:"))
-		opts.Approval = e.lines()
+		opts.Approval = lines(e.In, stopReading)
 	case auth.RedirectPage:
 		// A web page registered with the provider: only the address the
 		// browser shows brings the code back, with its state.
 		fmt.Fprintln(e.ErrOut, words.L("After you approve, copy the address your browser shows and paste it here, then press Enter:"))
-		opts.Approval = e.lines()
+		opts.Approval = lines(e.In, stopReading)
 	default:
 		fmt.Fprintln(e.ErrOut, words.L("Waiting for you to approve in the browser… (Ctrl+C to cancel)"))
 	}
@@ -311,15 +317,30 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// lines delivers stdin's lines; the goroutine ends with stdin.
-func (e *env) lines() <-chan string {
+// lines delivers in's non-blank lines, trimmed, until in ends or done is
+// closed; then the channel is closed. The caller closes done when it stops
+// receiving. A read under way cannot be cancelled (a terminal's stdin stays
+// open): the goroutine ends as soon as that read returns, and it never
+// waits on a send once done is closed.
+func lines(in io.Reader, done <-chan struct{}) <-chan string {
 	ch := make(chan string)
 	go func() {
 		defer close(ch)
-		sc := bufio.NewScanner(e.In)
+		sc := bufio.NewScanner(in)
 		for sc.Scan() {
-			if line := strings.TrimSpace(sc.Text()); line != "" {
-				ch <- line
+			select {
+			case <-done:
+				return
+			default:
+			}
+			line := strings.TrimSpace(sc.Text())
+			if line == "" {
+				continue
+			}
+			select {
+			case ch <- line:
+			case <-done:
+				return
 			}
 		}
 	}()
@@ -373,14 +394,11 @@ func cmdExec(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c := exec.CommandContext(ctx, pos[2], pos[3:]...)
+	// Not CommandContext: Ctrl+C must not kill the command (SIGKILL leaves
+	// it no clean-up); it gets the signal, and exec exits as it does.
+	c := exec.Command(pos[2], pos[3:]...)
 	c.Stdin, c.Stdout, c.Stderr = e.In, e.Out, e.ErrOut
 	c.Env = append(os.Environ(), *envName+"="+tok.AccessToken)
-	err = c.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		e.exit = exit.ExitCode()
-		return nil
-	}
+	e.exit, err = runForwarding(ctx, c)
 	return err
 }

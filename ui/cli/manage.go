@@ -221,6 +221,7 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 	tokenURL := fs.String("token-url", "", words.Mark("token endpoint"))
 	clientID := fs.String("client-id", "", words.Mark("the registered client ID"))
 	secretStdin := fs.Bool("client-secret-stdin", false, words.Mark("read the client secret from standard input"))
+	clientAuth := fs.String("client-auth", "", words.Mark("how the client secret is sent, basic or post: the token requests need it"))
 	scopes := fs.String("scopes", "", words.Mark("scopes to request, space separated"))
 	port := fs.Int("redirect-port", 0, words.Mark("registered loopback redirect port (default: any)"))
 	redirect := fs.String("redirect", "", words.Mark("where sign-in comes back (see tokentray help)"))
@@ -244,19 +245,24 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 	if *redirect != "" && *port != 0 {
 		return badUsage(words.L("give --redirect or --redirect-port, not both"))
 	}
+	if *clientAuth != "" && *clientAuth != auth.ClientAuthBasic && *clientAuth != auth.ClientAuthPost {
+		return badUsage(words.L("--client-auth takes basic or post"))
+	}
+	var secret string
+	if *secretStdin {
+		if secret, err = e.readSecret(); err != nil {
+			return err
+		}
+	}
 	p, err := auth.Custom{ID: pos[0], Name: *display, Issuer: *issuer, AuthURL: *authURL, TokenURL: *tokenURL,
-		ClientID: *clientID, Scopes: strings.Fields(*scopes), Redirect: *redirect, RedirectPort: *port}.Build(ctx, nil)
+		ClientID: *clientID, ClientSecret: secret, ClientAuth: *clientAuth, Scopes: strings.Fields(*scopes),
+		Redirect: *redirect, RedirectPort: *port}.Build(ctx, nil)
 	var re *auth.RedirectError
 	if errors.As(err, &re) {
 		return badUsage("--redirect: " + words.Message(re))
 	}
 	if err != nil {
 		return err
-	}
-	if *secretStdin {
-		if p.ClientSecret, err = e.readSecret(); err != nil {
-			return err
-		}
 	}
 	app, err := e.accounts()
 	if err != nil {
@@ -274,6 +280,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	clientID := fs.String("client-id", "", words.Mark("the registered client ID"))
 	secretStdin := fs.Bool("client-secret-stdin", false, words.Mark("read the client secret from standard input"))
 	baseURL := fs.String("base-url", "", words.Mark("another host for the preset (a sandbox)"))
+	tokenURL := fs.String("token-url", "", words.Mark("the token endpoint, whole (after --base-url): for a service that moved it"))
 	redirect := fs.String("redirect", "", words.Mark("where sign-in comes back (see tokentray help)"))
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -308,6 +315,11 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	if *redirect != "" {
 		if p, err = p.WithRedirect(*redirect); err != nil {
 			return badUsage("--redirect: " + words.Message(err))
+		}
+	}
+	if *tokenURL != "" {
+		if p, err = p.WithTokenURL(*tokenURL); err != nil {
+			return badUsage("--token-url: " + words.Message(err))
 		}
 	}
 	if *clientID != "" {

@@ -1,6 +1,6 @@
 // Package system is Tokentray's integration with the operating system and
 // the desktop session, with no GUI and no OAuth: starting at login
 // (Autostart), what the desktop session offers (ProbeSession,
-// TrayHostPresent), and opening sign-in pages in a browser (Browser). The
+// TrayHostPresent) and is (Wayland), and opening sign-in pages in a browser (Browser). The
 // tray and the command line use it; it never imports Fyne.
 package system

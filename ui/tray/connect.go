@@ -13,6 +13,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/system"
 )
 
 // connectDialog walks the user through connecting: pick a provider (Clio
@@ -205,6 +206,12 @@ func (c *connectDialog) wait(providerID, name string) {
 			lang.L("After you approve, copy the address your browser shows and paste it here:"),
 			"https://…?code=…&state=…", lang.L("Use this address"), lang.L("Checking the address…")
 	}
+	if mode == auth.RedirectApproval && system.Wayland() {
+		// A browser running natively on Wayland has no X11 window whose
+		// title the watcher could read: said now, not after a vain wait.
+		label = lang.L("On Wayland, Tokentray cannot see your browser's window title, so it cannot read the code by itself. " +
+			"After you approve, copy the address of the page you land on and paste it here:")
+	}
 	pasteEntry := newEntry()
 	pasteEntry.SetPlaceHolder(placeholder)
 	hint := widget.NewLabel("")
@@ -213,7 +220,7 @@ func (c *connectDialog) wait(providerID, name string) {
 		// What is refused whatever the attempt's state is said at once; the
 		// flow, which holds the state, judges the rest.
 		if err := auth.CheckPaste(mode, s); err != nil {
-			hint.SetText(auth.Message(err))
+			hint.SetText(plainError(err))
 			return
 		}
 		hint.SetText(checking)
@@ -227,7 +234,9 @@ func (c *connectDialog) wait(providerID, name string) {
 		})
 	}
 	pasteEntry.OnSubmitted = submit
-	pasteBox := container.NewVBox(widget.NewLabel(label), pasteEntry, hint,
+	pasteLabel := widget.NewLabel(label)
+	pasteLabel.Wrapping = fyne.TextWrapWord
+	pasteBox := container.NewVBox(pasteLabel, pasteEntry, hint,
 		newButton(use, func() { submit(pasteEntry.Text) }))
 	if mode != auth.RedirectApproval && mode != auth.RedirectPage {
 		pasteBox.Hide() // the browser comes back to Tokentray by itself
@@ -250,7 +259,7 @@ func (c *connectDialog) wait(providerID, name string) {
 				linkBox.Show()
 			})
 		}, PasteRejected: func(err error) {
-			c.u.do(func() { hint.SetText(auth.Message(err)) })
+			c.u.do(func() { hint.SetText(plainError(err)) })
 		}}
 		var acct store.Account
 		var err error

@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
-	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/ui/words"
 )
@@ -26,7 +25,7 @@ func (u *UI) note(e keeper.Event) {
 	var line, notify string
 	d := map[string]any{"Name": name}
 	if e.Err != nil {
-		d["Why"] = auth.Message(e.Err)
+		d["Why"] = plainError(e.Err) // in the user's language, as the sentence around it
 	}
 	switch e.Kind {
 	case keeper.EventConnected:

@@ -14,9 +14,9 @@ import (
 	"github.com/tokentray/tokentray/ui/accounts"
 )
 
-// ShowSettings opens the provider settings: the client ID, secret and
-// redirect of a provider (what whoever set Tokentray up registered at the
-// provider), or a custom provider by its issuer URL. Secrets are sealed,
+// ShowSettings opens the provider settings: the client ID, secret, token
+// URL and redirect of a provider (what whoever set Tokentray up registered
+// at the provider), or a custom provider by its issuer URL. Secrets are sealed,
 // never shown back.
 func (u *UI) ShowSettings() {
 	u.loadingDialog(lang.L("Provider settings"), fyne.NewSize(480, 420), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
@@ -68,6 +68,10 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	redirect.Disable() // until a provider is chosen
 	redirectNote := widget.NewLabel("")
 	redirectNote.Wrapping = fyne.TextWrapWord
+	// The token endpoint, whole: a service may move it where a base URL
+	// cannot follow (Anthropic's is a fixed path).
+	tokenURL := newEntry()
+	tokenURL.SetPlaceHolder("https://…")
 	showRedirect := func(p auth.Provider) {
 		if p.Redirect == auth.RedirectNone {
 			redirect.SetOptions(nil)
@@ -100,6 +104,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	picker = newSelect(names, func(name string) {
 		clientID.SetText(byName[name].ClientID)
 		secret.SetText("")
+		tokenURL.SetText(byName[name].Endpoint.TokenURL)
 		showRedirect(byName[name])
 	})
 	picker.PlaceHolder = lang.L("Choose a provider")
@@ -109,7 +114,15 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 			result.SetText(lang.L("Choose a provider first."))
 			return
 		}
-		next := accounts.ClientSettings{ClientID: strings.TrimSpace(clientID.Text), Secret: secret.Text}
+		next := accounts.ClientSettings{ClientID: strings.TrimSpace(clientID.Text), Secret: secret.Text, TokenURL: strings.TrimSpace(tokenURL.Text)}
+		if next.TokenURL == "" {
+			result.SetText(lang.L("Say where tokens are requested (the token URL)."))
+			return
+		}
+		if _, err := p.WithTokenURL(next.TokenURL); err != nil {
+			result.SetText(lang.L("Could not save. {{.Why}}", map[string]any{"Why": plainError(err)}))
+			return
+		}
 		if p.Redirect != auth.RedirectNone {
 			next.Redirect = strings.TrimSpace(redirect.Text)
 			if next.Redirect == "" {
@@ -131,6 +144,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 				}
 				byName[saved.Name] = saved
 				secret.SetText("")
+				tokenURL.SetText(saved.Endpoint.TokenURL)
 				showRedirect(saved)
 				result.SetText(lang.L("Saved the settings of {{.Provider}}.", map[string]any{"Provider": p.Name}))
 			})
@@ -171,7 +185,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		widget.NewLabelWithStyle(lang.L("Client settings"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		picker,
 		widget.NewForm(widget.NewFormItem(lang.L("Client ID"), clientID), widget.NewFormItem(lang.L("Client secret"), secret),
-			widget.NewFormItem(lang.L("Redirect"), redirect)),
+			widget.NewFormItem(lang.L("Token URL"), tokenURL), widget.NewFormItem(lang.L("Redirect"), redirect)),
 		redirectNote,
 		save,
 		widget.NewSeparator(),

@@ -497,11 +497,12 @@ func TestProviderSettings(t *testing.T) {
 				e.SetText("my-clio-app") // client ID
 			case 1:
 				e.SetText("my-clio-secret") // client secret
-			case 2:
-				e.SetText("acme") // custom: name
+			case 2: // the token URL: kept as it is
 			case 3:
-				e.SetText(f.srv.URL) // issuer
+				e.SetText("acme") // custom: name
 			case 4:
+				e.SetText(f.srv.URL) // issuer
+			case 5:
 				e.SetText(authtest.ClientID)
 			}
 			entries++

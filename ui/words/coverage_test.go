@@ -2,6 +2,7 @@ package words_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -16,6 +17,9 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/words"
 )
 
@@ -54,7 +58,7 @@ var sinkLocal = map[string]bool{"badUsage": true, "badProfile": true, "check": t
 // worded are the packages below ui whose errors give their words as
 // message IDs (Words methods, and auth.PasteWords): what those return
 // first is an ID, translated by Explain.
-var worded = []string{"../../auth", "../../store"}
+var worded = []string{"../../auth", "../../auth/keeper", "../../store"}
 
 // messageMethods are methods that return a sentence for people: what they
 // return or assign is checked too.
@@ -368,6 +372,139 @@ func TestEveryShownStringIsTranslated(t *testing.T) {
 				t.Errorf("ui/words/translations/%s.json: %q is not used by any lang.L/words.L call any more: remove it", lang, id)
 			}
 		}
+	}
+}
+
+// TestNoEnglishInsideTheUsersWords: what people are told of an error,
+// or of an account's last problem, goes through ui/words (words.Explain,
+// words.Message, words.LastError, or a helper on them), never through
+// auth's English (auth.Message, auth.Explain, auth.Render) nor as the
+// sentence an older Tokentray kept (store.Account.LastError): else a
+// French user reads an English sentence inside a French one.
+func TestNoEnglishInsideTheUsersWords(t *testing.T) {
+	fset := token.NewFileSet()
+	sources(t, fset, scanned, func(f *ast.File) {
+		if f.Name.Name == "words" {
+			return // the one place that turns them into the user's words
+		}
+		var visit func(n ast.Node) bool
+		visit = func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				// A field of that name written (status --json's) is not
+				// the account's sentence read.
+				for _, r := range n.Rhs {
+					ast.Inspect(r, visit)
+				}
+				return false
+			case *ast.SelectorExpr:
+				x, _ := n.X.(*ast.Ident)
+				p := fset.Position(n.Pos())
+				switch {
+				case x != nil && x.Name == "auth" && (n.Sel.Name == "Message" || n.Sel.Name == "Explain" || n.Sel.Name == "Render"):
+					t.Errorf("%s:%d: auth.%s is English: word the error with words.Explain or words.Message "+
+						"(plainError in ui/tray)", p.Filename, p.Line, n.Sel.Name)
+				case n.Sel.Name == "LastError" && (x == nil || x.Name != "words"):
+					t.Errorf("%s:%d: an account's LastError is an older Tokentray's English sentence: "+
+						"show words.LastError(account), which says its LastProblem in the user's language", p.Filename, p.Line)
+				}
+			}
+			return true
+		}
+		ast.Inspect(f, visit)
+	})
+}
+
+// TestErrorsReadInFrenchThroughout: every failure auth, the store and the
+// keeper word — each auth.Error kind in each operation, the store's
+// errors, a refused paste or redirect, a linked file not written, an error
+// with no words — reads in French wherever the app shows it: as an
+// error (words.Message: notifications, the events list, the connect
+// dialog, disconnecting, the command line) and as an account's last
+// problem as the keeper keeps it (keeper.ProblemOf, through the metadata
+// file, then words.LastError: tokentray status, the window). No English
+// sentence of any of them is left inside, and an account an older
+// Tokentray left with an English sentence still says something.
+func TestErrorsReadInFrenchThroughout(t *testing.T) {
+	defer words.Use("en")
+	var errs []error
+	for kind := auth.KindUnknown; kind <= auth.KindTimeout; kind++ {
+		for _, op := range []string{"", "connect", "exchange", "refresh", "identity", "revoke", "discover"} {
+			errs = append(errs, &auth.Error{Kind: kind, Op: op, Err: errors.New("cause")},
+				&auth.Error{Kind: kind, Op: op, Status: 503, Code: "server_error"},
+				&auth.Error{Kind: kind, Op: op, Status: 200, Unreadable: true})
+		}
+	}
+	_, badRedirect := auth.Provider{ID: "x", Name: "X"}.WithRedirect("http://example.com/cb")
+	_, emptyRedirect := auth.Provider{ID: "x", Name: "X"}.WithRedirect("")
+	errs = append(errs,
+		&auth.Error{Kind: auth.KindMisconfigured, Op: "connect", NoClientID: &auth.ProviderName{ID: "clio-eu", Name: "Clio (Europe)"}},
+		&auth.Error{Kind: auth.KindPortBusy, Op: "connect", Port: 53111, Holder: "node"},
+		&auth.Error{Kind: auth.KindPortBusy, Op: "connect", Port: 53111},
+		&store.KeyringError{Op: "read key", Timeout: true},
+		&store.KeyringError{Op: "read key", Err: errors.New("no bus")},
+		&store.WriteError{Path: "/home/ada/.config/tokentray/state/a1.json", Err: errors.New("disk full")},
+		&store.CorruptError{Path: "/home/ada/.config/tokentray/accounts.json", Backup: "/home/ada/.config/tokentray/accounts.json.corrupt"},
+		&store.UnreadableError{Name: "a1", Err: errors.New("message authentication failed")},
+		auth.ErrNotApproval, auth.ErrNotLanded, auth.ErrNoState, auth.ErrOtherAttempt,
+		badRedirect, emptyRedirect,
+		errors.New("no words of its own"),
+	)
+	for _, err := range slices.Clone(errs) {
+		errs = append(errs, &keeper.LinkError{Err: err})
+	}
+	// What each says in English, and what its parts say: none of it may
+	// be left inside the French.
+	english := map[string]bool{}
+	for _, err := range errs {
+		english[auth.Message(err)] = true
+		if inner := errors.Unwrap(err); inner != nil {
+			english[auth.Message(inner)] = true
+		}
+	}
+	accts := make([]store.Account, len(errs))
+	words.Use("en")
+	for i, err := range errs {
+		// Through the metadata file, as tokentray status reads it.
+		data, jerr := json.Marshal(store.Account{ID: "a1", LastProblem: keeper.ProblemOf(err)})
+		if jerr != nil || json.Unmarshal(data, &accts[i]) != nil {
+			t.Fatalf("%v: the account's problem does not travel: %v", err, jerr)
+		}
+		if accts[i].LastProblem.Kind == "" {
+			t.Errorf("%v: kept with no kind", err)
+		}
+		en, kept := words.Message(err), words.LastError(accts[i])
+		if kept != en || en != auth.Message(err) {
+			t.Errorf("%v in English: kept as %q, said as %q, want auth's own %q", err, kept, en, auth.Message(err))
+		}
+	}
+	words.Use("fr")
+	for i, err := range errs {
+		for path, fr := range map[string]string{"as an error": words.Message(err), "as the account's last problem": words.LastError(accts[i])} {
+			if fr == "" || english[fr] || strings.Contains(fr, "{{") {
+				t.Errorf("%v %s: %q, not French", err, path, fr)
+			}
+			for e := range english {
+				if strings.Contains(fr, e) {
+					t.Errorf("%v %s in French: %q\nhas the English %q inside", err, path, fr, e)
+				}
+			}
+		}
+	}
+	// An account an older Tokentray left with its English sentence: a
+	// sentence with no varying part is a message ID, said in French; one
+	// with names in it is shown as it was kept.
+	words.Use("fr")
+	for _, c := range []struct{ kept, want string }{
+		{auth.Message(auth.ErrReconnectNeeded), "Veuillez reconnecter le compte."},
+		{"Port 53111, which this provider requires for sign-in, is in use by “node”. Close that program and try again.", "Port 53111, which"},
+	} {
+		if got := words.LastError(store.Account{LastError: c.kept}); !strings.Contains(got, c.want) {
+			t.Errorf("an older Tokentray's %q reads %q, want it to say %q", c.kept, got, c.want)
+		}
+	}
+	if got := words.LastError(store.Account{}); got != "" {
+		t.Errorf("an account with nothing wrong says %q", got)
 	}
 }
 

@@ -26,6 +26,10 @@ func TestExplainInTheUsersLanguage(t *testing.T) {
 	}{
 		{wrapped(&auth.Error{Kind: auth.KindTransient}), "Tokentray n’a pas pu joindre le fournisseur.", "Tokentray konnte den Anbieter nicht erreichen."},
 		{noClient, "Clio (Europe) n’a pas encore d’identifiant client.", "tokentray provider set clio-eu --client-id"},
+		{&auth.Error{Kind: auth.KindMisconfigured, NoClientSecret: &auth.ProviderName{ID: "clientcasa", Name: "ClientCasa"}},
+			"ClientCasa a besoin du secret client enregistré pour Tokentray", "tokentray provider set clientcasa --client-secret-stdin"},
+		{&auth.URLError{Value: "http://api.example.com/t"}, "L’adresse « http://api.example.com/t » ne peut pas être utilisée",
+			"Die Adresse „http://api.example.com/t“ kann nicht verwendet werden"},
 		{&auth.Error{Kind: auth.KindPortBusy, Port: 8765, Holder: "node"}, "Le port 8765", "„node“"},
 		{wrapped(&store.WriteError{Path: "/home/ada/.config/tokentray/accounts.json"}), "dans /home/ada/.config/tokentray (le disque", "in /home/ada/.config/tokentray speichern"},
 		{auth.ErrOtherAttempt, "Cette approbation appartient à une tentative précédente.", "Diese Freigabe gehört zu einem früheren Versuch."},

@@ -1,0 +1,109 @@
+package tray
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/authtest"
+	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/store/storetest"
+)
+
+// TestRefreshFailureInFrench: under LANG=fr_FR.UTF-8, a refresh that
+// fails for real (the provider answers 503), and then a grant the provider
+// ended, read entirely in French in the events list and in the
+// notifications: the reason inside each sentence too, not auth's English.
+func TestRefreshFailureInFrench(t *testing.T) {
+	if os.Getenv(localeChild) == "" {
+		storetest.RequireSession(t)
+		inLocale(t, "TestRefreshFailureInFrench", "fr_FR.UTF-8")
+		return
+	}
+	useWords()
+	f := newFixture(t, Options{})
+	ctx := context.Background()
+	id := f.connect("Cabinet Dupont")
+	px := authtest.NewProxy(t, f.srv.URL)
+	p, err := f.accounts.Provider(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Endpoint.TokenURL = px.URL + authtest.PathToken
+	if err := f.accounts.SaveProvider(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := f.st.LoadToken(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Secret(t, tok.AccessToken, tok.RefreshToken)
+	tok.Expiry = time.Now().Add(-time.Minute)
+	if err := f.st.Update(ctx, func(tx *store.Tx) error { return tx.SaveToken(id, tok) }); err != nil {
+		t.Fatal(err)
+	}
+
+	px.Inject(authtest.PathToken, authtest.FaultStatus(http.StatusServiceUnavailable, ""))
+	_, err = f.accounts.EnsureFresh(ctx, id, time.Minute)
+	if !errors.Is(err, auth.ErrTransient) {
+		t.Fatalf("a refresh against a provider answering 503: %v", err)
+	}
+	const notNow = "Le fournisseur ne répond pas correctement pour le moment. Tokentray réessaiera ; rien n’a été perdu."
+	f.said(err, "Cabinet Dupont : renouvellement impossible", "Cabinet Dupont : renouvellement impossible ("+notNow+")",
+		"Le jeton de Cabinet Dupont expire bientôt", "Le jeton de Cabinet Dupont expire bientôt et Tokentray ne peut pas le renouveler pour le moment. "+notNow)
+
+	if err := f.srv.Revoke(ctx, tok.RefreshToken); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.accounts.EnsureFresh(ctx, id, time.Minute)
+	if !errors.Is(err, auth.ErrReconnectNeeded) {
+		t.Fatalf("a refresh of an ended grant: %v", err)
+	}
+	f.said(err, "Cabinet Dupont : reconnexion nécessaire", "Cabinet Dupont : reconnexion nécessaire.",
+		"Cabinet Dupont doit être reconnecté", "Cabinet Dupont doit être reconnecté : L’accès de ce compte a pris fin (il a été révoqué ou a expiré). Veuillez reconnecter le compte.")
+}
+
+// said waits for the events list's line that begins with lineBegins and
+// for the notification that begins with noticeBegins (the account's name
+// and what happened), then checks that they are line and notice word for
+// word, and that no line nor notification holds err's English sentence.
+func (f *fixture) said(err error, lineBegins, line, noticeBegins, notice string) {
+	t := f.t
+	t.Helper()
+	var gotLine, gotNotice string
+	var log, sent []string
+	f.eventually("the events' line and the notification", func() bool {
+		log = append([]string(nil), f.ui.log...)
+		f.app.mu.Lock()
+		sent = append([]string(nil), f.app.sent...)
+		f.app.mu.Unlock()
+		for _, l := range log {
+			if _, l, ok := strings.Cut(l, "  "); ok && strings.HasPrefix(l, lineBegins) {
+				gotLine = l
+			}
+		}
+		for _, n := range sent {
+			if strings.HasPrefix(n, noticeBegins) {
+				gotNotice = n
+			}
+		}
+		return gotLine != "" && gotNotice != ""
+	})
+	if gotLine != line {
+		t.Errorf("the events list says %q\nwant %q", gotLine, line)
+	}
+	if gotNotice != notice {
+		t.Errorf("the notification says %q\nwant %q", gotNotice, notice)
+	}
+	english := auth.Message(err)
+	for _, s := range append(sent, log...) {
+		if strings.Contains(s, english) {
+			t.Errorf("%q has the English %q inside", s, english)
+		}
+	}
+}
