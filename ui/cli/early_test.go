@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -25,9 +26,14 @@ func TestConnectWithoutClientSecret(t *testing.T) {
 	noBrowser := "TOKENTRAY_BROWSER=" + filepath.Join(t.TempDir(), "no-such-browser")
 	c.ok("", "provider", "set", "clio-eu", "--base-url", c.srv.URL, "--client-id", authtest.ClientID)
 	r := c.runWith(strings.NewReader(""), []string{noBrowser, "LC_ALL=fr_FR.UTF-8", "LANGUAGE=fr"}, "connect", "clio", "--region", "eu")
-	if r.code != cli.ExitError || !strings.Contains(r.errOut, "Clio (Europe) a besoin du secret client enregistré pour Tokentray, et aucun n’est défini. "+
-		"Saisissez-le dans Paramètres des fournisseurs (ou : tokentray provider set clio-eu --client-secret-stdin)") {
-		t.Errorf("connect Clio without its secret, in French: exit %d\n%s", r.code, r.errOut)
+	clio := "Clio (Europe) a besoin du secret client enregistré pour Tokentray, et aucun n’est défini. " +
+		"Saisissez-le dans Paramètres des fournisseurs (ou : tokentray provider set clio-eu --client-secret-stdin)"
+	if runtime.GOOS == "windows" { // the language is Windows' own setting there, not LC_ALL
+		clio = "Clio (Europe) needs the client secret registered for Tokentray, and none is set. " +
+			"Enter it under Provider settings (or: tokentray provider set clio-eu --client-secret-stdin)"
+	}
+	if r.code != cli.ExitError || !strings.Contains(r.errOut, clio) {
+		t.Errorf("connect Clio without its secret: exit %d\n%s", r.code, r.errOut)
 	}
 	if strings.Contains(r.errOut, c.srv.URL+authtest.PathClioAuthorize) {
 		t.Errorf("the browser was opened without a client secret:\n%s", r.errOut)
