@@ -222,12 +222,13 @@ vet: deps
 # The architecture's rules (design.md): no package of the app outside auth
 # and store imports the OAuth client (golang.org/x/oauth2); auth, store,
 # ui/accounts, ui/system and ui/cli never import Fyne (so the tokentray
-# command, ui/cli/tokentray, links none of it); auth never imports ui/system (OS integration stays out of the
+# command, ui/cli/tokentray, links none of it), nor does ui/gateway (the
+# local gateway, also served by tokentray gateway run); auth never imports ui/system (OS integration stays out of the
 # OAuth domain); authtest never imports auth; fosite stays out of the release
 # binary; auth, store and ui/system build without cgo for Windows and macOS.
 check-deps:
-	@if $(GO) list -deps ./auth/... ./store/... ./ui/accounts/... ./ui/system/... ./ui/cli/... ./ui/words/... | grep -q '^fyne.io/'; then \
-	  echo "check-deps: auth, store, ui/accounts, ui/system, ui/words and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
+	@if $(GO) list -deps ./auth/... ./store/... ./ui/accounts/... ./ui/system/... ./ui/cli/... ./ui/words/... ./ui/gateway/... | grep -q '^fyne.io/'; then \
+	  echo "check-deps: auth, store, ui/accounts, ui/system, ui/words, ui/gateway and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
 	@if $(GO) list -deps ./auth/... | grep -q '^github.com/tokentray/tokentray/ui/'; then \
 	  echo "check-deps: auth must not import ui/* (the OS integration is ui/system's)"; exit 1; fi
 	@if $(GO) list -f '{{.ImportPath}}: {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' . ./ui/... | grep 'golang.org/x/oauth2'; then \
@@ -237,7 +238,7 @@ check-deps:
 	@if $(GO) list -deps . | grep -q '^github.com/ory/fosite'; then \
 	  echo "check-deps: fosite must not be linked into the default binary"; exit 1; fi
 	@for os in linux windows darwin; do \
-	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... ./ui/system/... ./ui/words/... || { echo "check-deps: auth/store/ui/system/ui/words do not build for $$os without cgo"; exit 1; }; \
+	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... ./ui/system/... ./ui/words/... ./ui/gateway/... || { echo "check-deps: auth/store/ui/system/ui/words/ui/gateway do not build for $$os without cgo"; exit 1; }; \
 	done
 	@echo "check-deps: ok"
 

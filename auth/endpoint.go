@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -42,4 +43,34 @@ func (p Provider) WithTokenURL(value string) (Provider, error) {
 	}
 	p.Endpoint.TokenURL = v
 	return p, nil
+}
+
+// WithAPIBase returns p with its API base (APIBase, where the local gateway
+// sends an account's requests) set to value: https, or http to this
+// computer, as every address tokens are sent to; empty clears it. The same
+// for the command line (provider set --api-base), the settings dialog and
+// connection profiles.
+func (p Provider) WithAPIBase(value string) (Provider, error) {
+	v := strings.TrimRight(strings.TrimSpace(value), "/")
+	if v == "" {
+		p.APIBase = ""
+		return p, nil
+	}
+	if _, err := CheckAPIBase(v); err != nil {
+		return p, err
+	}
+	p.APIBase = v
+	return p, nil
+}
+
+// CheckAPIBase parses an API base: an https address, or http to this
+// computer, with no query or fragment; else a *URLError.
+func CheckAPIBase(value string) (*url.URL, error) {
+	u, err := url.Parse(value)
+	if err != nil || !SafeURL(value) || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, &URLError{Value: value}
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
 }

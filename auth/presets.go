@@ -90,6 +90,7 @@ func Clio(id, name, base string) Provider {
 		IdentityURL:  base + "/api/v4/users/who_am_i",
 		Revoke:       RevokeClio,
 		RevokeURL:    base + "/oauth/deauthorize",
+		APIBase:      base,
 	}
 }
 
@@ -124,6 +125,7 @@ func ClientCasa(base string) Provider {
 		RefreshTokenLifetime: 30 * 24 * time.Hour,
 		Identity:             IdentityUserinfo,
 		Revoke:               RevokeRFC7009,
+		APIBase:              base,
 		EndURL:               base,
 		EndWhere:             Phrase{"from your ClientCasa dashboard ({{.Address}})", map[string]any{"Address": base}},
 	}
@@ -143,11 +145,19 @@ func Anthropic(tokenURL string) Provider {
 		Rotation:             RotationAlways,
 		RefreshTokenLifetime: 90 * 24 * time.Hour,
 		RefreshMargin:        5 * time.Minute,
+		APIBase:              ClaudeWrapperURL,
+		APIWrapper:           true,
 	}
 }
 
 // AnthropicTokenURL is Anthropic's OAuth token endpoint.
 const AnthropicTokenURL = "https://api.claude.ai/api/auth/oauth/token"
+
+// ClaudeWrapperURL is the stateless Claude wrapper API of the Anthropic
+// document (its clients send fresh oauth_credentials with each call to
+// POST /v1/messages): the Anthropic preset's APIBase, which the user may
+// set to another wrapper.
+const ClaudeWrapperURL = "https://wrapper.claude.serenity-system.fr"
 
 // Generic returns a provider with endpoints typed in; use Discover to fill
 // one from an issuer URL instead.
@@ -216,6 +226,10 @@ func (p Provider) Documented() Provider {
 	}
 	p.Confidential = p.Confidential || pre.Confidential
 	p.EndURL, p.EndWhere = pre.EndURL, pre.EndWhere
+	p.APIWrapper = pre.APIWrapper
+	if p.APIBase == "" {
+		p.APIBase = pre.APIBase
+	}
 	return p
 }
 

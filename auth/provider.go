@@ -153,6 +153,17 @@ type Provider struct {
 	// Revoke and RevokeURL tell the provider on Disconnect.
 	Revoke    RevokeStyle `json:"revoke,omitempty"`
 	RevokeURL string      `json:"revoke_url,omitempty"`
+	// APIBase is where the provider's API is: the local gateway
+	// (ui/gateway) sends an account's requests there, the path after the
+	// account's name appended. Clio: the region's host; ClientCasa: its
+	// host; Anthropic: a Claude wrapper's address (APIWrapper); a custom
+	// provider: what the user enters. Empty: the gateway has nowhere to
+	// send them.
+	APIBase string `json:"api_base,omitempty"`
+	// APIWrapper: APIBase is a Claude wrapper, which takes the account's
+	// credentials in the body of its calls (oauth_credentials), not as a
+	// Bearer token. A fact of the preset (Anthropic).
+	APIWrapper bool `json:"-"`
 	// EndURL is where the user ends Tokentray's access at the provider
 	// themselves, and EndWhere says so in words for people (with EndURL in
 	// it): what is left to say when the provider offers Tokentray no way

@@ -37,6 +37,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET "+PathClioWhoAmI, s.clioWhoAmI)
 	mux.HandleFunc("POST "+PathAnthropicToken, s.anthropicToken)
 	mux.HandleFunc("POST "+PathAnthropicTokenMoved, s.anthropicToken)
+	mux.HandleFunc("GET "+PathClioMatters, s.clioMatters)
+	mux.HandleFunc("POST "+PathWrapperMessages, s.wrapperMessages)
 	if s.cfg.Logf == nil {
 		return mux
 	}

@@ -143,6 +143,9 @@ type Server struct {
 	clioAliases   map[string]string         // stable Clio refresh token → current fosite one
 	pending       map[string]pendingConsent // consent nonce → request awaiting an answer
 	pendingSeq    uint64
+	apiServed     int           // API calls (api.go) with a valid token
+	apiRefused    int           // API calls refused for want of one
+	streamHold    chan struct{} // HoldStreams
 }
 
 // Start starts a server on 127.0.0.1:0. Close it when done.

@@ -440,10 +440,36 @@ func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Durat
 	}
 }
 
+// Renew returns a token for account id, valid for at least minValid, other
+// than stale: the access token a service has just refused (401, or the
+// Claude wrapper's "Invalid API key") although it looked valid. The
+// provider is asked only if the stored token is still the refused one:
+// callers that were refused the same token at once share one refresh, and
+// a caller refused after another one renewed it gets the newer token.
+func (k *Keeper) Renew(ctx context.Context, id, stale string, minValid time.Duration) (*oauth2.Token, error) {
+	if _, err := k.cfg.Tokens.Account(id); err != nil {
+		return nil, err
+	}
+	// A refresh already in flight (EnsureFresh's, say) may adopt the
+	// refused token: then one more round, which sees it as stale.
+	for round := 0; ; round++ {
+		tok, err := k.renewShared(ctx, id, minValid, stale)
+		if err != nil || round == 1 || tok.AccessToken != stale {
+			return tok, err
+		}
+	}
+}
+
 // refreshShared runs one refresh per account at a time in this process; the
 // callers wait for it or for their ctx.
 func (k *Keeper) refreshShared(ctx context.Context, id string, minValid time.Duration) (*oauth2.Token, error) {
-	ch := k.sf.DoChan(id, func() (any, error) { return k.refresh(id, minValid) })
+	return k.renewShared(ctx, id, minValid, "")
+}
+
+// renewShared is refreshShared for a token that must not be stale (see
+// Renew); "" for none.
+func (k *Keeper) renewShared(ctx context.Context, id string, minValid time.Duration, stale string) (*oauth2.Token, error) {
+	ch := k.sf.DoChan(id, func() (any, error) { return k.refresh(id, minValid, stale) })
 	select {
 	case r := <-ch:
 		if r.Err != nil {
@@ -456,9 +482,10 @@ func (k *Keeper) refreshShared(ctx context.Context, id string, minValid time.Dur
 }
 
 // refresh re-reads the stored token under the store's lock and refreshes it
-// unless it is (now) valid for minValid. It runs on the keeper's context,
-// not the caller's, so that an answered refresh is always stored.
-func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, error) {
+// unless it is (now) valid for minValid and not stale (an access token a
+// service refused; "" for none). It runs on the keeper's context, not the
+// caller's, so that an answered refresh is always stored.
+func (k *Keeper) refresh(id string, minValid time.Duration, stale string) (*oauth2.Token, error) {
 	if !k.track() {
 		return nil, ErrClosed
 	}
@@ -504,7 +531,7 @@ func (k *Keeper) refresh(id string, minValid time.Duration) (*oauth2.Token, erro
 				events = append(events, Event{Account: id, Kind: EventConnected, At: k.cfg.Now()})
 			}
 		}
-		if k.validFor(id, tok, acct, minValid) {
+		if k.validFor(id, tok, acct, minValid) && (stale == "" || tok.AccessToken != stale) {
 			out = tok // another process (or goroutine) refreshed it: adopt
 			if auth.ExpiryKnown(tok) && !acct.Expiry.Equal(tok.Expiry) {
 				// An earlier metadata write failed (a full disk): repair.

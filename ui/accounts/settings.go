@@ -22,6 +22,9 @@ type Settings struct {
 	// Window is the accounts window's last size; nil until it was closed
 	// once. Saved by SaveWindow, kept by SaveSettings.
 	Window *WindowSize `json:"window,omitempty"`
+	// Gateway: the local gateway's preferences. Its port is the gateway's
+	// to choose (ListenGateway): SaveSettings keeps the stored one.
+	Gateway GatewaySettings `json:"gateway,omitempty"`
 }
 
 // WindowSize is a window's size in Fyne's device-independent units, and
@@ -68,12 +71,13 @@ func (a *App) SaveSettings(ctx context.Context, s Settings) error {
 		return fmt.Errorf("settings: negative durations")
 	}
 	return a.store.Update(ctx, func(tx *store.Tx) error {
-		// The window's size is the window's to save: keep what is stored.
+		// The window's size is the window's to save, and the gateway's
+		// port the gateway's: keep what is stored.
 		cur, err := loadSettings(a.store)
 		if err != nil {
 			return err
 		}
-		s.Window = cur.Window
+		s.Window, s.Gateway.Port = cur.Window, cur.Gateway.Port
 		raw, err := json.Marshal(s)
 		if err != nil {
 			return err
@@ -98,6 +102,23 @@ func (a *App) SaveWindow(ctx context.Context, size WindowSize) error {
 			size.Placed, size.X, size.Y = true, cur.Window.X, cur.Window.Y
 		}
 		cur.Window = &size
+		raw, err := json.Marshal(cur)
+		if err != nil {
+			return err
+		}
+		return tx.PutSettings(raw)
+	})
+}
+
+// updateSettings changes the stored preferences with change, under the
+// store's lock.
+func (a *App) updateSettings(ctx context.Context, change func(*Settings)) error {
+	return a.store.Update(ctx, func(tx *store.Tx) error {
+		cur, err := loadSettings(a.store)
+		if err != nil {
+			return err
+		}
+		change(&cur)
 		raw, err := json.Marshal(cur)
 		if err != nil {
 			return err
