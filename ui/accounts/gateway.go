@@ -154,47 +154,53 @@ func GatewayAccountAddress(port int, acct store.Account) string {
 	return GatewayAddress(port) + "/" + url.PathEscape(acct.Name) + "/"
 }
 
-// PortMovedError: the gateway's port was taken, and it serves on another
-// one, kept from now on.
-type PortMovedError struct{ From, To int }
-
-func (e *PortMovedError) Error() string {
-	return fmt.Sprintf("port %d is in use: the gateway serves on port %d", e.From, e.To)
+// PortBusyError: the gateway's port is taken (and was not to be moved).
+type PortBusyError struct {
+	Port int
+	Err  error
 }
 
-// ListenGateway listens for the gateway on its port, the one chosen before
-// (or DefaultPort the first time); when that is taken, on the next free one
-// of the portTries after it, which is kept from then on, and moved says
-// so. The listeners are loopback only.
-func (a *App) ListenGateway(ctx context.Context) (lns []net.Listener, port int, moved *PortMovedError, err error) {
+func (e *PortBusyError) Error() string { return fmt.Sprintf("gateway port %d: %v", e.Port, e.Err) }
+func (e *PortBusyError) Unwrap() error { return e.Err }
+
+// ListenGateway listens for the gateway on its port, loopback only: the one
+// chosen before, or DefaultPort the first time. When that is taken — by
+// another user's gateway on a shared machine, say — then with move it takes
+// the next free one of the portTries after it and keeps it from then on
+// (the caller says so: the port differs from the one in Settings); without
+// move it is a *PortBusyError.
+func (a *App) ListenGateway(ctx context.Context, move bool) ([]net.Listener, int, error) {
 	s, err := a.Settings()
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, err
 	}
 	want := s.Gateway.Port
 	if want == 0 {
 		want = gateway.DefaultPort
 	}
-	for port = want; port < want+portTries; port++ {
+	tries := 1
+	if move {
+		tries = portTries
+	}
+	var lns []net.Listener
+	port := want
+	for ; port < want+tries; port++ {
 		if lns, err = gateway.Listen(ctx, port); err == nil {
 			break
 		}
 	}
 	if err != nil {
-		return nil, 0, nil, fmt.Errorf("gateway: ports %d to %d: %w", want, want+portTries-1, err)
+		return nil, 0, &PortBusyError{Port: want, Err: err}
 	}
 	if port != s.Gateway.Port {
 		if err := a.updateSettings(ctx, func(s *Settings) { s.Gateway.Port = port }); err != nil {
 			for _, l := range lns {
 				l.Close()
 			}
-			return nil, 0, nil, err
+			return nil, 0, err
 		}
 	}
-	if s.Gateway.Port != 0 && port != s.Gateway.Port {
-		moved = &PortMovedError{From: s.Gateway.Port, To: port}
-	}
-	return lns, port, moved, nil
+	return lns, port, nil
 }
 
 // ServeGateway serves the gateway on lns until ctx is done.
@@ -212,4 +218,87 @@ func (a *App) Gateway(log *slog.Logger) *gateway.Server {
 		return string(k), err
 	}
 	return gateway.New(gateway.Config{Accounts: a, Key: key, Logger: log, Transport: a.http.Transport})
+}
+
+// gatewayLook is how often RunGateway reads the settings: how long
+// `tokentray gateway on|off` takes to reach a running app.
+const gatewayLook = 3 * time.Second
+
+// GatewayState is what RunGateway is doing: serving at Port (0: not
+// serving); MovedFrom, when the port it had was taken and it moved; Err,
+// why it could not serve.
+type GatewayState struct {
+	Port, MovedFrom int
+	Err             error
+}
+
+func (s GatewayState) same(o GatewayState) bool {
+	return s.Port == o.Port && s.MovedFrom == o.MovedFrom && (s.Err == nil) == (o.Err == nil) &&
+		(s.Err == nil || s.Err.Error() == o.Err.Error())
+}
+
+// RunGateway serves the gateway whenever the settings say it is on, until
+// ctx is done, and stops it when they say off: it reads them at start,
+// when wake receives, and every few seconds (so that `tokentray gateway
+// on|off` reaches a running app). report is told each change, from
+// RunGateway's goroutine. A gateway that could not start is tried again
+// at the next look.
+func (a *App) RunGateway(ctx context.Context, wake <-chan struct{}, log *slog.Logger, report func(GatewayState)) {
+	var (
+		stop context.CancelFunc
+		done chan error // the serving goroutine's end; nil while not serving
+		last GatewayState
+	)
+	set := func(st GatewayState) {
+		if !st.same(last) {
+			last = st
+			report(st)
+		}
+	}
+	halt := func() {
+		if done != nil {
+			stop()
+			<-done
+			stop, done = nil, nil
+		}
+	}
+	defer halt()
+	look := time.NewTicker(gatewayLook)
+	defer look.Stop()
+	for {
+		switch s, err := a.Settings(); {
+		case err != nil:
+			log.Warn("gateway: cannot read the settings", "err", err)
+		case s.Gateway.On && done == nil:
+			lns, port, err := a.ListenGateway(ctx, true)
+			if err != nil {
+				set(GatewayState{Err: err})
+				break
+			}
+			st := GatewayState{Port: port}
+			if s.Gateway.Port != 0 && port != s.Gateway.Port {
+				st.MovedFrom = s.Gateway.Port
+			}
+			sctx, cancel := context.WithCancel(ctx)
+			stop, done = cancel, make(chan error, 1)
+			go func() { done <- a.ServeGateway(sctx, lns, log) }() // ended by halt
+			set(st)
+		case !s.Gateway.On && done != nil:
+			halt()
+			set(GatewayState{})
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-look.C:
+		case err := <-done: // it stopped by itself
+			stop()
+			stop, done = nil, nil
+			if err == nil {
+				err = errors.New("the gateway stopped")
+			}
+			set(GatewayState{Err: err})
+		}
+	}
 }

@@ -62,11 +62,15 @@ func usage() string {
   tokentray provider list [--json]
   tokentray provider add ID (--issuer URL | --auth-url URL --token-url URL) --client-id ID
                          [--client-secret-stdin] [--client-auth basic|post] [--scopes "a b"]
-                         [--redirect-port N | --redirect R] [--name NAME]
-  tokentray provider set PRESET [--client-id ID] [--client-secret-stdin] [--base-url URL] [--token-url URL] [--redirect R]
+                         [--redirect-port N | --redirect R] [--name NAME] [--api-base URL]
+  tokentray provider set PROVIDER [--client-id ID] [--client-secret-stdin] [--base-url URL] [--token-url URL]
+                         [--redirect R] [--api-base URL]
   tokentray provider import FILE.tokentray.json [--yes]
   tokentray doctor
   tokentray exec NAME [--env VAR] [--retry-for 15s] -- COMMAND [ARGS...]
+  tokentray gateway on|off|status [--json]|run [--port N]
+  tokentray gateway key [--new]
+  tokentray gateway allow NAME [--changes on|off] [--wrapper on|off]
   tokentray --version
 
 ` + words.L("NAME is an account's name or ID (see tokentray list). PROVIDER is a provider ID (see tokentray provider list), or \"clio\" with --region.") + `
@@ -85,6 +89,7 @@ func usage() string {
   tokentray provider set clio-eu --redirect loopback
   tokentray provider set clientcasa --redirect https://crm.example.com/oauth/tokentray
   tokentray import anthropic --file ~/.claude/.credentials.json
+  tokentray gateway on && curl -u ":$(tokentray gateway key)" http://127.0.0.1:8765/Work/api/v4/users/who_am_i
 
 ` + words.L("Environment:") + `
   TOKENTRAY_CONFIG_DIR   ` + words.L("where accounts are kept (default: your config folder)") + `
@@ -127,7 +132,7 @@ func Run(args []string, stdio IO, open Opener) int {
 	commands := map[string]func(context.Context, *env, []string) error{
 		"token": cmdToken, "list": cmdList, "status": cmdStatus, "connect": cmdConnect,
 		"disconnect": cmdDisconnect, "import": cmdImport, "provider": cmdProvider,
-		"doctor": cmdDoctor, "exec": cmdExec,
+		"doctor": cmdDoctor, "exec": cmdExec, "gateway": cmdGateway,
 	}
 	run, ok := commands[cmd]
 	if !ok {

@@ -226,6 +226,7 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 	port := fs.Int("redirect-port", 0, words.Mark("registered loopback redirect port (default: any)"))
 	redirect := fs.String("redirect", "", words.Mark("where sign-in comes back (see tokentray help)"))
 	display := fs.String("name", "", words.Mark("name shown for the provider"))
+	apiBase := fs.String("api-base", "", words.Mark("the provider's API address, where the gateway sends an account's requests"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -264,6 +265,11 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *apiBase != "" {
+		if p, err = p.WithAPIBase(*apiBase); err != nil {
+			return badUsage("--api-base: " + words.Message(err))
+		}
+	}
 	app, err := e.accounts()
 	if err != nil {
 		return err
@@ -282,6 +288,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	baseURL := fs.String("base-url", "", words.Mark("another host for the preset (a sandbox)"))
 	tokenURL := fs.String("token-url", "", words.Mark("the token endpoint, whole (after --base-url): for a service that moved it"))
 	redirect := fs.String("redirect", "", words.Mark("where sign-in comes back (see tokentray help)"))
+	apiBase := fs.String("api-base", "", words.Mark("the provider's API address (after --base-url), where the gateway sends an account's requests; the Claude wrapper's for Anthropic"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -320,6 +327,11 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	if *tokenURL != "" {
 		if p, err = p.WithTokenURL(*tokenURL); err != nil {
 			return badUsage("--token-url: " + words.Message(err))
+		}
+	}
+	if *apiBase != "" {
+		if p, err = p.WithAPIBase(*apiBase); err != nil {
+			return badUsage("--api-base: " + words.Message(err))
 		}
 	}
 	if *clientID != "" {

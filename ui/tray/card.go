@@ -80,11 +80,14 @@ func (c *accountCard) Refresh() {
 
 // cardMenu is the card's secondary actions.
 func (u *UI) cardMenu(id, name string) *fyne.Menu {
-	return fyne.NewMenu("",
-		fyne.NewMenuItem(lang.L("Copy as Authorization header"), func() { u.Copy(id, true) }),
+	items := []*fyne.MenuItem{fyne.NewMenuItem(lang.L("Copy as Authorization header"), func() { u.Copy(id, true) })}
+	if u.gwPort != 0 {
+		items = append(items, fyne.NewMenuItem(lang.L("Copy gateway address"), func() { u.copyGatewayAccount(id) }))
+	}
+	return fyne.NewMenu("", append(items,
 		fyne.NewMenuItem(lang.L("Reconnect…"), func() { u.Reconnect(id) }),
 		fyne.NewMenuItem(lang.L("Disconnect…"), func() { u.ConfirmDisconnect(id, name) }),
-	)
+	)...)
 }
 
 func (c *accountCard) showMenu() {

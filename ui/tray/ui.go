@@ -101,10 +101,14 @@ type UI struct {
 	connectUI *connectDialog
 	keys      dialogKeys           // the dialogs open, for Escape and Enter
 	placeAt   *accounts.WindowSize // where to put the window at its first show
+	gw        *gatewayPanel        // the gateway's line in the window
+	gwPort    int                  // the port the gateway serves on; 0: it does not
 
 	// applied, when set (by tests, before Start), is called after each
 	// update do applied, under mu; it must not block.
 	applied func()
+
+	gwWake chan struct{} // makes the gateway look at its settings now
 }
 
 // New makes the UI; tray may be nil (no tray host: the window is the app).
@@ -116,7 +120,7 @@ func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
 		opts.Now = time.Now
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, be: be, tray: tray, opts: opts, ctx: ctx, cancel: cancel}
+	u := &UI{app: a, be: be, tray: tray, opts: opts, ctx: ctx, cancel: cancel, gwWake: make(chan struct{}, 1)}
 	u.win = a.NewWindow("Tokentray")
 	u.win.SetIcon(Icon)
 	u.win.SetContent(u.content())
@@ -250,6 +254,7 @@ const startupSettles = 8 * time.Second
 func (u *UI) Start() {
 	events, unsubscribe := u.be.Subscribe(64)
 	u.reload()
+	u.startGateway()
 	if check := u.opts.CheckKeyring; check != nil {
 		u.goOwned(func() {
 			if err := check(u.ctx); err != nil {

@@ -69,7 +69,8 @@ func (u *UI) content() fyne.CanvasObject {
 		widget.ShowPopUpMenuAtRelativePosition(u.settingsMenu(), u.win.Canvas(), fyne.NewPos(0, more.Size().Height), more)
 	})
 	bar := container.NewBorder(nil, nil, container.NewHBox(connect, importClaude), more)
-	top := container.NewVBox(bar)
+	u.gw = u.newGatewayPanel()
+	top := container.NewVBox(bar, u.gw.box)
 	u.top = top
 	if u.opts.NoTrayHost {
 		note := widget.NewLabel(lang.L("Your desktop shows no tray icons, so Tokentray lives in this window. " +
@@ -101,11 +102,18 @@ func (u *UI) settingsMenu() *fyne.Menu {
 		fyne.NewMenuItem(lang.L("Provider settings…"), u.ShowSettings),
 		fyne.NewMenuItem(lang.L("Preferences…"), u.ShowPreferences),
 	}
+	items = append(items, fyne.NewMenuItemSeparator())
+	if s, err := u.be.Settings(); err == nil {
+		on := s.Gateway.On
+		gw := fyne.NewMenuItem(lang.L("Gateway for Excel, Power BI and scripts"), func() { u.setGatewayOn(!on) })
+		gw.Checked = on
+		items = append(items, gw)
+	}
 	if as := u.opts.Autostart; as != nil {
 		on, _ := as.Enabled()
 		login := fyne.NewMenuItem(lang.L("Start at login"), func() { u.setAutostart(!on) })
 		login.Checked = on
-		items = append(items, fyne.NewMenuItemSeparator(), login)
+		items = append(items, login)
 	}
 	return fyne.NewMenu("", items...)
 }

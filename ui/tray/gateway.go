@@ -1,0 +1,132 @@
+package tray
+
+import (
+	"log/slog"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/ui/accounts"
+)
+
+// The local gateway in the window: a line with its address and buttons to
+// copy it and its key while it serves; a checked item in the Settings menu
+// to turn it on or off; "Copy gateway address" in each card's menu.
+
+// gatewayPanel is the window's gateway line; hidden while the gateway does
+// not serve.
+type gatewayPanel struct {
+	box     *fyne.Container
+	address *widget.Label
+}
+
+func (u *UI) newGatewayPanel() *gatewayPanel {
+	p := &gatewayPanel{address: widget.NewLabel("")}
+	p.address.Truncation = fyne.TextTruncateEllipsis
+	copyAddress := newButton(lang.L("Copy address"), func() {
+		if u.gwPort != 0 {
+			u.app.Clipboard().SetContent(accounts.GatewayAddress(u.gwPort))
+			u.setStatusLine(lang.L("Gateway address copied."))
+		}
+	})
+	copyKey := newButton(lang.L("Copy key"), u.copyGatewayKey)
+	p.box = container.NewBorder(nil, nil, nil, container.NewHBox(copyAddress, copyKey), p.address)
+	p.box.Hide()
+	return p
+}
+
+// startGateway runs the gateway while the settings say it is on (owned by
+// the UI: it stops at Close).
+func (u *UI) startGateway() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	u.goOwned(func() {
+		u.be.RunGateway(u.ctx, u.gwWake, log, func(st accounts.GatewayState) {
+			u.do(func() { u.setGateway(st) })
+		})
+	})
+}
+
+// setGateway shows what the gateway is doing.
+func (u *UI) setGateway(st accounts.GatewayState) {
+	u.gwPort = st.Port
+	if st.Port == 0 {
+		u.gw.box.Hide()
+	} else {
+		u.gw.address.SetText(lang.L("Gateway: {{.Address}}", map[string]any{"Address": accounts.GatewayAddress(st.Port)}))
+		u.gw.box.Show()
+	}
+	switch {
+	case st.Err != nil:
+		u.setStatusLine(lang.L("The gateway could not start. {{.Why}}", map[string]any{"Why": plainError(st.Err)}))
+	case st.MovedFrom != 0:
+		msg := lang.L("Port {{.From}} was taken by another program, so the gateway now serves at {{.Address}}. Give your tools this new address.",
+			map[string]any{"From": st.MovedFrom, "Address": accounts.GatewayAddress(st.Port)})
+		u.setStatusLine(msg)
+		if !u.opts.NotificationsOff {
+			u.app.SendNotification(fyne.NewNotification("Tokentray", msg))
+		}
+	}
+	u.top.Refresh()
+}
+
+// setGatewayOn turns the gateway on or off, from the Settings menu.
+func (u *UI) setGatewayOn(on bool) {
+	u.goOwned(func() {
+		err := u.be.SetGateway(u.ctx, on)
+		if err == nil && on {
+			_, err = u.be.GatewayKey(u.ctx)
+		}
+		u.do(func() {
+			if err != nil {
+				u.setStatusLine(lang.L("Could not change the gateway: {{.Reason}}", map[string]any{"Reason": plainError(err)}))
+				return
+			}
+			if on {
+				u.setStatusLine(lang.L("The gateway is on: Excel, Power BI and scripts on this computer can reach your accounts through it with its key."))
+			} else {
+				u.setStatusLine(lang.L("The gateway is off."))
+			}
+		})
+		select {
+		case u.gwWake <- struct{}{}:
+		default: // a look is coming anyway
+		}
+	})
+}
+
+// copyGatewayKey puts the gateway key on the clipboard, cleared as a token
+// is.
+func (u *UI) copyGatewayKey() {
+	u.goOwned(func() {
+		key, err := u.be.GatewayKey(u.ctx)
+		u.do(func() {
+			if err != nil {
+				u.setStatusLine(lang.L("Could not copy the gateway key. {{.Reason}}", map[string]any{"Reason": plainError(err)}))
+				return
+			}
+			u.app.Clipboard().SetContent(key)
+			u.lastCopy = key
+			u.clipSeq++
+			if u.opts.ClearAfter < 0 {
+				u.setStatusLine(lang.L("Gateway key copied."))
+				return
+			}
+			u.setStatusLine(lang.L("Gateway key copied. It will be cleared from the clipboard in {{.When}}.",
+				map[string]any{"When": humanSeconds(u.opts.ClearAfter)}))
+			u.clearLater(key, u.clipSeq)
+		})
+	})
+}
+
+// copyGatewayAccount puts an account's gateway address on the clipboard.
+func (u *UI) copyGatewayAccount(id string) {
+	for _, s := range u.statuses {
+		if s.ID == id && u.gwPort != 0 {
+			u.app.Clipboard().SetContent(accounts.GatewayAccountAddress(u.gwPort, s.Account))
+			u.setStatusLine(lang.L("Gateway address of {{.Name}} copied.", map[string]any{"Name": s.Name}))
+		}
+	}
+}
