@@ -102,6 +102,30 @@ t2=$(wine "$twin" token "Windows E2E" --min-valid 10s 2>"$work/stderr") || fail 
 rc=0; wine "$twin" token "no such account" >/dev/null 2>"$work/stderr" || rc=$?
 [ "$rc" = 1 ] && grep -q "no such account" "$work/stderr" || fail "tokentray.com token for a missing account: exit $rc, $(cat "$work/stderr")"
 ok "tokentray.com, the console twin, passes arguments, output and exit codes through"
+# The local gateway: the exe's `gateway run` serves under Wine, and a
+# Linux client (curl) with the gateway key reads the account's API
+# (userinfo) through it; without the key it is refused.
+win provider set e2e --api-base "$url/oauth2" >/dev/null || fail "provider set --api-base: $(cat "$work/stderr")"
+gkey=$(win gateway key) || fail "gateway key: $(cat "$work/stderr")"
+[ "${#gkey}" -ge 43 ] || fail "gateway key printed '${#gkey}' characters"
+echo "$gkey" >>"$work/tokens" # sealed like a token: never in plain text in the prefix
+gport=
+for _ in $(seq 50); do # a free port: nothing answers there
+  p=$((20000 + RANDOM % 20000))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then gport=$p; break; fi
+done
+[ -n "$gport" ] || fail "no free port for the gateway"
+wine "$exe" gateway run --port "$gport" 2>"$work/gateway.log" &
+gateway_pid=$!
+for _ in $(seq 300); do grep -q "serves at" "$work/gateway.log" 2>/dev/null && break; sleep 0.1; done # poll: its first line is the ready signal
+grep -q "serves at http://127.0.0.1:$gport" "$work/gateway.log" || fail "gateway run did not start: $(cat "$work/gateway.log")"
+code=$(curl -s -o "$work/gw-userinfo" -w '%{http_code}' -u "powerquery:$gkey" "http://127.0.0.1:$gport/Windows%20E2E/userinfo")
+[ "$code" = 200 ] && grep -q "Windows User" "$work/gw-userinfo" || fail "through the gateway with the key: HTTP $code $(cat "$work/gw-userinfo")"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$gport/Windows%20E2E/userinfo")
+[ "$code" = 401 ] || fail "through the gateway without the key: HTTP $code, want 401"
+kill "$gateway_pid" 2>/dev/null; wait "$gateway_pid" 2>/dev/null || true
+if grep -qF -- "$gkey" "$work/gateway.log" || grep -qF -- "$tok" "$work/gateway.log"; then fail "the gateway's log holds a secret"; fi
+ok "the gateway serves under Wine: curl from Linux with the key reads the account's API through it (HTTP 200), without the key 401"
 win disconnect "Windows E2E" >/dev/null || fail "disconnect: $(cat "$work/stderr")"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/oauth2/userinfo")
 [ "$code" = 401 ] || fail "after disconnect the server still accepts the token (HTTP $code)"
