@@ -19,10 +19,13 @@ type ClientSettings struct {
 	// TokenURL, when not empty, is the token endpoint, whole (see
 	// auth.Provider.WithTokenURL); empty keeps it as it is.
 	TokenURL string
+	// APIBase is the provider's API address, where the local gateway sends
+	// an account's requests (auth.Provider.WithAPIBase); empty clears it.
+	APIBase string
 }
 
-// SaveClient sets a provider's client ID, secret, redirect and token URL
-// in one update, and returns the provider as saved. A redirect that does
+// SaveClient sets a provider's client ID, secret, redirect, token URL and
+// API address in one update, and returns the provider as saved. A redirect that does
 // not parse (an *auth.RedirectError), or a token URL that is not https
 // (an *auth.URLError), both with a Message, changes nothing.
 func (a *App) SaveClient(ctx context.Context, id string, s ClientSettings) (auth.Provider, error) {
@@ -39,6 +42,9 @@ func (a *App) SaveClient(ctx context.Context, id string, s ClientSettings) (auth
 		if p, err = p.WithTokenURL(s.TokenURL); err != nil {
 			return auth.Provider{}, err
 		}
+	}
+	if p, err = p.WithAPIBase(s.APIBase); err != nil {
+		return auth.Provider{}, err
 	}
 	p.ClientID, p.ClientSecret = s.ClientID, s.Secret
 	if err := a.SaveProvider(ctx, p); err != nil {

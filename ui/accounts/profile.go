@@ -52,6 +52,9 @@ type ProfileProvider struct {
 	Scopes       []string `json:"scopes,omitempty"`
 	RedirectPort int      `json:"redirect_port,omitempty"`
 	Redirect     string   `json:"redirect,omitempty"`
+	// APIBase is the provider's API address, where the local gateway sends
+	// an account's requests (auth.Provider.APIBase).
+	APIBase string `json:"api_base,omitempty"`
 }
 
 // ErrBadProfile matches (errors.Is) every profile that does not validate.
@@ -128,7 +131,7 @@ func ParseProfile(data []byte) (Profile, error) {
 			return Profile{}, badProfile(words.L("client_auth “{{.Value}}” is neither basic nor post", map[string]any{"Value": p.ClientAuth}))
 		}
 	}
-	for _, u := range []string{p.BaseURL, p.Issuer, p.AuthURL, p.TokenURL} {
+	for _, u := range []string{p.BaseURL, p.Issuer, p.AuthURL, p.TokenURL, p.APIBase} {
 		if u != "" && !auth.SafeURL(u) {
 			return Profile{}, badProfile(words.L("the address “{{.Address}}” is not https (http is allowed only on this machine)", map[string]any{"Address": u}))
 		}
@@ -207,6 +210,9 @@ func (pr Profile) Summary() string {
 			b.WriteString(words.L("Sign-in address: {{.Auth}}\nToken address: {{.Token}}", map[string]any{"Auth": p.AuthURL, "Token": p.TokenURL}) + "\n")
 		}
 	}
+	if p.APIBase != "" {
+		b.WriteString(words.L("API address (for the gateway): {{.Address}}", map[string]any{"Address": p.APIBase}) + "\n")
+	}
 	if p.ClientID != "" {
 		b.WriteString(words.L("Client ID: {{.ClientID}}", map[string]any{"ClientID": p.ClientID}) + "\n")
 	}
@@ -240,6 +246,9 @@ func (a *App) ApplyProfile(ctx context.Context, pr Profile) (auth.Provider, erro
 		if err != nil {
 			return auth.Provider{}, err
 		}
+		if prov, err = prov.WithAPIBase(p.APIBase); err != nil {
+			return auth.Provider{}, fmt.Errorf("connection profile: %w", err)
+		}
 		return prov, a.SaveProvider(ctx, prov)
 	}
 	prov := pr.base()
@@ -261,6 +270,12 @@ func (a *App) ApplyProfile(ctx context.Context, pr Profile) (auth.Provider, erro
 	}
 	if p.RedirectPort != 0 {
 		prov.RedirectPort = p.RedirectPort
+	}
+	if p.APIBase != "" {
+		var err error
+		if prov, err = prov.WithAPIBase(p.APIBase); err != nil {
+			return auth.Provider{}, fmt.Errorf("connection profile: %w", err)
+		}
 	}
 	return prov, a.SaveProvider(ctx, prov)
 }

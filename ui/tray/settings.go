@@ -72,6 +72,9 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	// cannot follow (Anthropic's is a fixed path).
 	tokenURL := newEntry()
 	tokenURL.SetPlaceHolder("https://…")
+	// Where the local gateway sends an account's requests.
+	apiBase := newEntry()
+	apiBase.SetPlaceHolder("https://…")
 	showRedirect := func(p auth.Provider) {
 		if p.Redirect == auth.RedirectNone {
 			redirect.SetOptions(nil)
@@ -105,6 +108,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		clientID.SetText(byName[name].ClientID)
 		secret.SetText("")
 		tokenURL.SetText(byName[name].Endpoint.TokenURL)
+		apiBase.SetText(byName[name].APIBase)
 		showRedirect(byName[name])
 	})
 	picker.PlaceHolder = lang.L("Choose a provider")
@@ -114,7 +118,12 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 			result.SetText(lang.L("Choose a provider first."))
 			return
 		}
-		next := accounts.ClientSettings{ClientID: strings.TrimSpace(clientID.Text), Secret: secret.Text, TokenURL: strings.TrimSpace(tokenURL.Text)}
+		next := accounts.ClientSettings{ClientID: strings.TrimSpace(clientID.Text), Secret: secret.Text,
+			TokenURL: strings.TrimSpace(tokenURL.Text), APIBase: strings.TrimSpace(apiBase.Text)}
+		if _, err := p.WithAPIBase(next.APIBase); err != nil {
+			result.SetText(lang.L("Could not save. {{.Why}}", map[string]any{"Why": plainError(err)}))
+			return
+		}
 		if next.TokenURL == "" {
 			result.SetText(lang.L("Say where tokens are requested (the token URL)."))
 			return
@@ -145,6 +154,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 				byName[saved.Name] = saved
 				secret.SetText("")
 				tokenURL.SetText(saved.Endpoint.TokenURL)
+				apiBase.SetText(saved.APIBase)
 				showRedirect(saved)
 				result.SetText(lang.L("Saved the settings of {{.Provider}}.", map[string]any{"Provider": p.Name}))
 			})
@@ -185,7 +195,8 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		widget.NewLabelWithStyle(lang.L("Client settings"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		picker,
 		widget.NewForm(widget.NewFormItem(lang.L("Client ID"), clientID), widget.NewFormItem(lang.L("Client secret"), secret),
-			widget.NewFormItem(lang.L("Token URL"), tokenURL), widget.NewFormItem(lang.L("Redirect"), redirect)),
+			widget.NewFormItem(lang.L("Token URL"), tokenURL), widget.NewFormItem(lang.L("API base URL (gateway)"), apiBase),
+			widget.NewFormItem(lang.L("Redirect"), redirect)),
 		redirectNote,
 		save,
 		widget.NewSeparator(),

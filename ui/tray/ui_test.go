@@ -498,11 +498,12 @@ func TestProviderSettings(t *testing.T) {
 			case 1:
 				e.SetText("my-clio-secret") // client secret
 			case 2: // the token URL: kept as it is
-			case 3:
-				e.SetText("acme") // custom: name
+			case 3: // the API base URL (the gateway's): kept as it is
 			case 4:
-				e.SetText(f.srv.URL) // issuer
+				e.SetText("acme") // custom: name
 			case 5:
+				e.SetText(f.srv.URL) // issuer
+			case 6:
 				e.SetText(authtest.ClientID)
 			}
 			entries++
@@ -514,8 +515,8 @@ func TestProviderSettings(t *testing.T) {
 		return findDialogLabel(t, f.ui.win.Canvas(), "Saved the settings of Clio (Europe).") != ""
 	})
 	p, err := f.accounts.Provider(context.Background(), "clio-eu")
-	if err != nil || p.ClientID != "my-clio-app" || p.ClientSecret != "my-clio-secret" {
-		t.Errorf("clio-eu after saving: client %q, secret set %v, %v", p.ClientID, p.ClientSecret != "", err)
+	if err != nil || p.ClientID != "my-clio-app" || p.ClientSecret != "my-clio-secret" || p.APIBase != auth.ClioHostEU {
+		t.Errorf("clio-eu after saving: client %q, secret set %v, API base %q, %v", p.ClientID, p.ClientSecret != "", p.APIBase, err)
 	}
 	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Add provider")) })
 	f.eventually("the added message", func() bool {
