@@ -83,6 +83,7 @@ func (u *UI) cardMenu(id, name string) *fyne.Menu {
 	items := []*fyne.MenuItem{fyne.NewMenuItem(lang.L("Copy as Authorization header"), func() { u.Copy(id, true) })}
 	if u.gwPort != 0 {
 		items = append(items, fyne.NewMenuItem(lang.L("Copy gateway address"), func() { u.copyGatewayAccount(id) }))
+		items = append(items, u.gatewayAllowItems(id)...)
 	}
 	return fyne.NewMenu("", append(items,
 		fyne.NewMenuItem(lang.L("Reconnect…"), func() { u.Reconnect(id) }),

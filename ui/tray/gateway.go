@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/ui/accounts"
 )
 
@@ -129,4 +130,50 @@ func (u *UI) copyGatewayAccount(id string) {
 			u.setStatusLine(lang.L("Gateway address of {{.Name}} copied.", map[string]any{"Name": s.Name}))
 		}
 	}
+}
+
+// gatewayAllowItems are the card menu's checked items for what the
+// gateway may do for the account: changes, and for a Claude account,
+// sending its sign-in to the wrapper (asked with a confirmation that says
+// the refresh token goes too).
+func (u *UI) gatewayAllowItems(id string) []*fyne.MenuItem {
+	for _, s := range u.statuses {
+		if s.ID != id {
+			continue
+		}
+		changes, wrapper := accounts.GatewayAllows(s.Account)
+		ch := fyne.NewMenuItem(lang.L("Allow changes through the gateway"), func() { u.gatewayAllow(id, !changes, wrapper) })
+		ch.Checked = changes
+		items := []*fyne.MenuItem{ch}
+		if p, ok := auth.Preset(s.Provider); ok && p.APIWrapper {
+			wr := fyne.NewMenuItem(lang.L("Send this sign-in to the Claude wrapper…"), func() {
+				if wrapper {
+					u.gatewayAllow(id, changes, false)
+					return
+				}
+				u.confirm(lang.L("Send this sign-in to the Claude wrapper?"),
+					lang.L("The Claude wrapper takes the sign-in itself with every call: Tokentray would send it the refresh token of {{.Name}} too, "+
+						"which lets whoever runs the wrapper keep using your Claude account. Allow this only for a wrapper you trust.",
+						map[string]any{"Name": s.Name}),
+					lang.L("Allow"), func() { u.gatewayAllow(id, changes, true) })
+			})
+			wr.Checked = wrapper
+			items = append(items, wr)
+		}
+		return items
+	}
+	return nil
+}
+
+// gatewayAllow saves what the gateway may do for an account.
+func (u *UI) gatewayAllow(id string, changes, wrapper bool) {
+	u.goOwned(func() {
+		if err := u.be.GatewayAllow(u.ctx, id, changes, wrapper); err != nil {
+			u.do(func() {
+				u.setStatusLine(lang.L("Could not change the gateway: {{.Reason}}", map[string]any{"Reason": plainError(err)}))
+			})
+			return
+		}
+		u.reload() // the card menu reads the account's flags from the statuses
+	})
 }

@@ -114,3 +114,40 @@ func TestGatewayInTheWindow(t *testing.T) {
 		t.Error("something still answers at the gateway's address once it is off")
 	}
 }
+
+// TestGatewayAllowFromTheCard: changes through the gateway are off for an
+// account until its card's menu allows them; then a tool's POST reaches
+// the service.
+func TestGatewayAllowFromTheCard(t *testing.T) {
+	f := newFixture(t, Options{})
+	id := f.connect("Work")
+	f.eventually("the account in the window", func() bool { return len(f.ui.statuses) == 1 })
+	f.ui.doAndWait(func() { f.ui.setGatewayOn(true) })
+	f.eventually("the gateway serving", func() bool { return f.ui.gwPort != 0 })
+	allow := func() (checked bool, action func()) {
+		f.ui.doAndWait(func() {
+			for _, it := range f.ui.cardMenu(id, "Work").Items {
+				if it.Label == "Allow changes through the gateway" {
+					checked, action = it.Checked, it.Action
+				}
+			}
+		})
+		return checked, action
+	}
+	checked, action := allow()
+	if action == nil || checked {
+		t.Fatalf("card menu: allow changes item present %v, checked %v; want present, unchecked", action != nil, checked)
+	}
+	f.ui.doAndWait(action)
+	f.eventually("changes allowed", func() bool {
+		for _, s := range f.ui.statuses {
+			if ch, _ := accounts.GatewayAllows(s.Account); s.ID == id && ch {
+				return true
+			}
+		}
+		return false
+	})
+	if checked, _ := allow(); !checked {
+		t.Error("the card menu's item is not checked once allowed")
+	}
+}
