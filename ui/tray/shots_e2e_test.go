@@ -147,9 +147,31 @@ func TestWindowScreenshots(t *testing.T) {
 			if !run.keyboard {
 				return
 			}
+			gatewayShot(t, a, x, win, shot)
 			keyboardConnect(t, a, x, win)
 		})
 	}
+}
+
+// gatewayShot turns the local gateway on from the command line, as a
+// user's script may while the app runs, and takes the window once it shows
+// the gateway's line (gateway.png); the gateway must then answer at the
+// address the command line gives.
+func gatewayShot(t *testing.T, a *demoApp, x *xDisplay, win *xWindow, before []byte) {
+	t.Helper()
+	a.run(t, "gateway", "on")
+	x.wait(t, "the gateway's line in the window", func() bool {
+		return !samePixels(t, windowShot(t, x, win, a.dir, "gateway.png"), before)
+	})
+	shot := settledShot(t, x, win, a.dir, "gateway.png")
+	var st struct {
+		Serving bool   `json:"serving"`
+		Address string `json:"address"`
+	}
+	if err := json.Unmarshal([]byte(a.run(t, "gateway", "status", "--json")), &st); err != nil || !st.Serving {
+		t.Errorf("the window changed, but the gateway does not answer at %s (%v)", st.Address, err)
+	}
+	keepShot(t, "gateway.png", shot)
 }
 
 // keyboardConnect connects an account with the keyboard alone, as a user
