@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 
@@ -36,5 +37,49 @@ func TestProfileAPIBase(t *testing.T) {
 	}
 	if p, err := a.Provider(context.Background(), "clio-eu"); err != nil || p.APIBase != auth.ClioHostEU {
 		t.Errorf("Clio (Europe)'s API base by default: %q, %v", p.APIBase, err)
+	}
+}
+
+// TestGatewayPortMovesWhenTaken: the gateway's port is kept once chosen;
+// when another program holds it, the app's gateway moves to the next free
+// port and keeps that one, while `gateway run` (no move) says the port is
+// taken.
+func TestGatewayPortMovesWhenTaken(t *testing.T) {
+	storetest.RequireSession(t)
+	ctx := context.Background()
+	a, err := Open(Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	held, err := net.Listen("tcp4", "127.0.0.1:0") // another user's gateway
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	taken := held.Addr().(*net.TCPAddr).Port
+	if err := a.updateSettings(ctx, func(s *Settings) { s.Gateway.Port = taken }); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.ListenGateway(ctx, false); !errors.As(err, new(*PortBusyError)) {
+		t.Errorf("without moving, a taken port: %v, want a *PortBusyError", err)
+	}
+	lns, port, err := a.ListenGateway(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lns {
+		l.Close()
+	}
+	if port <= taken || port >= taken+portTries {
+		t.Errorf("moved to port %d, want one of the %d after %d", port, portTries-1, taken)
+	}
+	if s, err := a.Settings(); err != nil || s.Gateway.Port != port {
+		t.Errorf("kept port %d (%v), want %d", s.Gateway.Port, err, port)
+	}
+	for _, l := range lns {
+		if host, _, _ := net.SplitHostPort(l.Addr().String()); !net.ParseIP(host).IsLoopback() {
+			t.Errorf("the gateway listens on %s, not loopback", l.Addr())
+		}
 	}
 }
