@@ -209,8 +209,17 @@ endef
 deps:
 	$(call ensure_pkgs,$(BUILD_PKGS))
 
+# The tests (and Windows programs under Wine, which resolve names through
+# the system) need "localhost" to resolve, as every installed Debian has it
+# in /etc/hosts; a bare root (debootstrap) has no /etc/hosts: make one.
 test-deps: deps
 	$(call ensure_pkgs,$(TEST_PKGS))
+	@if ! getent hosts localhost >/dev/null; then \
+	  if [ ! -e /etc/hosts ] && [ "$$(id -u)" = 0 ]; then \
+	    printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >/etc/hosts; \
+	    echo "make: this system had no /etc/hosts, so localhost did not resolve; wrote Debian's default one"; \
+	  else echo "make: localhost does not resolve here: add '127.0.0.1 localhost' to /etc/hosts"; exit 1; fi; \
+	fi
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -297,6 +306,8 @@ bench: test-deps
 	./testdata/session.sh $(GO) test -run '^$$' -bench KeeperScale -benchtime=1x -count=3 -timeout 45m ./auth/keeper/ | tee -a bin/bench/go.txt && \
 	./testdata/session.sh $(GO) test -run '^$$' -bench ConnectFlow -benchtime=20x -count=5 ./ui/accounts/ | tee -a bin/bench/go.txt && \
 	./testdata/session.sh $(GO) test -run '^$$' -bench TokenVsProcessStart -benchtime=1x -count=5 -timeout 20m ./ui/cli/ | tee -a bin/bench/go.txt && \
+	./testdata/session.sh $(GO) test -run '^$$' -bench GatewayLatency -benchtime=2000x -count=5 ./ui/gateway/ | tee -a bin/bench/go.txt && \
+	./testdata/session.sh $(GO) test -run '^$$' -bench GatewayStream200MB -benchtime=1x -count=5 ./ui/gateway/ | tee -a bin/bench/go.txt && \
 	for i in 1 2 3; do ./testdata/session.sh ./testdata/idle-bench.sh 30 | tee -a bin/bench/idle.txt || exit 1; done && \
 	$(GO) run ./testdata/benchreport -go bin/bench/go.txt -idle bin/bench/idle.txt -o BENCHMARKS.md \
 	  -wall "$$(( ($$(date +%s) - start) / 60 )) min $$(( ($$(date +%s) - start) % 60 )) s"

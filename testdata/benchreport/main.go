@@ -245,6 +245,36 @@ func main() {
 	row("ratio --version / floor", "TokenVsProcessStart", "version-ratio", "%.1f", "the command's own start")
 	fmt.Fprintf(&b, "| **Connect flow** (callback → stored; median of 20 connects per run) | | | | |\n")
 	row("callback to account stored (ms)", "ConnectFlow", "callback-to-stored-ms", "%.2f", "code exchange, identity call, sealing, metadata write")
+	for _, accts := range []struct{ sub, label string }{
+		{"fake", "the gateway alone (accounts: a fake whose token is always fresh)"},
+		{"app", "the app's gateway as it ships (key, account and token read from the store for every request)"},
+	} {
+		k := "GatewayLatency/accounts=" + accts.sub
+		fmt.Fprintf(&b, "| **Local gateway, latency on loopback**: %s; a 1 KB JSON answer shaped like Clio's "+
+			"(read whole to rewrite its paging links); 2,000 requests each way per run | | | | |\n", accts.label)
+		row("direct to the upstream, median (µs)", k, "direct-p50-µs", "%.0f", "")
+		row("through the gateway, median (µs)", k, "gateway-p50-µs", "%.0f", "")
+		row("added by the gateway, median (µs)", k, "added-p50-µs", "%.0f", "target ≤ 1,000 (1 ms)")
+		row("ratio gateway / direct, median", k, "ratio-p50", "%.2f", "target ≤ 1.2×")
+		row("through a bare httputil.ReverseProxy, median (µs)", k, "bare-proxy-p50-µs", "%.0f",
+			"the floor of any proxy in between: a second HTTP exchange on loopback")
+		ratio("ratio bare proxy / direct", k, "bare-proxy-p50-µs", k, "direct-p50-µs",
+			"what any proxy costs on loopback, where the upstream answers in microseconds; a remote API's round trip dwarfs it")
+		row("direct to the upstream, p99 (µs)", k, "direct-p99-µs", "%.0f", "")
+		row("through the gateway, p99 (µs)", k, "gateway-p99-µs", "%.0f", "")
+		row("through the bare proxy, p99 (µs)", k, "bare-proxy-p99-µs", "%.0f", "")
+	}
+	for _, answer := range []struct{ sub, label, target string }{
+		{"octet-stream", "application/octet-stream", "target ≤ 10: copied through as it comes"},
+		{"json", "application/json", "target ≤ 10; the gateway reads the first 16 MB of a JSON answer (DefaultMaxRewrite) to rewrite its links"},
+	} {
+		k := "GatewayStream200MB/answer=" + answer.sub
+		fmt.Fprintf(&b, "| **Local gateway, a 200 MB streamed answer** (%s, no Content-Length, 64 KB writes; one per run) | | | | |\n", answer.label)
+		row("resident memory growth during the transfer (MB)", k, "rss-growth-MB", "%.1f", answer.target)
+		row("Go heap growth during the transfer (MB)", k, "heap-growth-MB", "%.1f", "client, gateway and upstream together: an upper bound on the gateway's")
+		row("throughput (MB/s)", k, "MB/s", "%.0f", "")
+		row("first byte of the body (ms)", k, "first-byte-ms", "%.1f", "")
+	}
 	fmt.Fprintf(&b, "| **Idle** under Xvfb: tokentray (release build, 20 accounts, server in another process) vs a minimal Fyne app | | | | |\n")
 	row("accounts connected", "Idle", "accounts", "%.0f", "20")
 	row("tokentray CPU (% of one core)", "Idle", "app_cpu_pct", "%.2f", "")
@@ -270,6 +300,8 @@ which runs, inside the private test session (D-Bus, gnome-keyring, Xvfb):
     go test -run '^$' -bench KeeperScale -benchtime=1x -count=3 -timeout 45m ./auth/keeper/
     go test -run '^$' -bench ConnectFlow -benchtime=20x -count=5 ./ui/accounts/
     go test -run '^$' -bench TokenVsProcessStart -benchtime=1x -count=5 ./ui/cli/
+    go test -run '^$' -bench GatewayLatency -benchtime=2000x -count=5 ./ui/gateway/
+    go test -run '^$' -bench GatewayStream200MB -benchtime=1x -count=5 ./ui/gateway/
     testdata/idle-bench.sh 30   # three times
     go run ./testdata/benchreport -go bin/bench/go.txt -idle bin/bench/idle.txt -o BENCHMARKS.md
 
@@ -281,6 +313,16 @@ CPU time is getrusage(RUSAGE_SELF) and allocations runtime.MemStats of the
 test process alone; refreshes are counted by the keeper's HTTP client, and
 the bytes written to files are the growth of wchar in /proc/self/io less the
 bytes that client wrote on its connections.
+
+The gateway benchmarks run a gateway (gateway.Listen, Server.Serve), its
+upstream (httptest on 127.0.0.1) and the client in one process, on
+keep-alive connections. GatewayLatency asks for the same page directly,
+through the gateway and through a bare httputil.ReverseProxy, rotating which
+goes first; accounts=app connects a Clio account at the test server, its API
+base pointed at the upstream. GatewayStream200MB samples VmRSS
+(/proc/self/status) and the Go heap (runtime/metrics) every 10 ms from a
+baseline taken after debug.FreeOSMemory, and fails if the client's first
+byte came only after the upstream's last.
 
 idle-bench.sh builds tokentray and tokentray-app as make build does (release
 flags, no demo tag), starts testdata/windows/authserver as a process of its

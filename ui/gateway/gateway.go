@@ -56,9 +56,10 @@ const (
 	DefaultMinValid  = time.Minute
 	DefaultMaxReplay = 10 << 20
 	// DefaultMaxRewrite is the largest JSON answer whose links to the
-	// upstream are rewritten to the gateway (Clio's paging); a larger one
-	// passes as it is.
-	DefaultMaxRewrite = 16 << 20
+	// upstream are rewritten to the gateway (Clio's paging: a page is a
+	// few kilobytes); a larger one passes as it is, so that a long JSON
+	// stream is neither held back nor kept in memory.
+	DefaultMaxRewrite = 2 << 20
 )
 
 // KeyParam is the query parameter that may carry the gateway key.
