@@ -91,11 +91,16 @@ func (u *UI) setGatewayOn(on bool) {
 				u.setStatusLine(lang.L("The gateway is off."))
 			}
 		})
-		select {
-		case u.gwWake <- struct{}{}:
-		default: // a look is coming anyway
-		}
+		u.wakeGateway()
 	})
+}
+
+// wakeGateway makes the gateway look at its settings now.
+func (u *UI) wakeGateway() {
+	select {
+	case u.gwWake <- struct{}{}:
+	default: // a look is coming anyway
+	}
 }
 
 // copyGatewayKey puts the gateway key on the clipboard, cleared as a token

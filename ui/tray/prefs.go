@@ -64,6 +64,8 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 	}
 	notify := newCheck(lang.L("Show notifications"), nil)
 	notify.SetChecked(!s.NotificationsOff)
+	gateway := newCheck(lang.L("Gateway for Excel, Power BI and scripts"), nil)
+	gateway.SetChecked(s.Gateway.On)
 	result := widget.NewLabel("")
 	result.Wrapping = fyne.TextWrapWord
 	save := newButton(lang.L("Save"), func() {
@@ -79,8 +81,13 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 			}
 		}
 		next.NotificationsOff = !notify.Checked
+		next.Gateway.On = gateway.Checked
 		u.goOwned(func() {
 			err := u.be.SaveSettings(u.ctx, next)
+			if err == nil && next.Gateway.On {
+				_, err = u.be.GatewayKey(u.ctx) // made now, so that it can be copied at once
+			}
+			u.wakeGateway()
 			u.do(func() {
 				if err != nil {
 					result.SetText(lang.L("Could not save. {{.Why}}", map[string]any{"Why": plainError(err)}))
@@ -102,6 +109,6 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 			widget.NewFormItem(lang.L("Clear copied tokens after"), clear),
 			widget.NewFormItem(lang.L("Refresh tokens early by"), margin),
 		),
-		notify, save, result, newButton(lang.L("Close"), d.Hide),
+		notify, gateway, save, result, newButton(lang.L("Close"), d.Hide),
 	)
 }

@@ -695,13 +695,15 @@ func TestPreferences(t *testing.T) {
 	f.ui.doAndWait(func() {
 		clear.SetSelected("Never")
 		findDialog(t, f.ui.win.Canvas(), func(*widget.Check) bool { return true }).SetChecked(false)
+		findDialog(t, f.ui.win.Canvas(), func(c *widget.Check) bool { return strings.HasPrefix(c.Text, "Gateway") }).SetChecked(true)
 		test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Save"))
 	})
 	f.eventually("saved", func() bool { return findDialogLabel(t, f.ui.win.Canvas(), "Saved.") != "" })
 	s, err := f.accounts.Settings()
-	if err != nil || s.ClearClipboardSeconds != 0 || !s.NotificationsOff {
+	if err != nil || s.ClearClipboardSeconds != 0 || !s.NotificationsOff || !s.Gateway.On {
 		t.Fatalf("saved settings: %+v, %v", s, err)
 	}
+	f.eventually("the gateway serving", func() bool { return f.ui.gwPort != 0 })
 	var clearAfter time.Duration
 	f.ui.doAndWait(func() {
 		clearAfter = f.ui.opts.ClearAfter
