@@ -34,7 +34,12 @@ func (u *UI) newGatewayPanel() *gatewayPanel {
 		}
 	})
 	copyKey := newButton(lang.L("Copy key"), u.copyGatewayKey)
-	p.box = container.NewBorder(nil, nil, nil, container.NewHBox(copyAddress, copyKey), p.address)
+	newKey := newButton(lang.L("New key…"), func() {
+		u.confirm(lang.L("Make a new gateway key?"),
+			lang.L("Tools and scripts given the current key will be refused until you give them the new one."),
+			lang.L("Make a new key"), u.newGatewayKey)
+	})
+	p.box = container.NewBorder(nil, nil, nil, container.NewHBox(copyAddress, copyKey, newKey), p.address)
 	p.box.Hide()
 	return p
 }
@@ -180,5 +185,20 @@ func (u *UI) gatewayAllow(id string, changes, wrapper bool) {
 			return
 		}
 		u.reload() // the card menu reads the account's flags from the statuses
+	})
+}
+
+// newGatewayKey replaces the gateway key (the running gateway takes it at
+// its next request) and says so.
+func (u *UI) newGatewayKey() {
+	u.goOwned(func() {
+		_, err := u.be.NewGatewayKey(u.ctx)
+		u.do(func() {
+			if err != nil {
+				u.setStatusLine(lang.L("Could not make a new gateway key. {{.Reason}}", map[string]any{"Reason": plainError(err)}))
+				return
+			}
+			u.setStatusLine(lang.L("A new gateway key is in use: copy it (Copy key) into your tools."))
+		})
 	})
 }

@@ -79,6 +79,20 @@ func TestGatewayInTheWindow(t *testing.T) {
 		t.Errorf("Copy key copied another text than the gateway key (%v)", err)
 	}
 
+	// A new key: the old one is refused at once, the new one copied.
+	var newKey *widget.Button
+	f.ui.doAndWait(func() { newKey = findButton(t, f.ui.win.Canvas(), "New key…") })
+	f.ui.doAndWait(func() { test.Tap(newKey) })
+	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Make a new key")) })
+	f.eventually("a new key", func() bool {
+		k, err := f.accounts.GatewayKey(ctx)
+		return err == nil && k != key
+	})
+	old := key
+	f.ui.doAndWait(func() { test.Tap(copyKey) })
+	f.eventually("the new key on the clipboard", func() bool { key = f.app.Clipboard().Content(); return key != old && key != address })
+	storetest.Secret(t, key)
+
 	var copyAccount func()
 	f.ui.doAndWait(func() {
 		for _, it := range f.ui.cardMenu(id, "Work").Items {
@@ -105,6 +119,13 @@ func TestGatewayInTheWindow(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Demo User") {
 		t.Errorf("through the app's gateway: %s %s", resp.Status, body)
+	}
+	req, _ = http.NewRequest(http.MethodGet, address+"/Work/userinfo", nil)
+	req.SetBasicAuth("excel", old)
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("with the old key: %s, want 401", resp.Status)
 	}
 
 	f.ui.doAndWait(func() { f.ui.setGatewayOn(false) })
