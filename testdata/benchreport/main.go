@@ -266,7 +266,7 @@ func main() {
 	}
 	for _, answer := range []struct{ sub, label, target string }{
 		{"octet-stream", "application/octet-stream", "target ≤ 10: copied through as it comes"},
-		{"json", "application/json", "target ≤ 10; the gateway reads the first 16 MB of a JSON answer (DefaultMaxRewrite) to rewrite its links"},
+		{"json", "application/json", "target ≤ 10; the gateway reads the first 2 MB of a JSON answer (DefaultMaxRewrite) to rewrite its links"},
 	} {
 		k := "GatewayStream200MB/answer=" + answer.sub
 		fmt.Fprintf(&b, "| **Local gateway, a 200 MB streamed answer** (%s, no Content-Length, 64 KB writes; one per run) | | | | |\n", answer.label)
