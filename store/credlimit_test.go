@@ -56,13 +56,14 @@ func (k *sizeCheckingKeyring) Delete(service, user string) error {
 // keyring would fail here on every system.
 func TestCredentialManagerLimit(t *testing.T) {
 	storetest.RequireSession(t)
-	service := "tokentray-test-" + t.Name()
+	service := keyService(t)
 	kr := &sizeCheckingKeyring{}
-	st, err := store.Open(store.WithKeyring(store.Options{Dir: t.TempDir(), Service: service}, kr))
+	dir := t.TempDir()
+	forgetKeys(t, service, dir)
+	st, err := store.Open(store.WithKeyring(store.Options{Dir: dir, Service: service}, kr))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { keyring.DeleteAll(service) })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	tok := &oauth2.Token{AccessToken: randomToken(t, 16<<10), RefreshToken: randomToken(t, 4<<10), Expiry: time.Now().Add(time.Hour)}

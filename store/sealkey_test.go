@@ -30,14 +30,35 @@ import (
 // before per-store keys kept the sealing key of every folder.
 const sharedKeyName = "sealing-key-v1"
 
-// keyService is a keyring service name of the test's own, emptied before
-// and after it, so that no entry of an earlier run decides the outcome.
+// keyService is a keyring service name of the test's own and of this run's
+// (a random suffix: no entry of an earlier run is there to decide the
+// outcome). forgetKeys deletes what the test's folders put there, by name.
 func keyService(t *testing.T) string {
 	t.Helper()
-	service := "tokentray-test-" + strings.ReplaceAll(t.Name(), "/", "-")
-	keyring.DeleteAll(service) //nolint:errcheck // nothing there is fine
-	t.Cleanup(func() { keyring.DeleteAll(service) })
-	return service
+	var suffix [6]byte
+	rand.Read(suffix[:])
+	return fmt.Sprintf("tokentray-test-%s-%x", strings.ReplaceAll(t.Name(), "/", "-"), suffix)
+}
+
+// forgetKeys deletes, when the test ends (before its temporary folders
+// go), the keyring entries that stores in dirs made on service: the key
+// each folder's secrets/key-id names, and the shared one of old versions.
+// Each by name, never with go-keyring's DeleteAll: on Windows that lists
+// every credential of the user (CredEnumerateW), and under Wine a listing
+// made while another process writes or deletes a credential crashes the
+// listing process (an access violation Wine cannot dispatch: exit status
+// 5, no output). Under make test-windows other test binaries do write
+// credentials meanwhile.
+func forgetKeys(t *testing.T, service string, dirs ...string) {
+	t.Helper()
+	t.Cleanup(func() {
+		keyring.Delete(service, sharedKeyName) //nolint:errcheck // none is fine
+		for _, dir := range dirs {
+			if id, err := os.ReadFile(filepath.Join(dir, "secrets", "key-id")); err == nil {
+				keyring.Delete(service, sharedKeyName+"-"+strings.TrimSpace(string(id))) //nolint:errcheck
+			}
+		}
+	})
 }
 
 // race makes stores interleave as the keyring lets them: no store writes
@@ -94,6 +115,7 @@ func TestSealingKeysOfTwoFoldersRace(t *testing.T) {
 	c := ctx(t)
 	r := newRace(2)
 	dirs := []string{t.TempDir(), t.TempDir()}
+	forgetKeys(t, service, dirs...)
 	toks := []string{randomToken(t, 64), randomToken(t, 64)}
 	start := make(chan struct{})
 	errs := make(chan error, len(dirs))
@@ -191,6 +213,7 @@ func TestSealingKeysOfTwoProcessesRace(t *testing.T) {
 	})
 	for range n {
 		dir, tok := t.TempDir(), randomToken(t, 64)
+		forgetKeys(t, service, dir)
 		child := exec.Command(os.Args[0], "-test.run=^TestSealingKeysOfTwoProcessesRace$")
 		child.Env = append(os.Environ(), "TOKENTRAY_KEYRACE_CHILD="+dir, "TOKENTRAY_KEYRACE_SERVICE="+service,
 			"TOKENTRAY_KEYRACE_TOKEN="+tok)
@@ -346,6 +369,7 @@ func TestOldSharedKeyStillOpens(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
+	forgetKeys(t, service, dir)
 	old := oldFolder(t, dir, key)
 
 	st, err := store.Open(store.Options{Dir: dir, Service: service})
@@ -364,6 +388,7 @@ func TestOldSharedKeyStillOpens(t *testing.T) {
 	}
 
 	other := t.TempDir()
+	forgetKeys(t, service, other)
 	st2, err := store.Open(store.Options{Dir: other, Service: service})
 	if err != nil {
 		t.Fatal(err)
