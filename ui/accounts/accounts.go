@@ -26,6 +26,7 @@ import (
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/auth/title"
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/policy"
 	"github.com/tokentray/tokentray/ui/words"
 )
 
@@ -35,6 +36,8 @@ type Options struct {
 	Dir        string
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// ReadPolicy reads the managed settings; default policy.Load.
+	ReadPolicy func() *policy.Policy
 }
 
 // App is an open store with its keeper. Close it when done.
@@ -43,6 +46,9 @@ type App struct {
 	keeper *keeper.Keeper
 	http   *http.Client
 	log    *slog.Logger
+	// readPolicy and managed: the managed settings (policy.go).
+	readPolicy func() *policy.Policy
+	managed    managed
 }
 
 // Open opens the store and makes a keeper (not started: the tray starts
@@ -58,7 +64,11 @@ func Open(opts Options) (*App, error) {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	a := &App{store: st, http: opts.HTTPClient, log: opts.Logger}
+	if opts.ReadPolicy == nil {
+		opts.ReadPolicy = policy.Load
+	}
+	a := &App{store: st, http: opts.HTTPClient, log: opts.Logger, readPolicy: opts.ReadPolicy}
+	a.managed.pol = a.loadPolicy()
 	settings, err := loadSettings(st)
 	if err != nil {
 		a.log.Warn("settings unreadable; using the defaults", "err", err)
@@ -93,15 +103,26 @@ func clientSecretName(id string) string { return "client-" + id }
 // else the preset; with the client secret from the sealed store (which
 // reads the keyring).
 func (a *App) Provider(ctx context.Context, id string) (auth.Provider, error) {
+	pol := a.Policy()
+	if c, ok := pol.Mandatory.Providers[id]; ok {
+		return a.policyCustom(ctx, c)
+	}
 	p, err := a.providerSettings(id)
 	if err != nil {
 		return auth.Provider{}, err
 	}
-	secret, err := a.store.LoadSecret(ctx, clientSecretName(id))
+	secret, mandatory := policySecret(pol, id)
+	if mandatory {
+		p.ClientSecret = secret
+		return p, nil
+	}
+	stored, err := a.store.LoadSecret(ctx, clientSecretName(id))
 	switch {
 	case err == nil:
-		p.ClientSecret = string(secret)
-	case !errors.Is(err, store.ErrNotFound):
+		p.ClientSecret = string(stored)
+	case errors.Is(err, store.ErrNotFound):
+		p.ClientSecret = secret // the recommended one, if any
+	default:
 		return auth.Provider{}, err
 	}
 	return p, nil
@@ -110,6 +131,10 @@ func (a *App) Provider(ctx context.Context, id string) (auth.Provider, error) {
 // providerSettings is Provider without the client secret: the stored
 // settings, else the preset. It reads no keyring.
 func (a *App) providerSettings(id string) (auth.Provider, error) {
+	pol := a.Policy()
+	if c, ok := pol.Mandatory.Providers[id]; ok {
+		return a.policyCustom(nil, c)
+	}
 	recs, err := a.store.Providers()
 	if err != nil {
 		return auth.Provider{}, err
@@ -121,15 +146,18 @@ func (a *App) providerSettings(id string) (auth.Provider, error) {
 		}
 		// Settings stored before a fact of the preset's documents was
 		// known (Confidential, EndWhere) get it.
-		return p.Documented(), nil
+		return applyPolicy(pol, p.Documented()), nil
 	}
 	if p, ok := auth.Preset(id); ok {
-		return p, nil
+		return applyPolicy(pol, p), nil
 	}
 	return auth.Provider{}, &NameError{ErrUnknownProvider, id}
 }
 
-// Providers returns every preset and stored provider, by ID.
+// Providers returns every preset, stored provider and provider of the
+// managed settings that the managed settings offer, by ID. A provider of
+// the managed settings not yet used is as far as known without asking its
+// issuer.
 func (a *App) Providers(ctx context.Context) ([]auth.Provider, error) {
 	recs, err := a.store.Providers()
 	if err != nil {
@@ -142,10 +170,22 @@ func (a *App) Providers(ctx context.Context) ([]auth.Provider, error) {
 	for id := range recs {
 		ids[id] = true
 	}
+	pol := a.Policy()
+	for id := range pol.Mandatory.Providers {
+		ids[id] = true
+	}
 	var out []auth.Provider
 	for id := range ids {
-		p, err := a.Provider(ctx, id)
-		if err != nil {
+		if !a.Allowed(id) {
+			continue
+		}
+		var p auth.Provider
+		if c, ok := pol.Mandatory.Providers[id]; ok {
+			if p, err = a.policyCustom(nil, c); err != nil {
+				return nil, err
+			}
+			p.ClientSecret = c.Secret
+		} else if p, err = a.Provider(ctx, id); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -157,6 +197,17 @@ func (a *App) Providers(ctx context.Context) ([]auth.Provider, error) {
 // SaveProvider stores p's settings under p.ID; p.ClientSecret, when set, is
 // sealed, never written in the settings.
 func (a *App) SaveProvider(ctx context.Context, p auth.Provider) error {
+	recs, err := a.store.Providers()
+	if err != nil {
+		return err
+	}
+	_, stored := recs[p.ID]
+	if err := a.checkManaged(p, stored); err != nil {
+		return err
+	}
+	if secret, mandatory := policySecret(a.Policy(), p.ID); mandatory && p.ClientSecret == secret {
+		p.ClientSecret = "" // the policy's: never copied to the keyring
+	}
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("encode provider: %w", err)
@@ -235,6 +286,9 @@ func newID() string {
 // Connect runs the browser flow for a provider and stores the new account
 // under name (default: who the provider says the user is).
 func (a *App) Connect(ctx context.Context, providerID, name string, opts auth.ConnectOptions) (store.Account, error) {
+	if !a.Allowed(providerID) {
+		return store.Account{}, &ManagedError{What: ManagedNotAllowed, Provider: a.ProviderName(providerID), By: ManagedBy(a.Policy())}
+	}
 	p, err := a.Provider(ctx, providerID)
 	if err != nil {
 		return store.Account{}, err
@@ -728,6 +782,9 @@ func (a *App) ConfigDir() string { return a.store.Dir() }
 
 // ProviderName is the name shown for a provider ID; it reads no secret.
 func (a *App) ProviderName(id string) string {
+	if c, ok := a.Policy().Mandatory.Providers[id]; ok {
+		return c.Name
+	}
 	if recs, err := a.store.Providers(); err == nil {
 		var p auth.Provider
 		if raw, ok := recs[id]; ok && json.Unmarshal(raw, &p) == nil && p.Name != "" {
@@ -745,6 +802,9 @@ func (a *App) ProviderName(id string) string {
 func (a *App) AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error) {
 	if _, preset := auth.Preset(id); preset {
 		return auth.Provider{}, fmt.Errorf("%q is a built-in provider", id)
+	}
+	if !a.CustomProvidersAllowed() {
+		return auth.Provider{}, &ManagedError{What: ManagedNoCustom, By: ManagedBy(a.Policy())}
 	}
 	p, err := auth.Custom{ID: id, Name: name, Issuer: issuer, ClientID: clientID, ClientSecret: secret}.Build(ctx, a.http)
 	if err != nil {

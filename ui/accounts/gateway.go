@@ -141,6 +141,9 @@ func (a *App) NewGatewayKey(ctx context.Context) (string, error) {
 // SetGateway turns the gateway on or off (the desktop app follows within
 // a few seconds).
 func (a *App) SetGateway(ctx context.Context, on bool) error {
+	if on && !a.GatewayAllowed() {
+		return &ManagedError{What: ManagedGateway, By: ManagedBy(a.Policy())}
+	}
 	return a.updateSettings(ctx, func(s *Settings) { s.Gateway.On = on })
 }
 

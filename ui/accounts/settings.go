@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/policy"
 )
 
 // Settings are the user's preferences, kept with the accounts (no secret).
@@ -49,8 +50,78 @@ func (s Settings) ClearAfter() time.Duration {
 	return time.Duration(s.ClearClipboardSeconds) * time.Second
 }
 
-// Settings returns the saved preferences, or the defaults.
-func (a *App) Settings() (Settings, error) { return loadSettings(a.store) }
+// Settings returns the preferences in force: the saved ones (or the
+// defaults, the managed settings' recommended values among them, until
+// the user saves some), within what the managed settings fix.
+func (a *App) Settings() (Settings, error) {
+	raw, err := a.store.Settings()
+	s, lerr := loadSettings(a.store)
+	if err == nil {
+		err = lerr
+	}
+	return managedSettings(a.Policy(), s, raw != nil), err
+}
+
+// managedSettings applies pol to s (saved: the user saved preferences, so
+// recommended values are not defaults any more).
+func managedSettings(pol *policy.Policy, s Settings, saved bool) Settings {
+	if r := pol.Recommended; !saved {
+		if r.ClearClipboardSeconds != nil {
+			s.ClearClipboardSeconds = *r.ClearClipboardSeconds
+		}
+		if r.Notifications != nil {
+			s.NotificationsOff = !*r.Notifications
+		}
+	}
+	m := pol.Mandatory
+	if m.ClearClipboardSeconds != nil && (s.ClearClipboardSeconds <= 0 || s.ClearClipboardSeconds > *m.ClearClipboardSeconds) {
+		s.ClearClipboardSeconds = *m.ClearClipboardSeconds
+	}
+	if m.Notifications != nil {
+		s.NotificationsOff = !*m.Notifications
+	}
+	if m.GatewayAllowed != nil && !*m.GatewayAllowed {
+		s.Gateway.On = false
+	}
+	return s
+}
+
+// SettingsLock is what the managed settings fix among the preferences.
+type SettingsLock struct {
+	// ClipboardMost: a copied token is cleared within this many seconds
+	// at most (0: no limit).
+	ClipboardMost int
+	// Notifications, StartAtLogin, Gateway: fixed by policy.
+	Notifications, StartAtLogin, Gateway bool
+	// By: who manages them, in the reader's language.
+	By string
+}
+
+// SettingsLock says what the managed settings fix among the preferences.
+func (a *App) SettingsLock() SettingsLock {
+	pol := a.Policy()
+	m := pol.Mandatory
+	l := SettingsLock{By: ManagedBy(pol), Notifications: m.Notifications != nil, StartAtLogin: m.StartAtLogin != nil,
+		Gateway: m.GatewayAllowed != nil && !*m.GatewayAllowed}
+	if m.ClearClipboardSeconds != nil {
+		l.ClipboardMost = *m.ClearClipboardSeconds
+	}
+	return l
+}
+
+// StartAtLogin says what the managed settings want of starting at login:
+// set, the value, and whether it is mandatory (else a recommended default,
+// for a first start).
+func (a *App) StartAtLogin() (value, set, mandatory bool) {
+	pol := a.Policy()
+	if b := pol.Mandatory.StartAtLogin; b != nil {
+		return *b, true, true
+	}
+	if b := pol.Recommended.StartAtLogin; b != nil {
+		return *b, true, false
+	}
+	return false, false, false
+}
 
 func loadSettings(st *store.Store) (Settings, error) {
 	raw, err := st.Settings()
@@ -69,6 +140,9 @@ func loadSettings(st *store.Store) (Settings, error) {
 func (a *App) SaveSettings(ctx context.Context, s Settings) error {
 	if s.ClearClipboardSeconds < 0 || s.RefreshMarginMinutes < 0 {
 		return fmt.Errorf("settings: negative durations")
+	}
+	if s.Gateway.On && !a.GatewayAllowed() {
+		return &ManagedError{What: ManagedGateway, By: ManagedBy(a.Policy())}
 	}
 	return a.store.Update(ctx, func(tx *store.Tx) error {
 		// The window's size is the window's to save, and the gateway's

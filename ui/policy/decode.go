@@ -2,6 +2,7 @@ package policy
 
 import (
 	"math"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -211,10 +212,12 @@ func (d *decoder) customs(in map[string]map[string]any) map[string]Custom {
 			}
 		}
 		switch {
-		case !strings.HasPrefix(strings.ToLower(c.Issuer), "https://"):
-			d.skip(where+`\`+ProviderIssuer, Incomplete, ProviderIssuer)
+		case c.Issuer == "":
+			d.skip(where, Incomplete, ProviderIssuer)
+		case !issuerOK(c.Issuer):
+			d.skip(where+`\`+ProviderIssuer, BadValue, c.Issuer)
 		case c.ClientID == "":
-			d.skip(where+`\`+ProviderClientID, Incomplete, ProviderClientID)
+			d.skip(where, Incomplete, ProviderClientID)
 		default:
 			if c.Name == "" {
 				c.Name = id
@@ -226,6 +229,22 @@ func (d *decoder) customs(in map[string]map[string]any) map[string]Custom {
 		}
 	}
 	return out
+}
+
+// issuerOK: an issuer is https, or http on this computer (a test server).
+func issuerOK(issuer string) bool {
+	u, err := url.Parse(issuer)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		h := u.Hostname()
+		return h == "127.0.0.1" || h == "::1" || h == "localhost"
+	}
+	return false
 }
 
 func (d *decoder) str(v Value, x any) (string, bool) {
@@ -273,7 +292,7 @@ func (d *decoder) list(v Value, x any) ([]string, bool) {
 	var l []string
 	switch x := x.(type) {
 	case string:
-		l = strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' })
+		l = strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == ';' || r == '\n' })
 	case []string:
 		l = x
 	case []any:
