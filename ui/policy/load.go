@@ -19,6 +19,22 @@ func Load() *Policy {
 	return merge(mandatory, recommended, sources, problems)
 }
 
+// LoadFile reads the policy file at path alone, as Load reads the file on
+// Linux: for tests on every system.
+func LoadFile(path string) *Policy { return merge(fileSources(path)) }
+
+// fileSources is the policy file at path as sources for merge.
+func fileSources(path string) (mandatory, recommended []*raw, sources []Source, problems []Problem) {
+	m, r, src, probs := readFile(path)
+	if m != nil {
+		mandatory = append(mandatory, m)
+	}
+	if r != nil {
+		recommended = append(recommended, r)
+	}
+	return mandatory, recommended, []Source{src}, probs
+}
+
 // merge decodes and merges the sources' values, higher sources first.
 func merge(mandatory, recommended []*raw, sources []Source, problems []Problem) *Policy {
 	p := &Policy{Sources: sources, Problems: problems}

@@ -12,12 +12,5 @@ func readSources() (mandatory, recommended []*raw, sources []Source, problems []
 	if path == "" {
 		path = DefaultFile
 	}
-	m, r, src, probs := readFile(path)
-	if m != nil {
-		mandatory = append(mandatory, m)
-	}
-	if r != nil {
-		recommended = append(recommended, r)
-	}
-	return mandatory, recommended, []Source{src}, probs
+	return fileSources(path)
 }
