@@ -333,6 +333,10 @@ func (e *env) fail(err error) int {
 	}
 	fmt.Fprintln(e.ErrOut, "tokentray:", message(err))
 	switch {
+	case errors.Is(err, accounts.ErrManaged):
+		// Not a mistake in the command line, but not the user's to change
+		// either: the same code, without the usage hint.
+		return ExitUsage
 	case errors.Is(err, auth.ErrReconnectNeeded):
 		return ExitReconnect
 	case errors.Is(err, store.ErrKeyringUnavailable):

@@ -174,11 +174,21 @@ func providerList(ctx context.Context, e *env, args []string) error {
 		TokenURL   string `json:"token_url"`
 		Redirect   string `json:"redirect,omitempty"` // provider set --redirect's words
 		Configured bool   `json:"configured"`
+		// ManagedBy: who set the provider up by policy (its settings
+		// cannot be changed here); empty when nobody did.
+		ManagedBy string `json:"managed_by,omitempty"`
 	}
 	rows := make([]row, 0, len(ps))
 	for _, p := range ps {
-		rows = append(rows, row{p.ID, p.Name, p.ClientID, p.ClientSecret != "", p.Endpoint.TokenURL, p.RedirectValue(),
-			p.ClientID != "" || p.Redirect == auth.RedirectNone})
+		r := row{p.ID, p.Name, p.ClientID, p.ClientSecret != "", p.Endpoint.TokenURL, p.RedirectValue(),
+			p.ClientID != "" || p.Redirect == auth.RedirectNone, ""}
+		if l := app.Locked(p.ID); l.Any() {
+			r.ManagedBy = l.By
+		}
+		rows = append(rows, r)
+	}
+	for _, pr := range app.Policy().Problems {
+		fmt.Fprintln(e.ErrOut, words.L("Managed settings: {{.Problem}}", map[string]any{"Problem": pr.Message()}))
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.Out)
@@ -192,11 +202,18 @@ func providerList(ctx context.Context, e *env, args []string) error {
 		if r.HasSecret {
 			secret = words.L("sealed")
 		}
+		if r.ManagedBy != "" && r.HasSecret {
+			secret = words.L("set by policy")
+		}
 		redirect := r.Redirect
 		if redirect == "" {
 			redirect = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.ClientID, secret, redirect, r.TokenURL)
+		name := r.Name
+		if r.ManagedBy != "" {
+			name += " " + words.L("(set by {{.By}})", map[string]any{"By": r.ManagedBy})
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, name, r.ClientID, secret, redirect, r.TokenURL)
 	}
 	return tw.Flush()
 }
@@ -304,6 +321,9 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if l := app.Locked(p.ID); l.Any() {
+		return &accounts.ManagedError{What: accounts.ManagedProvider, Provider: p.Name, By: l.By}
+	}
 	if *baseURL != "" {
 		rebased, ok := auth.PresetAt(p.ID, *baseURL)
 		if !ok {
@@ -388,6 +408,7 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}
+	doctorPolicy(e, check)
 	kctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	kerr := store.CheckKeyring(kctx, store.Options{}) // the store is not opened: that would create its folder
 	cancel()
