@@ -163,7 +163,7 @@ msi: windows
 #     screenshot, the tray icon, single instance, and a scan of the prefix
 #     for tokens in plain text;
 #  3. the MSI installed, started and uninstalled (testdata/windows/msi-test.sh).
-WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/accounts/ ./ui/instance/ ./ui/system/
+WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/accounts/ ./ui/instance/ ./ui/policy/ ./ui/system/
 test-windows: windows msi windows-test-deps test-deps $(TESTSUM)
 	@$(call release_build,$(WIN_EXE))
 	@./testdata/windows/prefix.sh $(WIN_DIR)/wine
@@ -236,8 +236,8 @@ vet: deps
 # OAuth domain); authtest never imports auth; fosite stays out of the release
 # binary; auth, store and ui/system build without cgo for Windows and macOS.
 check-deps:
-	@if $(GO) list -deps ./auth/... ./store/... ./ui/accounts/... ./ui/system/... ./ui/cli/... ./ui/words/... ./ui/gateway/... | grep -q '^fyne.io/'; then \
-	  echo "check-deps: auth, store, ui/accounts, ui/system, ui/words, ui/gateway and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
+	@if $(GO) list -deps ./auth/... ./store/... ./ui/accounts/... ./ui/system/... ./ui/cli/... ./ui/words/... ./ui/gateway/... ./ui/policy/... | grep -q '^fyne.io/'; then \
+	  echo "check-deps: auth, store, ui/accounts, ui/system, ui/words, ui/gateway, ui/policy and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
 	@if $(GO) list -deps ./auth/... | grep -q '^github.com/tokentray/tokentray/ui/'; then \
 	  echo "check-deps: auth must not import ui/* (the OS integration is ui/system's)"; exit 1; fi
 	@if $(GO) list -f '{{.ImportPath}}: {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' . ./ui/... | grep 'golang.org/x/oauth2'; then \
@@ -247,7 +247,7 @@ check-deps:
 	@if $(GO) list -deps . | grep -q '^github.com/ory/fosite'; then \
 	  echo "check-deps: fosite must not be linked into the default binary"; exit 1; fi
 	@for os in linux windows darwin; do \
-	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... ./ui/system/... ./ui/words/... ./ui/gateway/... || { echo "check-deps: auth/store/ui/system/ui/words/ui/gateway do not build for $$os without cgo"; exit 1; }; \
+	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... ./ui/system/... ./ui/words/... ./ui/gateway/... ./ui/policy/... || { echo "check-deps: auth/store/ui/system/ui/words/ui/gateway do not build for $$os without cgo"; exit 1; }; \
 	done
 	@if git grep -n 'keyring\.DeleteAll(' -- '*.go'; then \
 	  echo "check-deps: no keyring.DeleteAll: on Windows it lists every credential, and under Wine that crashes when another process writes one (delete by name)"; exit 1; fi

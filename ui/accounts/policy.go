@@ -257,7 +257,7 @@ func (e *ManagedError) Message() string {
 	case ManagedNoCustom:
 		return words.L("Adding providers is turned off by {{.By}}.", data)
 	case ManagedNotAllowed:
-		return words.L("{{.By}} does not offer {{.Provider}} on this computer.", data)
+		return words.L("{{.Provider}} is not offered on this computer by {{.By}}.", data)
 	case ManagedGateway:
 		return words.L("The local gateway is turned off by {{.By}}.", data)
 	}

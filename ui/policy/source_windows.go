@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"os"
 
 	"golang.org/x/sys/windows/registry"
 )
@@ -9,15 +10,23 @@ import (
 // KeyPath is the policy key, under HKLM (mandatory, first) and HKCU.
 const KeyPath = `SOFTWARE\Policies\Tokentray`
 
+// KeyEnv names another key to read instead of KeyPath: for tests, which
+// run side by side and must not see each other's policy.
+const KeyEnv = "TOKENTRAY_POLICY_KEY"
+
 // readSources reads HKLM's and HKCU's policy keys and their Recommended
 // subkeys. Only the machine's 64-bit view is read (Tokentray is 64-bit).
 func readSources() (mandatory, recommended []*raw, sources []Source, problems []Problem) {
+	key := KeyPath
+	if k := os.Getenv(KeyEnv); k != "" {
+		key = k
+	}
 	for _, root := range []struct {
 		key  registry.Key
 		name string
 	}{{registry.LOCAL_MACHINE, "HKLM"}, {registry.CURRENT_USER, "HKCU"}} {
 		for _, rec := range []bool{false, true} {
-			path := KeyPath
+			path := key
 			if rec {
 				path += `\` + RecommendedKey
 			}
