@@ -26,6 +26,9 @@ type Settings struct {
 	// Gateway: the local gateway's preferences. Its port is the gateway's
 	// to choose (ListenGateway): SaveSettings keeps the stored one.
 	Gateway GatewaySettings `json:"gateway,omitempty"`
+	// StartAtLoginDefaulted: the managed settings' recommended start at
+	// login was applied once; from then on it is the user's to change.
+	StartAtLoginDefaulted bool `json:"start_at_login_defaulted,omitempty"`
 }
 
 // WindowSize is a window's size in Fyne's device-independent units, and
@@ -151,7 +154,7 @@ func (a *App) SaveSettings(ctx context.Context, s Settings) error {
 		if err != nil {
 			return err
 		}
-		s.Window, s.Gateway.Port = cur.Window, cur.Gateway.Port
+		s.Window, s.Gateway.Port, s.StartAtLoginDefaulted = cur.Window, cur.Gateway.Port, cur.StartAtLoginDefaulted
 		raw, err := json.Marshal(s)
 		if err != nil {
 			return err
@@ -199,4 +202,15 @@ func (a *App) updateSettings(ctx context.Context, change func(*Settings)) error 
 		}
 		return tx.PutSettings(raw)
 	})
+}
+
+// FirstStartAtLogin reports whether the recommended start at login is to be
+// applied now: once, the first time it is asked (recorded), never again.
+func (a *App) FirstStartAtLogin(ctx context.Context) bool {
+	first := false
+	err := a.updateSettings(ctx, func(s *Settings) {
+		first = !s.StartAtLoginDefaulted
+		s.StartAtLoginDefaulted = true
+	})
+	return err == nil && first
 }

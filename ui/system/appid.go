@@ -14,4 +14,4 @@ const AppID = "io.github.tokentray"
 // cannot start (blocked by AppLocker or missing) or runs in a restricted
 // language mode (Constrained Language Mode, set by the organization).
 // Trying again does not help; Tokentray's window lists every alert.
-var ErrNotificationsBlocked = errors.New("Windows notifications are blocked on this computer")
+var ErrNotificationsBlocked = errors.New("notifications cannot be shown on this computer: PowerShell cannot start or is restricted")

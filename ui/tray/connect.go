@@ -134,12 +134,26 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 		byName[p.Name] = p.ID
 	}
 	sort.Strings(names)
+	// The Clio regions offered (the firm's managed settings may offer
+	// one), the one it set up first.
+	var clioRegions []auth.ClioRegion
 	var regions []string
 	for _, r := range auth.ClioRegions() {
-		regions = append(regions, regionName(r))
+		if _, ok := c.providers[r.PresetID()]; ok {
+			clioRegions = append(clioRegions, r)
+			regions = append(regions, regionName(r))
+		}
 	}
 	region := newSelect(regions, nil)
-	region.SetSelected(regions[0])
+	if len(regions) > 0 {
+		region.SetSelected(regions[0])
+	}
+	for _, r := range clioRegions {
+		if c.u.be.Locked(r.PresetID()).ClientID {
+			region.SetSelected(regionName(r))
+			break
+		}
+	}
 	regionRow := container.NewVBox(widget.NewLabel(lang.L("Clio region")), region)
 	regionRow.Hide()
 	provider := newSelect(names, func(name string) {
@@ -174,7 +188,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 			return
 		}
 		if id == "clio" {
-			id = auth.ClioRegions()[max(region.SelectedIndex(), 0)].PresetID()
+			id = clioRegions[max(region.SelectedIndex(), 0)].PresetID()
 		}
 		c.wait(id, name.Text)
 	}

@@ -43,6 +43,21 @@ func (u *UI) ShowPreferences() {
 
 func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasObject {
 	clearChoices, marginChoices := clearChoices(), marginChoices()
+	lock := u.be.SettingsLock()
+	if most := lock.ClipboardMost; most > 0 {
+		// Only as long as the firm allows, never "Never"; its own limit
+		// when it is none of the usual ones.
+		var kept []clearChoice
+		for _, c := range clearChoices {
+			if c.seconds > 0 && c.seconds <= most {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) == 0 || kept[len(kept)-1].seconds != most {
+			kept = append(kept, clearChoice{lang.L("{{.N}} seconds", map[string]any{"N": most}), most})
+		}
+		clearChoices = kept
+	}
 	var clearLabels, marginLabels []string
 	for _, c := range clearChoices {
 		clearLabels = append(clearLabels, c.label)
@@ -66,6 +81,20 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 	notify.SetChecked(!s.NotificationsOff)
 	gateway := newCheck(lang.L("Gateway for Excel, Power BI and scripts"), nil)
 	gateway.SetChecked(s.Gateway.On)
+	if lock.Notifications {
+		notify.Disable()
+	}
+	if lock.Gateway {
+		gateway.Disable()
+	}
+	var managedNote fyne.CanvasObject = container.NewVBox()
+	if lock.Notifications || lock.Gateway || lock.ClipboardMost > 0 {
+		l := widget.NewLabel(lang.L("Some of these are set by {{.By}}: what is greyed out cannot be changed.",
+			map[string]any{"By": lock.By}))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.LowImportance
+		managedNote = l
+	}
 	result := widget.NewLabel("")
 	result.Wrapping = fyne.TextWrapWord
 	save := newButton(lang.L("Save"), func() {
@@ -109,6 +138,6 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 			widget.NewFormItem(lang.L("Clear copied tokens after"), clear),
 			widget.NewFormItem(lang.L("Refresh tokens early by"), margin),
 		),
-		notify, gateway, save, result, newButton(lang.L("Close"), d.Hide),
+		notify, gateway, managedNote, save, result, newButton(lang.L("Close"), d.Hide),
 	)
 }

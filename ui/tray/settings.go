@@ -94,6 +94,37 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		}
 		redirectNote.SetText(lang.L(p.RedirectWords()))
 	}
+	// What the firm's managed settings fix for the chosen provider: shown,
+	// not editable, and said by whom; a secret set by policy never shown.
+	managedNote := widget.NewLabel("")
+	managedNote.Wrapping = fyne.TextWrapWord
+	managedNote.Hide()
+	lockFields := func(p auth.Provider) {
+		l := u.be.Locked(p.ID)
+		for _, f := range []struct {
+			locked bool
+			w      fyne.Disableable
+		}{{l.ClientID, clientID}, {l.Secret, secret}, {l.Provider, tokenURL}, {l.Provider, apiBase}} {
+			if f.locked {
+				f.w.Disable()
+			} else {
+				f.w.Enable()
+			}
+		}
+		if l.Redirect || l.Provider {
+			redirect.Disable()
+		}
+		secret.SetPlaceHolder(lang.L("Client secret (leave empty to keep the saved one)"))
+		if l.Secret {
+			secret.SetPlaceHolder(lang.L("Set by {{.By}}", map[string]any{"By": l.By}))
+		}
+		if !l.Any() {
+			managedNote.Hide()
+			return
+		}
+		managedNote.SetText(lang.L("Set by {{.By}}: what is greyed out cannot be changed here.", map[string]any{"By": l.By}))
+		managedNote.Show()
+	}
 	var picker *keySelect // the provider
 	redirect.OnChanged = func(v string) {
 		if p, ok := byName[picker.Selected]; ok && p.Redirect != auth.RedirectNone {
@@ -110,6 +141,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		tokenURL.SetText(byName[name].Endpoint.TokenURL)
 		apiBase.SetText(byName[name].APIBase)
 		showRedirect(byName[name])
+		lockFields(byName[name])
 	})
 	picker.PlaceHolder = lang.L("Choose a provider")
 	saveSettings := func() {
@@ -156,6 +188,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 				tokenURL.SetText(saved.Endpoint.TokenURL)
 				apiBase.SetText(saved.APIBase)
 				showRedirect(saved)
+				lockFields(saved)
 				result.SetText(lang.L("Saved the settings of {{.Provider}}.", map[string]any{"Provider": p.Name}))
 			})
 		})
@@ -191,20 +224,30 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 			})
 		})
 	})
-	return container.NewVBox(
+	client := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Client settings"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		picker,
+		managedNote,
 		widget.NewForm(widget.NewFormItem(lang.L("Client ID"), clientID), widget.NewFormItem(lang.L("Client secret"), secret),
 			widget.NewFormItem(lang.L("Token URL"), tokenURL), widget.NewFormItem(lang.L("API base URL (gateway)"), apiBase),
 			widget.NewFormItem(lang.L("Redirect"), redirect)),
 		redirectNote,
 		save,
-		widget.NewSeparator(),
-		widget.NewLabelWithStyle(lang.L("Another provider"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewForm(widget.NewFormItem(lang.L("Name"), customID), widget.NewFormItem(lang.L("Issuer URL"), issuer),
-			widget.NewFormItem(lang.L("Client ID"), customClient), widget.NewFormItem(lang.L("Client secret"), customSecret)),
-		add,
-		result,
-		newButton(lang.L("Close"), d.Hide),
 	)
+	if !u.be.CustomProvidersAllowed() {
+		// Adding providers is turned off by policy: say so instead.
+		client.Add(widget.NewSeparator())
+		note := widget.NewLabel(lang.L("Adding providers is turned off by {{.By}}.", map[string]any{"By": accounts.ManagedBy(u.be.Policy())}))
+		note.Wrapping = fyne.TextWrapWord
+		client.Add(note)
+	} else {
+		client.Add(widget.NewSeparator())
+		client.Add(widget.NewLabelWithStyle(lang.L("Another provider"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		client.Add(widget.NewForm(widget.NewFormItem(lang.L("Name"), customID), widget.NewFormItem(lang.L("Issuer URL"), issuer),
+			widget.NewFormItem(lang.L("Client ID"), customClient), widget.NewFormItem(lang.L("Client secret"), customSecret)))
+		client.Add(add)
+	}
+	client.Add(result)
+	client.Add(newButton(lang.L("Close"), d.Hide))
+	return client
 }

@@ -30,8 +30,9 @@ import (
 	"github.com/tokentray/tokentray/ui/system"
 )
 
-// AppID is the application ID (also in FyneApp.toml).
-const AppID = "io.github.tokentray"
+// AppID is the application ID (also in FyneApp.toml): system.AppID, the
+// one Windows shows notifications under.
+const AppID = system.AppID
 
 // Tray is the system tray; desktop.App satisfies it. Tests record calls.
 type Tray interface {
@@ -103,6 +104,8 @@ type UI struct {
 	placeAt   *accounts.WindowSize // where to put the window at its first show
 	gw        *gatewayPanel        // the gateway's line in the window
 	gwPort    int                  // the port the gateway serves on; 0: it does not
+	managed   *widget.Label        // "Managed by …", shown when IT manages Tokentray
+	said      map[string]bool      // managed-settings problems said in the events list
 
 	// applied, when set (by tests, before Start), is called after each
 	// update do applied, under mu; it must not block.
@@ -254,6 +257,7 @@ const startupSettles = 8 * time.Second
 func (u *UI) Start() {
 	events, unsubscribe := u.be.Subscribe(64)
 	u.reload()
+	u.applyManaged(false)
 	u.startGateway()
 	if check := u.opts.CheckKeyring; check != nil {
 		u.goOwned(func() {

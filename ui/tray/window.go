@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keeper"
 )
 
@@ -24,6 +25,7 @@ func (u *UI) ShowWindow() {
 	u.placeWindow()
 	u.win.RequestFocus()
 	u.goOwned(u.reload)
+	u.applyManaged(true)
 }
 
 // eventsHeight is the height of the recent-events list (about three lines).
@@ -70,7 +72,10 @@ func (u *UI) content() fyne.CanvasObject {
 	})
 	bar := container.NewBorder(nil, nil, container.NewHBox(connect, importClaude), more)
 	u.gw = u.newGatewayPanel()
-	top := container.NewVBox(bar, u.gw.box)
+	u.managed = widget.NewLabel("")
+	u.managed.Importance = widget.LowImportance
+	u.managed.Hide()
+	top := container.NewVBox(bar, u.managed, u.gw.box)
 	u.top = top
 	if u.opts.NoTrayHost {
 		note := widget.NewLabel(lang.L("Your desktop shows no tray icons, so Tokentray lives in this window. " +
@@ -103,17 +108,23 @@ func (u *UI) settingsMenu() *fyne.Menu {
 		fyne.NewMenuItem(lang.L("Preferences…"), u.ShowPreferences),
 	}
 	items = append(items, fyne.NewMenuItemSeparator())
+	lock := u.be.SettingsLock()
 	if s, err := u.be.Settings(); err == nil {
 		on := s.Gateway.On
 		gw := fyne.NewMenuItem(lang.L("Gateway for Excel, Power BI and scripts"), func() { u.setGatewayOn(!on) })
-		gw.Checked = on
+		gw.Checked, gw.Disabled = on, lock.Gateway
 		items = append(items, gw)
 	}
 	if as := u.opts.Autostart; as != nil {
 		on, _ := as.Enabled()
 		login := fyne.NewMenuItem(lang.L("Start at login"), func() { u.setAutostart(!on) })
-		login.Checked = on
+		login.Checked, login.Disabled = on, lock.StartAtLogin
 		items = append(items, login)
+	}
+	if lock.Gateway || lock.StartAtLogin {
+		by := fyne.NewMenuItem(lang.L("Set by {{.By}}", map[string]any{"By": lock.By}), nil)
+		by.Disabled = true
+		items = append(items, by)
 	}
 	return fyne.NewMenu("", items...)
 }
@@ -151,12 +162,23 @@ func (u *UI) emptyState() *fyne.Container {
 		size.SetMinSize(fyne.NewSize(220, 64))
 		return container.NewStack(size, b)
 	}
-	choices := container.NewGridWithColumns(2,
-		cell(big(lang.L("Clio"), theme.AccountIcon(), func() { u.ShowConnect("clio") })),
-		cell(big(lang.L("ClientCasa"), theme.AccountIcon(), func() { u.ShowConnect("clientcasa") })),
-		cell(big(lang.L("Anthropic (import Claude sign-in)"), theme.DownloadIcon(), u.ShowImportClaude)),
-		cell(big(lang.L("Other…"), theme.MoreHorizontalIcon(), func() { u.ShowConnect("") })),
-	)
+	// The providers the firm's managed settings offer (all, unless it
+	// says).
+	choices := container.NewGridWithColumns(2)
+	clio := false
+	for _, r := range auth.ClioRegions() {
+		clio = clio || u.be.Allowed(r.PresetID())
+	}
+	if clio {
+		choices.Add(cell(big(lang.L("Clio"), theme.AccountIcon(), func() { u.ShowConnect("clio") })))
+	}
+	if u.be.Allowed("clientcasa") {
+		choices.Add(cell(big(lang.L("ClientCasa"), theme.AccountIcon(), func() { u.ShowConnect("clientcasa") })))
+	}
+	if u.be.Allowed("anthropic") {
+		choices.Add(cell(big(lang.L("Anthropic (import Claude sign-in)"), theme.DownloadIcon(), u.ShowImportClaude)))
+	}
+	choices.Add(cell(big(lang.L("Other…"), theme.MoreHorizontalIcon(), func() { u.ShowConnect("") })))
 	return container.NewCenter(container.NewVBox(heading, intro, container.NewCenter(choices)))
 }
 

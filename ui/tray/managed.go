@@ -1,0 +1,69 @@
+package tray
+
+import (
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/tokentray/tokentray/ui/accounts"
+)
+
+// applyManaged follows the firm's managed settings (ui/policy): read again
+// when reread (the window opened), they set starting at login, the
+// clipboard and notification preferences in force, the "Managed by" line,
+// and each value that could not be used is said once in the events list.
+func (u *UI) applyManaged(reread bool) {
+	u.goOwned(func() {
+		changed := reread && u.be.ReloadPolicy()
+		pol := u.be.Policy()
+		if as := u.opts.Autostart; as != nil {
+			// Mandatory: always; recommended: at the first start only.
+			if want, set, mandatory := u.be.StartAtLogin(); set && (mandatory || u.be.FirstStartAtLogin(u.ctx)) {
+				if on, err := as.Enabled(); err == nil && on != want {
+					if err := as.Set(want); err != nil {
+						u.do(func() {
+							u.setStatusLine(lang.L("Could not change starting at login: {{.Reason}}", map[string]any{"Reason": plainError(err)}))
+						})
+					}
+				}
+			}
+		}
+		s, serr := u.be.Settings()
+		var problems []string
+		for _, pr := range pol.Problems {
+			problems = append(problems, pr.Message())
+		}
+		u.do(func() {
+			if serr == nil {
+				u.opts.ClearAfter, u.opts.NotificationsOff = s.ClearAfter(), s.NotificationsOff
+			}
+			if changed {
+				// The start screen's providers are the ones offered now.
+				u.empty.Objects = u.emptyState().Objects
+				u.empty.Refresh()
+			}
+			if pol.Managed() {
+				u.managed.SetText(lang.L("Managed by {{.By}}", map[string]any{"By": accounts.ManagedBy(pol)}))
+				u.managed.Show()
+			} else {
+				u.managed.Hide()
+			}
+			if u.said == nil {
+				u.said = map[string]bool{}
+			}
+			for _, msg := range problems {
+				if !u.said[msg] {
+					u.said[msg] = true
+					u.addEvent(lang.L("Managed settings: {{.Problem}}", map[string]any{"Problem": msg}))
+				}
+			}
+		})
+	})
+}
+
+// addEvent adds a line to the recent events, newest kept (inside do).
+func (u *UI) addEvent(line string) {
+	u.log = append(u.log, u.opts.Now().Format("15:04")+"  "+line)
+	if len(u.log) > keptEvents {
+		u.log = u.log[len(u.log)-keptEvents:]
+	}
+	u.events.Refresh()
+}
