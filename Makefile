@@ -150,6 +150,7 @@ windows: windows-deps
 
 msi: windows
 	./testdata/windows/msi.sh $(VERSION) $(WIN_EXE) $(WIN_MSI)
+	rm -rf $(WIN_DIR)/policy && mkdir -p $(WIN_DIR)/policy && cp -R assets/windows/policy/. $(WIN_DIR)/policy/
 
 # make test-windows (run by make test): in a private Wine prefix kept in
 # bin/windows/wine (made once, with a test-only shim for Wine 8), under the

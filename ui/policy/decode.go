@@ -253,7 +253,9 @@ func (d *decoder) str(v Value, x any) (string, bool) {
 		d.skip(v.Name, WrongType, v.Kind.String())
 		return "", false
 	}
-	return strings.TrimSpace(s), true
+	// Empty is not set: Group Policy writes a text box left empty so.
+	s = strings.TrimSpace(s)
+	return s, s != ""
 }
 
 func (d *decoder) boolean(v Value, x any) (bool, bool) {

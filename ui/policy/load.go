@@ -49,10 +49,17 @@ func merge(mandatory, recommended []*raw, sources []Source, problems []Problem) 
 	for _, r := range recommended {
 		s, by, probs := decode(r)
 		p.Recommended.merge(s)
-		if by != "" {
-			// Who manages is not a default the user may change.
-			probs = append(probs, Problem{Source: r.where, Name: ManagedBy, Kind: NotRecommended})
+		// Values no user may change are not defaults (Recommendable).
+		for _, v := range []struct {
+			name string
+			set  bool
+		}{{ManagedBy, by != ""}, {AllowedProviders, s.AllowedProviders != nil},
+			{AllowCustomProviders, s.AllowCustomProviders != nil}, {GatewayAllowed, s.GatewayAllowed != nil}} {
+			if v.set {
+				probs = append(probs, Problem{Source: r.where, Name: v.name, Kind: NotRecommended})
+			}
 		}
+		s.AllowedProviders, s.AllowCustomProviders, s.GatewayAllowed = nil, nil, nil
 		for id := range s.Providers {
 			// Custom providers are the firm's: mandatory only.
 			probs = append(probs, Problem{Source: r.where, Name: ProvidersKey + `\` + id, Kind: NotRecommended})

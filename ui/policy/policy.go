@@ -105,6 +105,18 @@ var Values = []Value{
 	{ProviderAPIBase, String, true},
 }
 
+// Recommendable reports whether v may be set in Recommended, as a default
+// the user may change. Who manages Tokentray, which providers it offers,
+// whether users add their own and whether the gateway may run are the
+// firm's to decide or not: mandatory only, as custom providers are.
+func Recommendable(v Value) bool {
+	switch v.Name {
+	case ManagedBy, AllowedProviders, AllowCustomProviders, GatewayAllowed:
+		return false
+	}
+	return !v.Provider
+}
+
 func valueOf(name string, provider bool) (Value, bool) {
 	i := slices.IndexFunc(Values, func(v Value) bool { return strings.EqualFold(v.Name, name) && v.Provider == provider })
 	if i < 0 {
