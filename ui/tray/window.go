@@ -70,10 +70,13 @@ func (u *UI) content() fyne.CanvasObject {
 	more = newButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), func() {
 		widget.ShowPopUpMenuAtRelativePosition(u.settingsMenu(), u.win.Canvas(), fyne.NewPos(0, more.Size().Height), more)
 	})
-	bar := container.NewBorder(nil, nil, container.NewHBox(connect, importClaude), more)
+	actions := container.NewHBox(connect)
+	if u.be.Allowed("anthropic") { // the firm's managed settings may not offer it
+		actions.Add(importClaude)
+	}
+	bar := container.NewBorder(nil, nil, actions, more)
 	u.gw = u.newGatewayPanel()
 	u.managed = widget.NewLabel("")
-	u.managed.Importance = widget.LowImportance
 	u.managed.Hide()
 	top := container.NewVBox(bar, u.managed, u.gw.box)
 	u.top = top
