@@ -163,7 +163,9 @@ msi: windows
 #     token → disconnect against the test server, the desktop window with a
 #     screenshot, the tray icon, single instance, and a scan of the prefix
 #     for tokens in plain text;
-#  3. the MSI installed, started and uninstalled (testdata/windows/msi-test.sh).
+#  3. managed settings written with reg add, seen by the command line and
+#     the window (testdata/windows/policy-e2e.sh);
+#  4. the MSI installed, started and uninstalled (testdata/windows/msi-test.sh).
 WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/accounts/ ./ui/instance/ ./ui/policy/ ./ui/system/
 test-windows: windows msi windows-test-deps test-deps $(TESTSUM)
 	@$(call release_build,$(WIN_EXE))
@@ -179,6 +181,7 @@ test-windows: windows msi windows-test-deps test-deps $(TESTSUM)
 	$(TESTSUM) -scan "$$secrets" $(WIN_DIR)/test.out || rc=1; \
 	rm -f "$$secrets"; exit $$rc
 	@WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine VERSION=$(VERSION) ./testdata/session.sh ./testdata/windows/e2e.sh $(WIN_EXE)
+	@WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine ./testdata/session.sh ./testdata/windows/policy-e2e.sh $(WIN_EXE)
 	@rm -rf $(WIN_DIR)/wine-msi && cp -a $(WIN_DIR)/wine $(WIN_DIR)/wine-msi && \
 	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine-msi ./testdata/windows/msi-test.sh $(WIN_MSI) $(VERSION); rc=$$?; \
 	rm -rf $(WIN_DIR)/wine-msi; exit $$rc

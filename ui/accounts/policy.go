@@ -271,14 +271,14 @@ func (e *ManagedError) Message() string {
 func (a *App) checkManaged(p auth.Provider, stored bool) error {
 	pol := a.Policy()
 	by := ManagedBy(pol)
-	if !a.Allowed(p.ID) {
-		return &ManagedError{What: ManagedNotAllowed, Provider: p.Name, By: by}
-	}
 	if _, ok := pol.Mandatory.Providers[p.ID]; ok {
 		return &ManagedError{What: ManagedProvider, Provider: p.Name, By: by}
 	}
 	if _, preset := auth.Preset(p.ID); !preset && !stored && !a.CustomProvidersAllowed() {
 		return &ManagedError{What: ManagedNoCustom, By: by}
+	}
+	if !a.Allowed(p.ID) {
+		return &ManagedError{What: ManagedNotAllowed, Provider: p.Name, By: by}
 	}
 	if c := mandatoryClient(pol, p.ID); c != nil {
 		cur := applyPolicy(pol, p)
