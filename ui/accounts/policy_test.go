@@ -183,3 +183,32 @@ func TestManagedCustomProvider(t *testing.T) {
 		t.Errorf("changing Firm SSO: %v, want refused", err)
 	}
 }
+
+// TestMalformedPolicy: a policy file that is not JSON, or names a provider
+// nobody has, never stops the app: it opens, says once what it skipped,
+// and applies the rest (here: Clio (Europe) alone offered).
+func TestMalformedPolicy(t *testing.T) {
+	ctx := context.Background()
+	a, file := managedApp(t)
+	if err := os.WriteFile(file, []byte(`{"ManagedBy": "IT",`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a.ReloadPolicy()
+	if probs := a.Policy().Problems; len(probs) != 1 || probs[0].Kind != policy.Syntax {
+		t.Errorf("invalid JSON: problems %+v, want one", probs)
+	}
+	if ps, err := a.Providers(ctx); err != nil || len(ps) != len(auth.Presets()) {
+		t.Errorf("with an unusable policy: %d providers, %v; want every preset", len(ps), err)
+	}
+	if err := os.WriteFile(file, []byte(`{"AllowedProviders": "clio-eu, clio-mars"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a.ReloadPolicy()
+	probs := a.Policy().Problems
+	if len(probs) != 1 || probs[0].Kind != policy.UnknownProvider || probs[0].Detail != "clio-mars" {
+		t.Errorf("an unknown provider: problems %+v, want clio-mars said", probs)
+	}
+	if ps, err := a.Providers(ctx); err != nil || len(ps) != 1 || ps[0].ID != "clio-eu" {
+		t.Errorf("providers %v, %v: want Clio (Europe) alone", ps, err)
+	}
+}
