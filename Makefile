@@ -183,7 +183,8 @@ test-windows: windows msi windows-test-deps test-deps $(TESTSUM)
 	@WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine VERSION=$(VERSION) ./testdata/session.sh ./testdata/windows/e2e.sh $(WIN_EXE)
 	@WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine ./testdata/session.sh ./testdata/windows/policy-e2e.sh $(WIN_EXE)
 	@rm -rf $(WIN_DIR)/wine-msi && cp -a $(WIN_DIR)/wine $(WIN_DIR)/wine-msi && \
-	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine-msi ./testdata/windows/msi-test.sh $(WIN_MSI) $(VERSION); rc=$$?; \
+	./testdata/windows/msi.sh 0.0.9 $(WIN_EXE) $(WIN_DIR)/Tokentray-0.0.9.msi >/dev/null && \
+	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine-msi ./testdata/windows/msi-test.sh $(WIN_MSI) $(VERSION) $(WIN_DIR)/Tokentray-0.0.9.msi; rc=$$?; \
 	rm -rf $(WIN_DIR)/wine-msi; exit $$rc
 
 test-windows-skipped:
