@@ -7,10 +7,13 @@
 #      fresh token the server accepts, and disconnect revokes it;
 #   2. the desktop app starts, its window is found by title and saved as
 #      a screenshot (bin/windows/screenshot.png), its icon registers in the
-#      system tray; when the server goes away and the token (40 s here)
-#      cannot be refreshed, the app sends its notification through Fyne's
-#      Windows toast path (PowerShell, a stub under Wine) and neither hangs
-#      nor crashes; a second launch exits and shows the running app; the
+#      system tray; at its start it registered its app ID
+#      (HKCU\Software\Classes\AppUserModelId\io.github.tokentray: the name
+#      Tokentray and an icon file that exists), which Windows shows its
+#      toasts under; when the server goes away and the token (40 s here)
+#      cannot be refreshed, the app sends its toast itself through
+#      PowerShell (a stub under Wine), under that same app ID, and neither
+#      hangs nor crashes; a second launch exits and shows the running app; the
 #      window, moved and closed, comes back at that place on the next start,
 #      and turns dark when Windows is switched to dark;
 #   3. no token of either connection (access and refresh, as the wrapper
@@ -49,6 +52,12 @@ win() { wine "$exe" "$@" 2>"$work/stderr"; }
 wineserver -k 2>/dev/null || true
 appdata=$(winepath -u "$(wine cmd /c 'echo %APPDATA%' | tr -d '\r')")
 rm -rf "$appdata/Tokentray"
+# Nor the app ID registered for its notifications, nor the icon named there.
+appid=io.github.tokentray
+aumid="HKCU\\Software\\Classes\\AppUserModelId\\$appid"
+wine reg delete "$aumid" /f >/dev/null 2>&1 || true
+localappdata=$(winepath -u "$(wine cmd /c 'echo %LOCALAPPDATA%' | tr -d '\r')")
+rm -f "$localappdata/Tokentray/icon.png"
 theme='HKCU\Software\Microsoft\Windows\CurrentVersion\Themes\Personalize'
 wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 1 /f >/dev/null 2>&1 || fail "could not set the light theme"
 
@@ -136,12 +145,23 @@ win token "Windows E2E" --min-valid 10s --format wrapper --include-refresh-token
 sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' "$work/wrapper" >>"$work/tokens"
 
 # 2. The desktop app.
-# Wine's PowerShell is a stub that logs its command line on the fixme
-# channel: that line shows the notification script Fyne hands it.
+# Wine's PowerShell is a stub that logs its command line (each argument
+# shortened to about 300 characters) on the fixme channel: that line shows
+# the toast's script, which begins with its mark and the app ID.
 WINEDEBUG=-all,fixme+powershell wine "$exe" >"$work/app.log" 2>&1 &
 app=$!
 wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared"
 ok "the desktop app's window is up (X window $wid)"
+# Registered at the start, before the window: Windows shows the app's
+# toasts under this ID, named Tokentray with its icon.
+reg=$(wine reg query "$aumid" 2>/dev/null | tr -d '\r') || fail "the app did not register its app ID ($aumid)"
+regval() { sed -n "s/^ *$1 *REG_[A-Z_]* *//p" <<<"$reg"; }
+[ "$(regval DisplayName)" = Tokentray ] || fail "the app ID's DisplayName is '$(regval DisplayName)', want Tokentray"
+icon=$(regval IconUri)
+[ -n "$icon" ] || fail "the app ID has no IconUri: $reg"
+icon_unix=$(winepath -u "$icon" 2>/dev/null) && [ -s "$icon_unix" ] || fail "the app ID's IconUri names $icon, which does not exist"
+cmp -s "$icon_unix" "$root/assets/icon.png" || fail "the app ID's icon $icon is not the app's icon"
+ok "the app registered its ID for Windows notifications: $aumid, DisplayName Tokentray, IconUri $icon (the app's icon)"
 # The account list is drawn once the window has loaded it.
 for _ in $(seq 100); do
   import -window "$wid" "$work/shot.png" 2>/dev/null && [ "$(convert "$work/shot.png" -format '%k' info:)" -gt 50 ] && break
@@ -175,6 +195,14 @@ done
 grep -q "powershell.*tokentray-notify" "$work/app.log" || fail "no notification was sent within 150 s of the server going away"
 kill -0 "$app" 2>/dev/null || fail "the app ended after its notification"
 ok "a failed refresh sent a notification through the Windows toast path (PowerShell, a stub in Wine); the app goes on"
+# The toast is shown under the app ID registered above, by a PowerShell
+# with no profile, no prompt and no execution policy in the way.
+toast=$(grep -m 1 "powershell.*tokentray-notify" "$work/app.log")
+used=$(sed -n "s/.*\$appId = '\([^']*\)'.*/\1/p" <<<"$toast")
+[ "$used" = "$appid" ] || fail "the toast's PowerShell command line names the app ID '$used', want $appid: $toast"
+grep -qF 'L"-NoProfile" L"-NonInteractive" L"-ExecutionPolicy" L"Bypass" L"-Command"' <<<"$toast" ||
+  fail "the toast's PowerShell runs without -NoProfile -NonInteractive -ExecutionPolicy Bypass: $toast"
+ok "the toast's PowerShell command line names the registered app ID ($used), with -NoProfile -NonInteractive -ExecutionPolicy Bypass"
 # Closing the window (Alt+F4, as a user would; Windows turns it into
 # WM_CLOSE for that window alone) hides it; the app stays in the tray.
 # (taskkill would send WM_CLOSE to every window of the process, the tray's

@@ -419,8 +419,14 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	check(kerr == nil, words.L("system keyring reachable and unlocked"), fix)
 
 	if runtime.GOOS == "windows" {
-		// The notification area and toasts are part of Windows.
+		// The notification area is part of Windows; its toasts are shown
+		// through PowerShell, which a managed computer may block or
+		// restrict (Constrained Language Mode).
 		check(true, words.L("tray: the Windows notification area"), "")
+		nctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		toasts, why := system.CheckNotifications(nctx)
+		cancel()
+		check(toasts, words.L("notifications: Windows toasts (through PowerShell)"), why)
 		if !ok {
 			return errDoctor
 		}

@@ -17,9 +17,10 @@ import (
 // HKLM for the machine (an installer run by IT). Tests use another key.
 var appIDKey = `Software\Classes\AppUserModelId\` + AppID
 
-// installedIcon is the icon the MSI puts beside Tokentray.exe; exeDir is
+// installedIcons are the icons the MSI puts beside Tokentray.exe, the one
+// it registers as IconUri (assets/windows/tokentray.wxs) first; exeDir is
 // the running program's folder (tests set another).
-const installedIcon = "Tokentray.ico"
+var installedIcons = []string{"Tokentray.png", "Tokentray.ico"}
 
 var exeDir = func() (string, error) {
 	exe, err := os.Executable()
@@ -91,9 +92,11 @@ func registered(root registry.Key) bool {
 // or the app's own icon written to the local app data folder.
 func appIcon() (string, error) {
 	if dir, err := exeDir(); err == nil {
-		p := filepath.Join(dir, installedIcon)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			return p, nil
+		for _, name := range installedIcons {
+			p := filepath.Join(dir, name)
+			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+				return p, nil
+			}
 		}
 	}
 	local, err := os.UserCacheDir() // %LOCALAPPDATA%

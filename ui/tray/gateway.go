@@ -71,9 +71,7 @@ func (u *UI) setGateway(st accounts.GatewayState) {
 		msg := lang.L("Port {{.From}} was taken by another program, so the gateway now serves at {{.Address}}. Give your tools this new address.",
 			map[string]any{"From": st.MovedFrom, "Address": accounts.GatewayAddress(st.Port)})
 		u.setStatusLine(msg)
-		if !u.opts.NotificationsOff {
-			u.app.SendNotification(fyne.NewNotification("Tokentray", msg))
-		}
+		u.notify(msg)
 	}
 	u.top.Refresh()
 }

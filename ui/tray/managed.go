@@ -1,6 +1,8 @@
 package tray
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/tokentray/tokentray/ui/accounts"
@@ -27,13 +29,19 @@ func (u *UI) applyManaged(reread bool) {
 			}
 		}
 		s, serr := u.be.Settings()
+		lock := u.be.SettingsLock()
 		var problems []string
 		for _, pr := range pol.Problems {
 			problems = append(problems, pr.Message())
 		}
 		u.do(func() {
-			if serr == nil {
-				u.opts.ClearAfter, u.opts.NotificationsOff = s.ClearAfter(), s.NotificationsOff
+			// What the policy fixes now applies to the running app (the
+			// rest is the user's, set at start and by Preferences).
+			if most := time.Duration(lock.ClipboardMost) * time.Second; most > 0 && (u.opts.ClearAfter < 0 || u.opts.ClearAfter > most) {
+				u.opts.ClearAfter = most
+			}
+			if serr == nil && lock.Notifications {
+				u.opts.NotificationsOff = s.NotificationsOff
 			}
 			if changed {
 				// The start screen's providers are the ones offered now.

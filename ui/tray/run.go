@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"fyne.io/fyne/v2/app"
@@ -62,6 +63,11 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 		defer stopDemo()
 	}
 
+	// Windows names notifications after the app ID and shows them only
+	// once it is registered (a few registry reads when it is).
+	if err := system.RegisterAppID(); err != nil {
+		slog.Warn("Windows notifications: the app ID could not be registered", "err", err)
+	}
 	a := app.NewWithID(AppID)
 	a.SetIcon(Icon)
 	var tray Tray

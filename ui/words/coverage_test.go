@@ -24,7 +24,7 @@ import (
 )
 
 // scanned are the packages whose words people read, from here.
-var scanned = []string{"../tray", "../cli", "../cli/tokentray", "../cli/wincon", "../accounts", "../gateway", "../policy", "."}
+var scanned = []string{"../tray", "../cli", "../cli/tokentray", "../cli/wincon", "../accounts", "../gateway", "../policy", "../system", "."}
 
 // notWords are literals that may go to people as they are: names, signs.
 // Keep it tiny; anything a person reads as language is translated.
