@@ -26,26 +26,9 @@ exe=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 : "${DISPLAY:?e2e.sh needs an X display: run make test-windows}"
-export WINEPREFIX=${WINEPREFIX:-$root/bin/windows/wine} WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
-work=$(mktemp -d "${TMPDIR:-/tmp}/tokentray-e2e.XXXXXX")
-server_pid=
-cleanup() {
-  wineserver -k 2>/dev/null || true
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "windows e2e: FAIL — $*" >&2
-  # What the screen and the app showed, for the one reading the failure.
-  mkdir -p "$root/bin/windows"
-  import -window root "$root/bin/windows/e2e-failure.png" 2>/dev/null &&
-    echo "windows e2e: the screen at the failure: bin/windows/e2e-failure.png" >&2
-  [ -f "$work/app.log" ] && grep -v fixme "$work/app.log" | tail -n 20 >&2
-  exit 1
-}
-ok() { echo "windows e2e: ok — $*"; }
-win() { wine "$exe" "$@" 2>"$work/stderr"; }
+e2e_label="windows e2e" e2e_shot=e2e-failure.png
+# shellcheck source=e2e-lib.sh
+. "$here/e2e-lib.sh"
 
 # A fresh Windows user: no Tokentray data, no tray icons left over, apps
 # in light mode (Windows' default; a run before this one left it dark).
@@ -61,28 +44,8 @@ rm -f "$localappdata/Tokentray/icon.png"
 theme='HKCU\Software\Microsoft\Windows\CurrentVersion\Themes\Personalize'
 wine reg add "$theme" /v AppsUseLightTheme /t REG_DWORD /d 1 /f >/dev/null 2>&1 || fail "could not set the light theme"
 
-# The browser. Wine opens http(s) links with winebrowser, which runs the
-# first program named in HKCU\Software\Wine\WineBrowser\Browsers that it
-# finds on PATH: this one follows the sign-in's redirects (the test server
-# approves at once) back to Tokentray's loopback listener, like a browser
-# after the user clicked Approve.
-mkdir -p "$work/bin"
-cat >"$work/bin/tokentray-e2e-browser" <<SCRIPT
-#!/bin/sh
-echo "\$1" >>"$work/visited"
-curl -sS -L -o /dev/null --max-time 60 "\$1" >>"$work/browser.log" 2>&1 &
-SCRIPT
-chmod +x "$work/bin/tokentray-e2e-browser"
-export PATH="$work/bin:$PATH"
-wine reg add 'HKCU\Software\Wine\WineBrowser' /v Browsers /d tokentray-e2e-browser /f >/dev/null 2>&1
-
-# The authorization server, in a process of its own (stopped by a signal).
-(cd "$root" && go build -o "$work/authserver" ./testdata/windows/authserver)
-"$work/authserver" -lifetime 40s -signal >"$work/server-url" &
-server_pid=$!
-for _ in $(seq 100); do [ -s "$work/server-url" ] && break; sleep 0.1; done # poll: the URL line is the ready signal
-url=$(head -n 1 "$work/server-url")
-[ -n "$url" ] || fail "the test authorization server did not start"
+browser_standin
+start_authserver -lifetime 40s
 
 # 1. The command line.
 v=$(win --version) || fail "--version: $(cat "$work/stderr")"

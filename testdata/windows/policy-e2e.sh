@@ -20,27 +20,11 @@ exe=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 : "${DISPLAY:?policy-e2e.sh needs an X display: run make test-windows}"
-export WINEPREFIX=${WINEPREFIX:-$root/bin/windows/wine} WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
-work=$(mktemp -d "${TMPDIR:-/tmp}/tokentray-policy-e2e.XXXXXX")
+e2e_label="windows policy e2e" e2e_shot=policy-e2e-failure.png
+# shellcheck source=e2e-lib.sh
+. "$here/e2e-lib.sh"
 key='HKLM\SOFTWARE\Policies\Tokentray'
-server_pid=
-cleanup() {
-  wine reg delete "$key" /f >/dev/null 2>&1 || true
-  wineserver -k 2>/dev/null || true
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "windows policy e2e: FAIL — $*" >&2
-  mkdir -p "$root/bin/windows"
-  import -window root "$root/bin/windows/policy-e2e-failure.png" 2>/dev/null &&
-    echo "windows policy e2e: the screen at the failure: bin/windows/policy-e2e-failure.png" >&2
-  [ -f "$work/app.log" ] && grep -v fixme "$work/app.log" | tail -n 20 >&2
-  exit 1
-}
-ok() { echo "windows policy e2e: ok — $*"; }
-win() { wine "$exe" "$@" 2>"$work/stderr"; }
+e2e_cleanups+=("wine reg delete '$key' /f >/dev/null 2>&1")
 
 # A fresh user, no policy left over.
 wineserver -k 2>/dev/null || true
@@ -48,24 +32,8 @@ appdata=$(winepath -u "$(wine cmd /c 'echo %APPDATA%' | tr -d '\r')")
 rm -rf "$appdata/Tokentray"
 wine reg delete "$key" /f >/dev/null 2>&1 || true
 
-# The browser stand-in (see e2e.sh): it records the address and follows
-# the sign-in back to Tokentray's loopback listener.
-mkdir -p "$work/bin"
-cat >"$work/bin/tokentray-e2e-browser" <<SCRIPT
-#!/bin/sh
-echo "\$1" >>"$work/visited"
-curl -sS -L -o /dev/null --max-time 60 "\$1" >>"$work/browser.log" 2>&1 &
-SCRIPT
-chmod +x "$work/bin/tokentray-e2e-browser"
-export PATH="$work/bin:$PATH"
-wine reg add 'HKCU\Software\Wine\WineBrowser' /v Browsers /d tokentray-e2e-browser /f >/dev/null 2>&1
-
-(cd "$root" && go build -o "$work/authserver" ./testdata/windows/authserver)
-"$work/authserver" -signal >"$work/server-url" &
-server_pid=$!
-for _ in $(seq 100); do [ -s "$work/server-url" ] && break; sleep 0.1; done # poll: the URL line is the ready signal
-url=$(head -n 1 "$work/server-url")
-[ -n "$url" ] || fail "the test authorization server did not start"
+browser_standin
+start_authserver
 
 # Clio (Europe) at the test server, with no client (as installed), then
 # IT's policy, as Group Policy writes it.

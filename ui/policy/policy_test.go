@@ -12,11 +12,13 @@ import (
 	"github.com/tokentray/tokentray/ui/words"
 )
 
-// load reads the policy file at path as the app does (TOKENTRAY_POLICY_FILE).
+// load reads the policy file at path: as the app does on Linux (Load,
+// TOKENTRAY_POLICY_FILE naming the file), and on Windows, where the app
+// reads the registry (registry_windows_test.go), as the file alone.
 func load(t *testing.T, path string) *policy.Policy {
 	t.Helper()
 	if runtime.GOOS == "windows" {
-		t.Skip("SKIP on windows: policy is read from the registry there (registry_windows_test.go)")
+		return policy.LoadFile(path)
 	}
 	t.Setenv(policy.FileEnv, path)
 	return policy.Load()

@@ -3,13 +3,11 @@
 package tray
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/auth/title/titletest"
@@ -68,21 +66,8 @@ func TestManagedWindow(t *testing.T) {
 	xdo("key", "--delay", "100", "shift+Tab", "Right")
 	keepShot(t, "connect-managed.png", settledShot(t, x, win, a.dir, "connect-managed.png"))
 	xdo("key", "Return")
-	guard := time.After(60 * time.Second)
-	for {
-		var accounts []map[string]any
-		json.Unmarshal([]byte(a.run(t, "list", "--json")), &accounts)
-		if len(accounts) == 1 {
-			if accounts[0]["provider"] != "clio-eu" || accounts[0]["state"] != "ok" {
-				t.Fatalf("the account connected with the policy's client: %v", accounts[0])
-			}
-			return
-		}
-		select {
-		case <-x.events: // the dialog moving on is drawn
-		case <-time.After(time.Second): // or the command line sees it first
-		case <-guard:
-			t.Fatalf("no Clio account connected by the keyboard with the policy's client (60 s): %v", accounts)
-		}
+	acct := waitAccount(t, a, x, "a Clio account connected by the keyboard", func(map[string]any) bool { return true })
+	if acct["provider"] != "clio-eu" || acct["state"] != "ok" {
+		t.Fatalf("the account connected with the policy's client: %v", acct)
 	}
 }

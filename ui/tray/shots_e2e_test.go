@@ -198,23 +198,30 @@ func keyboardConnect(t *testing.T, a *demoApp, x *xDisplay, win *xWindow) {
 	xdo("key", "--delay", "100", "shift+Tab", "Right", "Right", "Right", "Right")
 	keepShot(t, "connect-dialog.png", settledShot(t, x, win, a.dir, "connect-dialog.png"))
 	xdo("key", "Return")
+	acct := waitAccount(t, a, x, "the account connected by the keyboard", func(acct map[string]any) bool { return acct["name"] == "By keyboard" })
+	if acct["state"] != "ok" {
+		t.Fatalf("the account connected by keyboard: %v", acct)
+	}
+}
+
+// waitAccount waits until the command line lists an account that match
+// picks (the window connects it), and returns it as list --json shows it.
+func waitAccount(t *testing.T, a *demoApp, x *xDisplay, what string, match func(map[string]any) bool) map[string]any {
+	t.Helper()
 	guard := time.After(60 * time.Second)
 	for {
 		var accounts []map[string]any
 		json.Unmarshal([]byte(a.run(t, "list", "--json")), &accounts)
 		for _, acct := range accounts {
-			if acct["name"] == "By keyboard" {
-				if acct["state"] != "ok" {
-					t.Fatalf("the account connected by keyboard: %v", acct)
-				}
-				return
+			if match(acct) {
+				return acct
 			}
 		}
 		select {
 		case <-x.events: // the dialog moving on is drawn
 		case <-time.After(time.Second): // or the command line sees it first
 		case <-guard:
-			t.Fatalf("no account connected by the keyboard (60 s): %v", accounts)
+			t.Fatalf("never saw %s (60 s): %v", what, accounts)
 		}
 	}
 }
