@@ -92,6 +92,24 @@ type Error struct {
 // ProviderName is a provider's ID and the name shown for it.
 type ProviderName struct{ ID, Name string }
 
+// Said is the name as a field of a message (Words): a built-in Clio
+// preset's own name ("Clio (United States)", or none) as a phrase,
+// "Clio ({{.Region}})" with the region's name as a phrase of its own,
+// so that it is translated with the sentence ("Clio (États-Unis)" in
+// French); any other name — a brand, or the name someone gave the
+// provider — as it is, the same in every language.
+func (n ProviderName) Said() any {
+	r, ok := ClioRegionOf(n.ID)
+	if !ok {
+		return n.Name
+	}
+	region, ok := r.Name()
+	if p, _ := Preset(n.ID); !ok || n.Name != "" && n.Name != p.Name {
+		return n.Name
+	}
+	return Phrase{ID: "Clio ({{.Region}})", Data: map[string]any{"Region": region}}
+}
+
 func (e *Error) Error() string {
 	msg := e.Op
 	if msg == "" {
@@ -150,11 +168,11 @@ func (e *Error) Words() (string, map[string]any) {
 	case KindMisconfigured:
 		if n := e.NoClientID; n != nil {
 			return "{{.Name}} has no client ID yet. Enter the client ID registered for Tokentray under Provider settings " +
-				"(or: tokentray provider set {{.ID}} --client-id …), then connect again.", map[string]any{"Name": n.Name, "ID": n.ID}
+				"(or: tokentray provider set {{.ID}} --client-id …), then connect again.", map[string]any{"Name": n.Said(), "ID": n.ID}
 		}
 		if n := e.NoClientSecret; n != nil {
 			return "{{.Name}} needs the client secret registered for Tokentray, and none is set. Enter it under Provider settings " +
-				"(or: tokentray provider set {{.ID}} --client-secret-stdin), then connect again.", map[string]any{"Name": n.Name, "ID": n.ID}
+				"(or: tokentray provider set {{.ID}} --client-secret-stdin), then connect again.", map[string]any{"Name": n.Said(), "ID": n.ID}
 		}
 		return "The provider refused Tokentray's client settings (client ID, secret or redirect address). Ask whoever set up Tokentray to check them.", nil
 	case KindPortBusy:

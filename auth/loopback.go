@@ -166,57 +166,61 @@ type callbackResult struct {
 // callbackHandler answers the browser's redirect to the loopback listener:
 // with the right state, a code or an error is delivered (the first one
 // wins); with a wrong or missing state, 400 and nothing is delivered. The
-// pages it answers reflect nothing of the request.
+// pages it answers reflect nothing of the request; they are in the
+// language of the Wording the request's context carries (wait serves
+// them under Connect's context: see WithWording), else English.
 func callbackHandler(state string, log *slog.Logger, deliver func(callbackResult)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		words := wordingOf(r.Context())
 		q := r.URL.Query()
 		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 			log.Warn("loopback callback with a wrong state", "remote", r.RemoteAddr)
-			writePage(w, http.StatusBadRequest, pageWrongState)
+			writePage(w, http.StatusBadRequest, words.page(textNotThisSignIn))
 			return
 		}
 		if code := q.Get("error"); code != "" {
 			kind := authorizeErrorKind(code)
-			writePage(w, http.StatusOK, pageFailed(kind))
+			writePage(w, http.StatusOK, words.page(failedText(kind)))
 			deliver(callbackResult{err: &Error{Kind: kind, Op: "connect", Code: code}})
 			return
 		}
 		code := q.Get("code")
 		if code == "" {
-			writePage(w, http.StatusBadRequest, pageWrongState)
+			writePage(w, http.StatusBadRequest, words.page(textNotThisSignIn))
 			return
 		}
-		writePage(w, http.StatusOK, pageApproved)
+		writePage(w, http.StatusOK, words.page(textApproved))
 		deliver(callbackResult{code: code})
 	})
 }
 
-// The browser pages reflect no input: their text is fixed.
+// The browser pages reflect no input: their text is fixed (in the
+// user's language: pages.go).
 var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}} – Tokentray</title>
+<html{{with .Lang}} lang="{{.}}"{{end}}><head><meta charset="utf-8"><title>{{.Title}} – Tokentray</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:system-ui,sans-serif;max-width:32em;margin:4em auto;padding:0 1em;color:#222}
 h1{font-size:1.4em}</style></head>
 <body><h1>{{.Title}}</h1><p>{{.Body}}</p></body></html>
 `))
 
-type page struct{ Title, Body string }
+// page is a loopback page as it is written: its language's tag ("" when
+// unknown), title and text.
+type page struct{ Lang, Title, Body string }
 
+// The pages in English.
 var (
-	pageApproved   = page{"Approved", "Tokentray received your approval. You can close this tab and go back to Tokentray."}
-	pageWrongState = page{"This link is not for Tokentray's current sign-in",
-		"It may be from an older attempt. Go back to Tokentray and choose Connect again if it is still waiting."}
+	pageApproved   = English.page(textApproved)
+	pageWrongState = English.page(textNotThisSignIn)
 )
 
-func pageFailed(k Kind) page {
-	if k == KindDeclined {
-		return page{"Not connected", "You declined access, so nothing was connected. You can close this tab."}
-	}
-	return page{"Not connected", "The provider reported a problem. You can close this tab; Tokentray explains what to do next."}
-}
+func pageFailed(k Kind) page { return English.page(failedText(k)) }
 
 func writePage(w http.ResponseWriter, status int, p page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if p.Lang != "" {
+		w.Header().Set("Content-Language", p.Lang)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.Header().Set("Referrer-Policy", "no-referrer")

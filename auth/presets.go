@@ -27,6 +27,23 @@ type ClioRegion struct {
 // PresetID is the ID of the region's preset ("clio-eu").
 func (r ClioRegion) PresetID() string { return "clio-" + r.Code }
 
+// Name is the region's name as words to translate: its Label as a
+// message ID ("United States", said "États-Unis" in French by ui/words);
+// false for a region that is not one of ClioRegions.
+func (r ClioRegion) Name() (Phrase, bool) {
+	switch r.Code {
+	case "us":
+		return Phrase{ID: "United States"}, true
+	case "ca":
+		return Phrase{ID: "Canada"}, true
+	case "eu":
+		return Phrase{ID: "Europe"}, true
+	case "au":
+		return Phrase{ID: "Australia"}, true
+	}
+	return Phrase{}, false
+}
+
 // ClioRegions lists Clio's regions, the default (the United States) first.
 func ClioRegions() []ClioRegion {
 	return []ClioRegion{

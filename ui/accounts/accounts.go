@@ -370,8 +370,11 @@ func (e *OtherUserError) Message() string {
 }
 
 // connect runs auth.Connect with the app's HTTP client and logger, and for
-// an approval-page provider, the window-title watcher beside the paste box.
+// an approval-page provider, the window-title watcher beside the paste box;
+// the pages its loopback listener answers the browser with are in the
+// user's language (auth.WithWording).
 func (a *App) connect(ctx context.Context, p auth.Provider, opts auth.ConnectOptions) (*auth.Connection, error) {
+	ctx = auth.WithWording(ctx, words.Wording())
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = a.http
 	}
@@ -788,11 +791,11 @@ func (a *App) ProviderName(id string) string {
 	if recs, err := a.store.Providers(); err == nil {
 		var p auth.Provider
 		if raw, ok := recs[id]; ok && json.Unmarshal(raw, &p) == nil && p.Name != "" {
-			return p.Name
+			return words.ProviderName(id, p.Name)
 		}
 	}
 	if p, ok := auth.Preset(id); ok {
-		return p.Name
+		return words.ProviderName(id, p.Name)
 	}
 	return id
 }

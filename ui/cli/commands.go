@@ -312,7 +312,7 @@ func cmdConnect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.ErrOut, words.L("Connected {{.Name}} ({{.Provider}}).", map[string]any{"Name": acct.Name, "Provider": p.Name}))
+	fmt.Fprintln(e.ErrOut, words.L("Connected {{.Name}} ({{.Provider}}).", map[string]any{"Name": acct.Name, "Provider": words.ProviderName(p.ID, p.Name)}))
 	fmt.Fprintln(e.Out, acct.ID)
 	return nil
 }

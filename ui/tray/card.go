@@ -15,7 +15,8 @@ import (
 )
 
 // An account's card in the window: its state as a symbol in the tray
-// icon's colour and in words, its name and provider, Copy token, and the
+// icon's colour and in words, its name and provider, its main action
+// (Copy token; Reconnect… when the account needs reconnecting), and the
 // other actions in a menu.
 
 // accountCard is one account's card; the window's list reuses cards, so
@@ -24,14 +25,16 @@ type accountCard struct {
 	widget.BaseWidget
 	u *UI
 
-	bg       *canvas.Rectangle
-	symbol   *canvas.Image
-	name     *widget.Label
-	provider *widget.Label
-	state    *widget.Label
-	copied   *widget.Label
-	copy     *keyButton
-	more     *keyButton
+	bg        *canvas.Rectangle
+	symbol    *canvas.Image
+	name      *widget.Label
+	provider  *widget.Label
+	state     *widget.Label
+	copied    *widget.Label
+	copy      *keyButton // the main button, but when the account needs reconnecting
+	reconnect *keyButton // the main button then
+	more      *keyButton
+	buttons   *fyne.Container
 
 	id, accountName string
 }
@@ -57,15 +60,29 @@ func newAccountCard(u *UI) *accountCard {
 		}
 	})
 	c.copy.Importance = widget.HighImportance
+	c.reconnect = newButtonWithIcon(lang.L("Reconnect…"), theme.ViewRefreshIcon(), func() {
+		if c.id != "" {
+			u.Reconnect(c.id)
+		}
+	})
+	c.reconnect.Importance = widget.HighImportance
+	c.reconnect.Hide()
 	c.more = newButtonWithIcon("", theme.MoreVerticalIcon(), c.showMenu)
+	c.buttons = container.NewHBox(c.copy, c.reconnect, c.more)
 	c.ExtendBaseWidget(c)
 	return c
 }
 
+// CreateRenderer lays the card out: the symbol; the name and provider
+// over the state; the buttons at the end. The copy's confirmation, which
+// changes width as it counts down, is at the end of the state's line,
+// inside the words' column: the buttons keep their place (the column
+// gives it the room it needs and the state's words are shortened).
 func (c *accountCard) CreateRenderer() fyne.WidgetRenderer {
 	title := container.NewBorder(nil, nil, c.name, nil, c.provider)
-	text := container.NewVBox(title, c.state)
-	actions := container.NewVBox(container.NewHBox(c.copy, c.more), c.copied)
+	stateLine := container.NewBorder(nil, nil, nil, c.copied, c.state)
+	text := container.NewVBox(title, stateLine)
+	actions := container.NewCenter(c.buttons)
 	symbol := container.NewCenter(c.symbol)
 	body := container.NewPadded(container.NewBorder(nil, nil, symbol, actions, text))
 	return widget.NewSimpleRenderer(container.NewPadded(container.NewStack(c.bg, body)))
@@ -78,25 +95,54 @@ func (c *accountCard) Refresh() {
 	c.BaseWidget.Refresh()
 }
 
-// cardMenu is the card's secondary actions.
+// cardMenu is the card's secondary actions. An account that needs
+// reconnecting has Reconnect… as its card's main button, and Copy token
+// here (its last token may still work for a while).
 func (u *UI) cardMenu(id, name string) *fyne.Menu {
-	items := []*fyne.MenuItem{fyne.NewMenuItem(lang.L("Copy as Authorization header"), func() { u.Copy(id, true) })}
+	reconnect := false
+	for _, s := range u.statuses {
+		if s.ID == id {
+			reconnect = s.Status == keeper.StatusReconnect
+		}
+	}
+	var items []*fyne.MenuItem
+	if reconnect {
+		items = append(items, fyne.NewMenuItem(lang.L("Copy token"), func() { u.Copy(id, false) }))
+	}
+	items = append(items, fyne.NewMenuItem(lang.L("Copy as Authorization header"), func() { u.Copy(id, true) }))
 	if u.gwPort != 0 {
 		items = append(items, fyne.NewMenuItem(lang.L("Copy gateway address"), func() { u.copyGatewayAccount(id) }))
 		items = append(items, u.gatewayAllowItems(id)...)
 	}
+	if !reconnect {
+		items = append(items, fyne.NewMenuItem(lang.L("Reconnect…"), func() { u.Reconnect(id) }))
+	}
 	return fyne.NewMenu("", append(items,
-		fyne.NewMenuItem(lang.L("Reconnect…"), func() { u.Reconnect(id) }),
 		fyne.NewMenuItem(lang.L("Disconnect…"), func() { u.ConfirmDisconnect(id, name) }),
 	)...)
 }
 
+// showMenu opens the card's menu under its ⋮ button, where the button is
+// drawn. (Fyne's ShowPopUpMenuAtRelativePosition asks the driver for the
+// button's window, which the driver forgets for objects it was not asked
+// about for a minute, and the list reuses cards: the menu then opened in
+// the window's top-left corner.)
 func (c *accountCard) showMenu() {
 	if c.id == "" {
 		return
 	}
-	m := c.u.cardMenu(c.id, c.accountName)
-	widget.ShowPopUpMenuAtRelativePosition(m, c.u.win.Canvas(), fyne.NewPos(0, c.more.Size().Height), c.more)
+	showMenuUnder(c.u.cardMenu(c.id, c.accountName), c.u.win.Canvas(), c.more)
+}
+
+// showMenuUnder opens m on canvas c under the button b, where b is drawn
+// (keyButton.at), the driver knowing it or not.
+func showMenuUnder(m *fyne.Menu, c fyne.Canvas, b *keyButton) {
+	below := fyne.NewPos(0, b.Size().Height)
+	if at, ok := b.at(); ok {
+		widget.ShowPopUpMenuAtPosition(m, c, at.Add(below))
+		return
+	}
+	widget.ShowPopUpMenuAtRelativePosition(m, c, below, b)
 }
 
 // set shows an account on the card.
@@ -110,12 +156,19 @@ func (c *accountCard) set(s keeper.Status, provider string, now time.Time, copie
 	c.state.Importance = stateImportance(state)
 	c.state.SetText(StatusWord(s, now))
 	c.copied.SetText(copied)
-	if s.Status == keeper.StatusReconnect {
-		c.copy.Importance = widget.MediumImportance // Reconnect, in the menu, is what helps
-	} else {
-		c.copy.Importance = widget.HighImportance
+	// Reconnecting is what helps an account that needs it: its card's main
+	// button; Copy token is in its menu.
+	reconnect := s.Status == keeper.StatusReconnect
+	if reconnect != c.reconnect.Visible() {
+		if reconnect {
+			c.copy.Hide()
+			c.reconnect.Show()
+		} else {
+			c.reconnect.Hide()
+			c.copy.Show()
+		}
+		c.buttons.Refresh() // laid out again: the two buttons differ in width
 	}
-	c.copy.Refresh()
 }
 
 // stateImportance colours the state words of an account that needs

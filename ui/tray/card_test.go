@@ -2,6 +2,7 @@ package tray
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth/keeper"
@@ -79,7 +81,8 @@ func (f *fixture) setState(id string, edit func(*store.Account)) {
 // tray icon's, in its colour), in words with when it renews, and in
 // colour for the states that need attention; a Clio account names its
 // region; Copy token is the card's main button and the rest is in its
-// menu.
+// menu, but for an account that needs reconnecting: its main button is
+// Reconnect…, and Copy token is in its menu.
 func TestCardStates(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.connect("Fresh one")
@@ -128,8 +131,12 @@ func TestCardStates(t *testing.T) {
 			if card.state.Importance != c.importance {
 				t.Errorf("%s: state colour (importance) %v, want %v", c.name, card.state.Importance, c.importance)
 			}
-			if card.copy.Text != "Copy token" || (card.copy.Importance == widget.HighImportance) != c.copyMain {
-				t.Errorf("%s: Copy token button %q, importance %v", c.name, card.copy.Text, card.copy.Importance)
+			main := card.copy
+			if !c.copyMain {
+				main = card.reconnect
+			}
+			if shown := mainButton(card); shown != main || main.Importance != widget.HighImportance {
+				t.Errorf("%s: the main button is %q, want %q (blue)", c.name, shown.Text, main.Text)
 			}
 		})
 	}
@@ -140,11 +147,33 @@ func TestCardStates(t *testing.T) {
 	if got := fmtList(labels); got != "Copy as Authorization header|Reconnect…|Disconnect…" {
 		t.Errorf("the card's menu: %s", got)
 	}
+	labels = nil
+	for _, it := range f.ui.cardMenu(broken, "Broken one").Items {
+		labels = append(labels, it.Label)
+	}
+	if got := fmtList(labels); got != "Copy token|Copy as Authorization header|Disconnect…" {
+		t.Errorf("the menu of the card that needs reconnecting: %s", got)
+	}
 	m, _, _ := f.tray.last()
 	if got := fmtList(menuLabels(m)[:4]); got != "Fresh one · Demo provider — Fresh|Failing one · Demo provider — Can't renew|"+
 		"Broken one · Demo provider — Reconnect needed|Firm · Clio · Europe — Fresh" {
 		t.Errorf("the tray menu's entries do not read like the cards: %s", got)
 	}
+}
+
+// mainButton is the card's one visible button with words (the other is
+// ⋮).
+func mainButton(c *accountCard) *keyButton {
+	var shown *keyButton
+	for _, o := range c.buttons.Objects {
+		if b, ok := o.(*keyButton); ok && b.Visible() && b.Text != "" {
+			if shown != nil {
+				return nil
+			}
+			shown = b
+		}
+	}
+	return shown
 }
 
 func fmtList(s []string) string {
@@ -365,4 +394,201 @@ func (u *UI) statusOf(id string) keeper.Status {
 		}
 	}
 	return keeper.Status{}
+}
+
+// TestCardReconnectIsTheMainButton: the card of an account that needs
+// reconnecting has Reconnect… as its main (blue) button, which runs the
+// sign-in again (the stand-in browser approves): the account is fresh
+// again, and its card's main button is Copy token again.
+func TestCardReconnectIsTheMainButton(t *testing.T) {
+	f := newFixture(t, Options{})
+	broken := f.connect("Broken one")
+	f.setState(broken, func(a *store.Account) {
+		a.Status, a.LastError = keeper.StatusReconnect, "The provider ended this sign-in."
+	})
+	f.ui.reload()
+	f.eventually("the card saying Reconnect needed", func() bool {
+		c := f.cardsNow()["Broken one"]
+		return c != nil && c.state.Text == "Reconnect needed"
+	})
+	card := f.cards()["Broken one"]
+	f.ui.doAndWait(func() {
+		if b := mainButton(card); b != card.reconnect || b.Text != "Reconnect…" || b.Importance != widget.HighImportance {
+			t.Fatalf("the main button of a card that needs reconnecting: %+v", b)
+		}
+		test.Tap(card.reconnect)
+	})
+	f.eventually("the account reconnected", func() bool {
+		return f.ui.statusOf(broken).Status == keeper.StatusOK
+	})
+	f.eventually("Copy token the main button again", func() bool {
+		c := f.cardsNow()["Broken one"]
+		return c != nil && mainButton(c) == c.copy && c.state.Text != "Reconnect needed"
+	})
+}
+
+// relayout lays o out again, all the way down, as Fyne's driver does
+// when a minimum size changes (its test canvas does not).
+func relayout(t *testing.T, o fyne.CanvasObject) {
+	switch v := o.(type) {
+	case *fyne.Container:
+		if v.Layout != nil {
+			v.Layout.Layout(v.Objects, v.Size())
+		}
+		for _, k := range v.Objects {
+			relayout(t, k)
+		}
+	case fyne.Widget:
+		r := test.TempWidgetRenderer(t, v)
+		r.Layout(v.Size())
+		for _, k := range r.Objects() {
+			relayout(t, k)
+		}
+	}
+}
+
+// posIn is where o is drawn inside root (root at 0,0), walking containers
+// and widgets' renderers as Fyne's driver does.
+func posIn(t *testing.T, root, o fyne.CanvasObject) (fyne.Position, bool) {
+	var walk func(at fyne.Position, k fyne.CanvasObject) (fyne.Position, bool)
+	walk = func(at fyne.Position, k fyne.CanvasObject) (fyne.Position, bool) {
+		if k == o {
+			return at, true
+		}
+		if !k.Visible() {
+			return fyne.Position{}, false
+		}
+		var kids []fyne.CanvasObject
+		switch v := k.(type) {
+		case *fyne.Container:
+			kids = v.Objects
+		case fyne.Widget:
+			kids = test.TempWidgetRenderer(t, v).Objects()
+		}
+		for _, kid := range kids {
+			if p, ok := walk(at.Add(kid.Position()), kid); ok {
+				return p, true
+			}
+		}
+		return fyne.Position{}, false
+	}
+	return walk(fyne.Position{}, root)
+}
+
+// TestCardButtonsStayDuringCountdown: while the card says "Copied · clears
+// in N s" or "Header copied · clears in N s" (wider than the buttons),
+// counting down (its digits going from two to one), Copy token and ⋮ stay
+// where they were: nothing the user may click next moves.
+func TestCardButtonsStayDuringCountdown(t *testing.T) {
+	f := newFixture(t, Options{ClearAfter: 10 * time.Second})
+	f.app.Settings().SetTheme(newAppTheme(theme.DefaultTheme())) // the app's, as Run sets it
+	work := f.connect("Work")
+	f.eventually("the card", func() bool { return len(f.ui.statuses) == 1 })
+	card := f.cards()["Work"]
+	where := func(what string) (copyAt, moreAt fyne.Position) {
+		t.Helper()
+		relayout(t, card)
+		var ok1, ok2 bool
+		copyAt, ok1 = posIn(t, card, card.copy)
+		moreAt, ok2 = posIn(t, card, card.more)
+		if !ok1 || !ok2 {
+			t.Fatalf("%s: Copy token or ⋮ not drawn on the card", what)
+		}
+		return copyAt, moreAt
+	}
+	var copyAt, moreAt, copyRel, moreRel fyne.Position
+	f.ui.doAndWait(func() {
+		copyAt, moreAt = where("before copying")
+		copyRel, moreRel = card.copy.Position(), card.more.Position()
+	})
+	moments := 0
+	follow := func(copy func(), words string) {
+		t.Helper()
+		f.ui.doAndWait(copy)
+		countdown := regexp.MustCompile(`^` + words + ` · clears in ([0-9]+) s$`)
+		seen := map[int]bool{}
+		f.eventually(words+": the countdown down to one digit", func() bool {
+			if f.cardsNow()["Work"] != card {
+				t.Fatal("the list gave the account another card")
+			}
+			m := countdown.FindStringSubmatch(card.copied.Text)
+			if m == nil {
+				return false
+			}
+			n, _ := strconv.Atoi(m[1])
+			if !seen[n] {
+				seen[n], moments = true, moments+1
+				what := fmt.Sprintf("%q (%v wide; the buttons %v)", card.copied.Text, card.copied.MinSize().Width, card.buttons.MinSize().Width)
+				c, mo := where(what)
+				if c != copyAt || mo != moreAt || card.copy.Position() != copyRel || card.more.Position() != moreRel {
+					t.Errorf("%s: Copy token at %v (was %v), ⋮ at %v (was %v)", what, c, copyAt, mo, moreAt)
+				}
+			}
+			return n < 10
+		})
+	}
+	follow(func() { test.Tap(card.copy) }, "Copied")
+	follow(f.ui.cardMenu(work, "Work").Items[0].Action, "Header copied")
+	t.Logf("the buttons' places checked at %d moments of the countdowns; Copy token at %v, ⋮ at %v", moments, copyAt, moreAt)
+}
+
+// TestCardMenuUnderItsButton: the card's ⋮ menu opens under the button,
+// tapped or pressed with the keyboard, even when the driver's lookup of
+// the button's window fails (here: Fyne's test driver answers with the
+// window made last; the real one forgets objects it was not asked about
+// for a minute), which put the menu in the window's top-left corner.
+func TestCardMenuUnderItsButton(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.connect("Work")
+	f.connect("Home")
+	f.eventually("two cards", func() bool { return len(f.ui.statuses) == 2 })
+	c := f.ui.win.Canvas()
+	check := func(what string, open func(card *accountCard, at fyne.Position)) {
+		t.Helper()
+		for _, name := range []string{"Work", "Home"} {
+			card := f.cards()[name]
+			f.ui.doAndWait(func() {
+				at, ok := posIn(t, c.Content(), card.more)
+				if !ok {
+					t.Fatalf("%s's ⋮ not drawn", name)
+				}
+				// In the canvas's interactive area, as pop-ups and taps are
+				// (Fyne's test canvas leaves a margin; a desktop window none).
+				inset, area := c.InteractiveArea()
+				at = at.Add(c.Content().Position()).Subtract(inset)
+				open(card, at)
+				var m *widget.PopUpMenu
+				if top := c.Overlays().Top(); top != nil {
+					m, ok = findOK(t, top, func(*widget.PopUpMenu) bool { return true })
+				}
+				if m == nil {
+					t.Fatalf("%s, %s: no menu open (%T)", what, name, c.Overlays().Top())
+				}
+				defer m.Hide()
+				want := at.AddXY(0, card.more.Size().Height)
+				if right := area.Width - m.Size().Width; want.X > right { // kept inside the window
+					want.X = right
+				}
+				if got := m.Position(); got != want {
+					t.Errorf("%s, %s's menu at %v, want %v, under its ⋮ at %v", what, name, got, want, at)
+				}
+			})
+		}
+	}
+	check("tapped", func(card *accountCard, at fyne.Position) {
+		test.Tap(card.more)
+	})
+	check("Space on the focused button", func(card *accountCard, at fyne.Position) {
+		c.Focus(card.more)
+		card.more.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	})
+	// Another window made after the accounts window: the driver's lookup
+	// finds the wrong window. The tap (as the real driver makes it, from
+	// where the pointer is) still says where the button is.
+	other := f.app.NewWindow("Other")
+	t.Cleanup(other.Close)
+	check("tapped, the lookup failing", func(card *accountCard, at fyne.Position) {
+		in := fyne.NewPos(5, 5)
+		card.more.Tapped(&fyne.PointEvent{Position: in, AbsolutePosition: at.Add(in)})
+	})
 }

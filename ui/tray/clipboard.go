@@ -25,7 +25,11 @@ const copiedShown = 5 * time.Second
 // through the keeper's EnsureFresh, and clears it after ClearAfter if the
 // clipboard still holds it. The card says "Copied · clears in 30 s",
 // counting down.
-func (u *UI) Copy(id string, header bool) {
+func (u *UI) Copy(id string, header bool) { u.copyThen(id, header, nil) }
+
+// copyThen is Copy, then copied (when not nil, inside do) once the token
+// is on the clipboard; not after a failure, which the status line says.
+func (u *UI) copyThen(id string, header bool, copied func()) {
 	u.setStatusLine(lang.L("Getting a fresh token…"))
 	u.goOwned(func() {
 		tok, err := u.be.EnsureFresh(u.ctx, id, time.Minute)
@@ -48,14 +52,9 @@ func (u *UI) Copy(id string, header bool) {
 				u.setStatusLine(lang.L("Authorization header copied."))
 			case u.opts.ClearAfter < 0:
 				u.setStatusLine(lang.L("Token copied."))
-			case header:
-				c.until, shown = time.Now().Add(u.opts.ClearAfter), u.opts.ClearAfter
-				u.setStatusLine(lang.L("Authorization header copied. It will be cleared from the clipboard in {{.When}}.",
-					map[string]any{"When": humanSeconds(u.opts.ClearAfter)}))
 			default:
 				c.until, shown = time.Now().Add(u.opts.ClearAfter), u.opts.ClearAfter
-				u.setStatusLine(lang.L("Token copied. It will be cleared from the clipboard in {{.When}}.",
-					map[string]any{"When": humanSeconds(u.opts.ClearAfter)}))
+				u.sayCopied(c)
 			}
 			u.copied = c
 			u.refreshCards()
@@ -63,11 +62,91 @@ func (u *UI) Copy(id string, header bool) {
 			if u.opts.ClearAfter >= 0 {
 				u.clearLater(text, u.clipSeq)
 			}
+			if copied != nil {
+				copied()
+			}
 		})
 	})
 }
 
+// sayCopied says on the status line that c was copied and when it will be
+// cleared, counting down with the card (countDown), until it is.
+func (u *UI) sayCopied(c copiedCard) {
+	words := func() string {
+		left := time.Until(c.until)
+		if left < 0 {
+			left = 0
+		}
+		// In whole seconds, rounded up, as the card counts (copiedWords).
+		when := map[string]any{"When": humanSeconds((left + time.Second - 1).Truncate(time.Second))}
+		if c.header {
+			return lang.L("Authorization header copied. It will be cleared from the clipboard in {{.When}}.", when)
+		}
+		return lang.L("Token copied. It will be cleared from the clipboard in {{.When}}.", when)
+	}
+	u.sayFor(words(), words, time.Until(c.until))
+}
+
+// statusShown is how long a message stays on the status line.
+const statusShown = 10 * time.Second
+
+// statusLine is what the window's status line says: one message, current,
+// then gone (setStatusLine).
+type statusLine struct {
+	seq   int           // which message: a later one takes the line over, and its time
+	shown time.Duration // how long a message stays; 0: statusShown (tests shorten it)
+	words func() string // the message as it reads now (the copy's countdown); nil: as said
+	ended int           // messages whose time ran out, replaced or not (for tests)
+}
+
+// sayFor puts text on the status line for shown, then clears it, unless a
+// later message took the line over; words, if not nil, says it anew at
+// each tick of the copy's countdown. Empty text clears the line now.
+func (u *UI) sayFor(text string, words func() string, shown time.Duration) {
+	u.line.seq++
+	u.line.words = words
+	u.status.SetText(text)
+	if text == "" {
+		return
+	}
+	seq := u.line.seq
+	u.goOwned(func() {
+		t := time.NewTimer(shown)
+		defer t.Stop()
+		select {
+		case <-u.ctx.Done():
+		case <-t.C:
+			u.do(func() {
+				u.line.ended++
+				if u.line.seq == seq {
+					u.line.words = nil
+					u.status.SetText("")
+				}
+			})
+		}
+	})
+}
+
+// statusFor is how long a message stays on the status line.
+func (u *UI) statusFor() time.Duration {
+	if u.line.shown > 0 {
+		return u.line.shown
+	}
+	return statusShown
+}
+
+// sayAgain says the status line's counting message as it reads now.
+func (u *UI) sayAgain() {
+	if u.line.words != nil {
+		u.status.SetText(u.line.words())
+	}
+}
+
+// humanSeconds says a time to wait: "30 seconds", "1 second", "2 min".
 func humanSeconds(d time.Duration) string {
+	if d >= time.Second && d < 2*time.Second {
+		return lang.L("1 second")
+	}
 	if d < time.Minute {
 		return lang.L("{{.N}} seconds", map[string]any{"N": int(d.Seconds())})
 	}
@@ -92,6 +171,7 @@ func (u *UI) countDown(seq int, shown time.Duration) {
 				u.do(func() {
 					if u.copied.seq == seq {
 						u.refreshCards()
+						u.sayAgain()
 					}
 				})
 			case <-end.C:

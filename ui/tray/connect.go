@@ -2,18 +2,21 @@ package tray
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/system"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // connectDialog walks the user through connecting: pick a provider (Clio
@@ -148,15 +151,30 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	if len(regions) > 0 {
 		region.SetSelected(regions[0])
 	}
-	for _, r := range clioRegions {
+	// The region the firm set up: fixed by its managed settings, else the
+	// first with a client ID (from a connection profile, say), so that
+	// Connect does not stop at a region nobody set up.
+	preferred := -1
+	for i, r := range clioRegions {
 		if c.u.be.Locked(r.PresetID()).ClientID {
-			region.SetSelected(regionName(r))
+			preferred = i
 			break
 		}
+		if preferred < 0 && setUp(c.providers[r.PresetID()]) {
+			preferred = i
+		}
+	}
+	if preferred >= 0 {
+		region.SetSelected(regions[preferred])
 	}
 	regionRow := container.NewVBox(widget.NewLabel(lang.L("Clio region")), region)
 	regionRow.Hide()
+	// Said when Connect is chosen with no provider chosen.
+	choose := widget.NewLabel(lang.L("Choose a provider first."))
+	choose.Importance = widget.WarningImportance
+	choose.Hide()
 	provider := newSelect(names, func(name string) {
+		choose.Hide()
 		if byName[name] == "clio" {
 			regionRow.Show()
 		} else {
@@ -180,6 +198,8 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	start.OnTapped = func() {
 		id := byName[provider.Selected]
 		if id == "" {
+			choose.Show()
+			c.u.win.Canvas().Focus(provider)
 			return
 		}
 		if id == importChoice {
@@ -192,7 +212,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 		}
 		c.wait(id, name.Text)
 	}
-	c.set(widget.NewLabel(lang.L("Which account do you want to connect?")), provider, regionRow, name,
+	c.set(widget.NewLabel(lang.L("Which account do you want to connect?")), provider, choose, regionRow, name,
 		container.NewHBox(newButton(lang.L("Cancel"), c.d.Hide), start))
 	c.enter = start.OnTapped
 	c.u.win.Canvas().Focus(name)
@@ -284,13 +304,21 @@ func (c *connectDialog) wait(providerID, name string) {
 		}
 		c.u.do(func() {
 			cancel()
+			var ae *auth.Error
 			switch {
 			case err == nil:
 				c.result(lang.L("Connected {{.Name}}. Tokentray keeps its token fresh from now on.", map[string]any{"Name": acct.Name}))
 			case auth.KindOf(err) == auth.KindCanceled:
 				c.d.Hide()
+			case errors.As(err, &ae) && (ae.NoClientID != nil || ae.NoClientSecret != nil):
+				c.notSetUp(ae)
+			case auth.KindOf(err) == auth.KindMisconfigured:
+				c.result(plainError(err)) // the same settings would fail again
 			default:
-				c.result(plainError(err))
+				// Declined, timed out, the network, a port taken: trying
+				// again may well work. A declined sign-in is an event too.
+				c.u.addEvent(signInEndedEvent(words.ProviderName(providerID, c.providers[providerID].Name), err))
+				c.failed(plainError(err), func() { c.wait(providerID, name) })
 			}
 		})
 		c.u.reload()
@@ -302,5 +330,53 @@ func (c *connectDialog) result(text string) {
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	c.set(msg, newButton(lang.L("Close"), c.d.Hide))
+	c.enter = c.d.Hide
+}
+
+// failed is the last step of an attempt that may work the next time (the
+// user declined by mistake, the browser took too long): why, Close, and
+// Connect again (also Enter), which runs again.
+func (c *connectDialog) failed(text string, again func()) {
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	retry := newButton(lang.L("Connect again"), again)
+	retry.Importance = widget.HighImportance
+	c.set(msg, container.NewHBox(newButton(lang.L("Close"), c.d.Hide), retry))
+	c.enter = again
+}
+
+// notSetUp is the last step when the provider has no client ID, or no
+// client secret where it needs one, on this computer: said for someone who
+// did not set Tokentray up (no command line), with the two ways out —
+// the provider settings, or a connection profile from whoever manages
+// Tokentray.
+func (c *connectDialog) notSetUp(e *auth.Error) {
+	var text string
+	if n := e.NoClientID; n != nil {
+		name := providerWords(n.ID, n.Name)
+		if c.providers[n.ID].Confidential {
+			text = lang.L("{{.Name}} is not set up on this computer yet. Ask whoever manages Tokentray at your firm "+
+				"for its client ID and secret, or open a connection file they sent you.", map[string]any{"Name": name})
+		} else {
+			text = lang.L("{{.Name}} is not set up on this computer yet. Ask whoever manages Tokentray at your firm "+
+				"for its client ID, or open a connection file they sent you.", map[string]any{"Name": name})
+		}
+	} else {
+		n := e.NoClientSecret
+		text = lang.L("{{.Name}} is not fully set up on this computer yet: its client secret is missing. Ask whoever "+
+			"manages Tokentray at your firm for it, or open a connection file they sent you.",
+			map[string]any{"Name": providerWords(n.ID, n.Name)})
+	}
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	settings := newButton(lang.L("Open Provider settings"), func() {
+		c.d.Hide()
+		c.u.showSettingsThen()
+	})
+	file := newButton(lang.L("Open a connection file…"), func() {
+		c.d.Hide()
+		c.u.ShowOpenProfile()
+	})
+	c.set(msg, container.NewHBox(settings, file), container.NewHBox(layout.NewSpacer(), newButton(lang.L("Close"), c.d.Hide)))
 	c.enter = c.d.Hide
 }

@@ -11,6 +11,10 @@ import (
 	"github.com/tokentray/tokentray/ui/accounts"
 )
 
+// demoProviderID is the demo provider's ID: the start screen offers it
+// with the real providers (a newcomer has no client ID for those).
+const demoProviderID = "demo"
+
 // startDemo runs the local test authorization server and registers a "Demo
 // provider" on it with 2-minute tokens, so that a newcomer with no account
 // anywhere (and no internet) can connect, copy, watch a refresh, and
@@ -28,7 +32,7 @@ func startDemo(ctx context.Context, be *accounts.App) (func(), error) {
 		srv.Close()
 		return nil, err
 	}
-	p.ID, p.Name = "demo", "Demo provider (local test server)"
+	p.ID, p.Name = demoProviderID, "Demo provider (local test server)"
 	p.ClientID, p.ClientSecret = authtest.ClientID, authtest.ClientSecret
 	p.Scopes = []string{"openid", "profile", "email", "offline_access"}
 	if err := be.SaveProvider(ctx, p); err != nil {

@@ -32,6 +32,7 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 					default:
 						u.setStatusLine(lang.L("Could not disconnect {{.Name}}. {{.Why}}", map[string]any{"Name": name, "Why": plainError(err)}))
 					}
+					u.addEvent(disconnectedEvent(name, err))
 				})
 				u.reload()
 			})

@@ -67,8 +67,10 @@ func TestConnectDialogWithoutClientSecret(t *testing.T) {
 		return connect != nil
 	})
 	f.ui.doAndWait(func() { test.Tap(connect) })
-	want := "Clio (Europe) a besoin du secret client enregistré pour Tokentray, et aucun n’est défini. Saisissez-le dans " +
-		"Paramètres des fournisseurs (ou : tokentray provider set clio-eu --client-secret-stdin), puis connectez-vous à nouveau."
+	// In the window's words: no command line (the dead-end fix of the
+	// first ten minutes).
+	want := "Clio (Europe) n’est pas encore entièrement configuré sur cet ordinateur : son secret client manque. " +
+		"Demandez-le à la personne qui gère Tokentray dans votre cabinet, ou ouvrez un fichier de connexion qu’elle vous a envoyé."
 	f.eventually("the missing secret said", func() bool { return findDialogLabel(t, c, want) != "" })
 	if n := opened.Load(); n != 0 {
 		t.Errorf("the browser was opened %d times without a client secret", n)

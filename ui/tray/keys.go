@@ -89,18 +89,69 @@ func passKey(o fyne.CanvasObject, ev *fyne.KeyEvent) bool {
 }
 
 // keyButton is a button that Enter presses too, and on which Escape closes
-// the dialog.
-type keyButton struct{ widget.Button }
+// the dialog. Focused, it draws the focus ring (theme.go); tapped, it
+// remembers where it was drawn (at).
+type keyButton struct {
+	widget.Button
+	focus bool
+
+	tap         *fyne.PointEvent // the tap being handled, while it is
+	lastAt      fyne.Position    // where the button was last known to be drawn
+	lastAtKnown bool
+}
 
 func newButton(label string, tapped func()) *keyButton {
 	return newButtonWithIcon(label, nil, tapped)
 }
 
 func newButtonWithIcon(label string, icon fyne.Resource, tapped func()) *keyButton {
-	b := &keyButton{widget.Button{Text: label, Icon: icon, OnTapped: tapped}}
+	b := &keyButton{Button: widget.Button{Text: label, Icon: icon, OnTapped: tapped}}
 	b.ExtendBaseWidget(b)
 	return b
 }
+
+// Tapped presses the button, knowing where the tap found it (at).
+func (b *keyButton) Tapped(ev *fyne.PointEvent) {
+	if ev != nil {
+		b.tap = ev
+		b.lastAt, b.lastAtKnown = ev.AbsolutePosition.Subtract(ev.Position), true
+		defer func() { b.tap = nil }()
+	}
+	b.Button.Tapped(ev)
+}
+
+// at is the button's top-left corner in its window's canvas, as drawn now:
+// where the tap being handled found it; else where the driver finds it;
+// else where it was last seen (the driver loses track of objects it has
+// not been asked about for a minute, until it draws them again).
+func (b *keyButton) at() (fyne.Position, bool) {
+	if b.tap != nil {
+		return b.tap.AbsolutePosition.Subtract(b.tap.Position), true
+	}
+	if app := fyne.CurrentApp(); app != nil {
+		if c := app.Driver().CanvasForObject(b); c != nil {
+			b.lastAt, b.lastAtKnown = app.Driver().AbsolutePositionForObject(b), true
+		}
+	}
+	return b.lastAt, b.lastAtKnown
+}
+
+func (b *keyButton) FocusGained() {
+	b.focus = true
+	b.at() // while the driver knows where it is: the keyboard may press it next
+	b.Button.FocusGained()
+}
+
+func (b *keyButton) FocusLost() {
+	b.focus = false
+	b.Button.FocusLost()
+}
+
+func (b *keyButton) CreateRenderer() fyne.WidgetRenderer {
+	return withFocusRing(b, b.Button.CreateRenderer())
+}
+
+func (b *keyButton) ringShown() bool { return b.focus && !b.Disabled() }
 
 func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
@@ -119,16 +170,19 @@ func (b *keyButton) inner() fyne.CanvasObject { return &b.Button }
 
 // keyEntry is an entry on which Escape closes the dialog, and Enter (on one
 // line, with no OnSubmitted of its own) does the dialog's main action.
-type keyEntry struct{ widget.Entry }
+type keyEntry struct {
+	widget.Entry
+	focus bool
+}
 
 func newEntry() *keyEntry {
-	e := &keyEntry{widget.Entry{Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}}
+	e := &keyEntry{Entry: widget.Entry{Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}}
 	e.ExtendBaseWidget(e)
 	return e
 }
 
 func newMultiLineEntry() *keyEntry {
-	e := &keyEntry{widget.Entry{MultiLine: true, Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}}
+	e := &keyEntry{Entry: widget.Entry{MultiLine: true, Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}}
 	e.ExtendBaseWidget(e)
 	return e
 }
@@ -148,12 +202,22 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 
 func (e *keyEntry) inner() fyne.CanvasObject { return &e.Entry }
 
+func (e *keyEntry) FocusGained()    { e.focus = true; e.Entry.FocusGained() }
+func (e *keyEntry) FocusLost()      { e.focus = false; e.Entry.FocusLost() }
+func (e *keyEntry) ringShown() bool { return e.focus && !e.Disabled() }
+func (e *keyEntry) CreateRenderer() fyne.WidgetRenderer {
+	return withFocusRing(e, e.Entry.CreateRenderer())
+}
+
 // keySelect is a choice on which Escape closes the dialog and Enter does
 // its main action (Space opens the choices, as Fyne's does).
-type keySelect struct{ widget.Select }
+type keySelect struct {
+	widget.Select
+	focus bool
+}
 
 func newSelect(options []string, changed func(string)) *keySelect {
-	s := &keySelect{widget.Select{Options: options, OnChanged: changed, PlaceHolder: lang.L("(Select one)")}}
+	s := &keySelect{Select: widget.Select{Options: options, OnChanged: changed, PlaceHolder: lang.L("(Select one)")}}
 	s.ExtendBaseWidget(s)
 	return s
 }
@@ -166,12 +230,22 @@ func (s *keySelect) TypedKey(ev *fyne.KeyEvent) {
 
 func (s *keySelect) inner() fyne.CanvasObject { return &s.Select }
 
+func (s *keySelect) FocusGained()    { s.focus = true; s.Select.FocusGained() }
+func (s *keySelect) FocusLost()      { s.focus = false; s.Select.FocusLost() }
+func (s *keySelect) ringShown() bool { return s.focus && !s.Disabled() }
+func (s *keySelect) CreateRenderer() fyne.WidgetRenderer {
+	return withFocusRing(s, s.Select.CreateRenderer())
+}
+
 // keyCheck is a check box on which Escape closes the dialog and Enter does
 // its main action (Space ticks it, as Fyne's does).
-type keyCheck struct{ widget.Check }
+type keyCheck struct {
+	widget.Check
+	focus bool
+}
 
 func newCheck(label string, changed func(bool)) *keyCheck {
-	c := &keyCheck{widget.Check{Text: label, OnChanged: changed}}
+	c := &keyCheck{Check: widget.Check{Text: label, OnChanged: changed}}
 	c.ExtendBaseWidget(c)
 	return c
 }
@@ -183,6 +257,13 @@ func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (c *keyCheck) inner() fyne.CanvasObject { return &c.Check }
+
+func (c *keyCheck) FocusGained()    { c.focus = true; c.Check.FocusGained() }
+func (c *keyCheck) FocusLost()      { c.focus = false; c.Check.FocusLost() }
+func (c *keyCheck) ringShown() bool { return c.focus && !c.Disabled() }
+func (c *keyCheck) CreateRenderer() fyne.WidgetRenderer {
+	return withFocusRing(c, c.Check.CreateRenderer())
+}
 
 // setEnter sets what Enter does in the open dialog d.
 func (u *UI) setEnter(d dialog.Dialog, enter func()) {
@@ -196,10 +277,10 @@ func (u *UI) setEnter(d dialog.Dialog, enter func()) {
 // newPasswordEntry is a secret's entry, with a button that shows what was
 // typed, on which Escape closes the dialog.
 func newPasswordEntry() *keyEntry {
-	e := &keyEntry{widget.Entry{Password: true, Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}}
+	e := &keyEntry{Entry: widget.Entry{Password: true, Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}}
 	e.ExtendBaseWidget(e)
-	var reveal *widget.Button
-	reveal = widget.NewButtonWithIcon("", theme.VisibilityIcon(), func() {
+	var reveal *keyButton // it shows the focus ring too
+	reveal = newButtonWithIcon("", theme.VisibilityIcon(), func() {
 		e.Password = !e.Password
 		if e.Password {
 			reveal.SetIcon(theme.VisibilityIcon())
@@ -215,7 +296,10 @@ func newPasswordEntry() *keyEntry {
 
 // keySelectEntry is an entry with choices on which Escape closes the
 // dialog.
-type keySelectEntry struct{ widget.SelectEntry }
+type keySelectEntry struct {
+	widget.SelectEntry
+	focus bool
+}
 
 func newSelectEntry(options []string) *keySelectEntry {
 	e := &keySelectEntry{}
@@ -234,6 +318,13 @@ func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (e *keySelectEntry) inner() fyne.CanvasObject { return &e.SelectEntry }
+
+func (e *keySelectEntry) FocusGained()    { e.focus = true; e.SelectEntry.FocusGained() }
+func (e *keySelectEntry) FocusLost()      { e.focus = false; e.SelectEntry.FocusLost() }
+func (e *keySelectEntry) ringShown() bool { return e.focus && !e.Disabled() }
+func (e *keySelectEntry) CreateRenderer() fyne.WidgetRenderer {
+	return withFocusRing(e, e.SelectEntry.CreateRenderer())
+}
 
 // confirm asks before an action, in a dialog whose buttons take the
 // keyboard: Enter (or the yes button) runs onYes, Escape (or Cancel) does

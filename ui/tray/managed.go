@@ -67,11 +67,17 @@ func (u *UI) applyManaged(reread bool) {
 	})
 }
 
-// addEvent adds a line to the recent events, newest kept (inside do).
+// addEvent adds a line to the recent events, newest kept (inside do), and
+// keeps it for the next start (keepEvent); an empty line adds nothing.
 func (u *UI) addEvent(line string) {
-	u.log = append(u.log, u.opts.Now().Format("15:04")+"  "+line)
+	if line == "" {
+		return
+	}
+	now := u.opts.Now()
+	u.log = append(u.log, eventLine(now, now, line))
 	if len(u.log) > keptEvents {
 		u.log = u.log[len(u.log)-keptEvents:]
 	}
 	u.events.Refresh()
+	u.keepEvent(accounts.Event{At: now, Text: line})
 }

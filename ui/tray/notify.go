@@ -10,9 +10,12 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keeper"
+	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/system"
 	"github.com/tokentray/tokentray/ui/words"
 )
@@ -57,28 +60,74 @@ func (u *UI) note(e keeper.Event) {
 		return
 	}
 	u.addEvent(line)
-	if notify != "" {
-		u.notify(notify)
+	if notify == "" {
+		return
 	}
+	kind := routineNotice
+	if e.Kind == keeper.EventReconnectNeeded {
+		kind = lastingNotice // nothing works until the user acts: it waits for them
+	}
+	u.notifyFor(notify, kind)
+}
+
+// noticeKind is how long a notification stays on the screen, where the
+// desktop lets the app choose (Linux: the notification service's expiry).
+type noticeKind int
+
+const (
+	// routineNotice says what happened (connected, a port moved): it goes
+	// after routineShown, and stays in the events list.
+	routineNotice noticeKind = iota
+	// briefNotice confirms what the user just did (a copy from the tray).
+	briefNotice
+	// lastingNotice asks the user to act (reconnect): it stays until
+	// dismissed.
+	lastingNotice
+)
+
+// How long routine and brief notifications stay on the screen.
+const (
+	routineShown = 10 * time.Second
+	briefShown   = 6 * time.Second
+)
+
+// expire is how long a notification of kind k stays on the screen.
+func (k noticeKind) expire() time.Duration {
+	switch k {
+	case lastingNotice:
+		return system.ExpireNever
+	case briefNotice:
+		return briefShown
+	}
+	return routineShown
 }
 
 // toastTimeout is how long PowerShell may take to show a Windows toast
 // (it can take seconds to start on a busy or slow computer).
 const toastTimeout = 30 * time.Second
 
-// notify sends a desktop notification, unless the user turned them off
-// (run it inside do). On Windows Tokentray sends the toast itself
+// notify sends a routine desktop notification (run it inside do).
+func (u *UI) notify(body string) { u.notifyFor(body, routineNotice) }
+
+// notifyFor sends a desktop notification of kind k, unless the user turned
+// them off (run it inside do). On Windows Tokentray sends the toast itself
 // (system.Notify, PowerShell), where it sees a failure that Fyne's
 // SendNotification would only log; elsewhere Fyne sends it. A failure
 // leaves the alert where it already is, in the events list, which says
 // once that notifications could not be shown; once PowerShell turned out
 // blocked or restricted (Constrained Language Mode), it is not tried again.
-func (u *UI) notify(body string) {
+// On Linux and the BSDs Tokentray sends it itself too (desktopNotify), to
+// say how long it stays: Fyne asks every one to stay until dismissed.
+func (u *UI) notifyFor(body string, k noticeKind) {
 	if u.opts.NotificationsOff {
 		return
 	}
 	t := toasts
 	if t.send == nil {
+		if ownNotifications(u.app) {
+			u.desktopNotify(body, k)
+			return
+		}
 		u.app.SendNotification(fyne.NewNotification("Tokentray", body))
 		return
 	}
@@ -101,6 +150,53 @@ func (u *UI) notify(body string) {
 			u.do(func() {
 				u.addEvent(lang.L("Windows could not show a notification, so Tokentray lists every alert here. “tokentray doctor” says why."))
 			})
+		}
+	})
+}
+
+// ownNotifications says whether the app sends its notifications to the
+// freedesktop notification service itself: with Fyne's desktop driver on
+// Linux and the BSDs (a test's app keeps Fyne's SendNotification, which
+// tests count). Tests set it to send theirs to a fake service.
+var ownNotifications = func(a fyne.App) bool {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd":
+		_, desk := a.(desktop.App)
+		return desk
+	}
+	return false
+}
+
+// notifyTimeout bounds sending a notification to the session bus's
+// service.
+const notifyTimeout = 10 * time.Second
+
+// desktopNotes sends the app's notifications to the freedesktop service,
+// one at a time and in order; its first failure is logged (the alert is in
+// the events list already, and the service may come later).
+var desktopNotes struct {
+	sending      sync.Mutex
+	failedBefore bool
+}
+
+// desktopNotify sends body through the session bus's notification service
+// (org.freedesktop.Notifications), as "Tokentray", with the app's icon and
+// how long it stays on the screen for k.
+func (u *UI) desktopNotify(body string, k noticeKind) {
+	n := system.DesktopNotification{AppName: "Tokentray", Title: "Tokentray", Body: body,
+		IconName: AppID, Icon: Icon.Content(), Expire: k.expire()}
+	u.goOwned(func() {
+		desktopNotes.sending.Lock()
+		defer desktopNotes.sending.Unlock()
+		if u.ctx.Err() != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(u.ctx, notifyTimeout)
+		_, err := system.SendDesktopNotification(ctx, n)
+		cancel()
+		if err != nil && u.ctx.Err() == nil && !desktopNotes.failedBefore {
+			desktopNotes.failedBefore = true
+			slog.Warn("a desktop notification could not be shown; it stays in the window's events list", "err", err)
 		}
 	})
 }
@@ -153,4 +249,81 @@ func plainError(err error) string {
 		return msg
 	}
 	return lang.L("Something went wrong. Please try again; if it keeps happening, run “tokentray doctor” in a terminal.")
+}
+
+// The recent events are kept across restarts (accounts.Events): each line
+// added (addEvent) is written in the background; the lines of earlier runs
+// are put in the list at start (loadEvents).
+
+// keepEvent writes an event to the kept events, in the background (run it
+// inside do); a failure is logged once: the line is in the window anyway.
+func (u *UI) keepEvent(e accounts.Event) {
+	u.goOwned(func() {
+		if err := u.be.AddEvent(e); err != nil && !keptFailed.Swap(true) {
+			slog.Warn("the recent events could not be kept for the next start", "err", err)
+		}
+	})
+}
+
+var keptFailed atomic.Bool
+
+// loadEvents puts the events kept from earlier runs in the list, oldest
+// first, before the new ones: Start calls it first thing. It reads them at
+// once (a small file, as Start reads the statuses), and only into an empty
+// list: a second call changes nothing.
+func (u *UI) loadEvents() {
+	kept, err := u.be.Events()
+	if err != nil {
+		slog.Warn("the recent events of the last run could not be read", "err", err)
+		return
+	}
+	u.do(func() {
+		if len(u.log) > 0 || len(kept) == 0 {
+			return
+		}
+		now := u.opts.Now()
+		for _, e := range kept {
+			u.log = append(u.log, eventLine(e.At, now, e.Text))
+		}
+		if len(u.log) > keptEvents {
+			u.log = u.log[len(u.log)-keptEvents:]
+		}
+		u.events.Refresh()
+	})
+}
+
+// eventLine is an event's line in the list: its time (and its day, if not
+// today), then what happened.
+func eventLine(at, now time.Time, text string) string {
+	at = at.In(now.Location())
+	if y, m, d := at.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
+		return words.Day(at) + " " + at.Format("15:04") + "  " + text
+	}
+	return at.Format("15:04") + "  " + text
+}
+
+// disconnectedEvent is the events list's line for a disconnect that ended
+// (ConfirmDisconnect): the account is gone from this computer, whether or
+// not the provider could be told; none ("") when it is still here.
+func disconnectedEvent(name string, err error) string {
+	d := map[string]any{"Name": name}
+	var re *accounts.RevokeError
+	switch {
+	case err == nil:
+		return lang.L("{{.Name}} disconnected.", d)
+	case errors.As(err, &re):
+		d["Provider"] = re.Provider
+		return lang.L("{{.Name}} removed from this computer; {{.Provider}} could not be told to end its access.", d)
+	}
+	return ""
+}
+
+// signInEndedEvent is the events list's line for a sign-in (connect or
+// reconnect) that the user declined in the browser, at the provider named
+// provider; none ("") for any other ending (the connect dialog says those).
+func signInEndedEvent(provider string, err error) string {
+	if auth.KindOf(err) != auth.KindDeclined {
+		return ""
+	}
+	return lang.L("{{.Provider}}: you declined the sign-in in the browser, so nothing changed.", map[string]any{"Provider": provider})
 }

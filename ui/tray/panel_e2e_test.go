@@ -36,19 +36,7 @@ import (
 // screen, not only in the D-Bus layout. The screenshot of the open menu is
 // kept as tray-menu.png in $TOKENTRAY_SCREENSHOTS when that is set.
 func TestTrayMenuInPanel(t *testing.T) {
-	storetest.RequireSession(t)
-	for _, tool := range []struct{ cmd, what string }{
-		{"import", "ImageMagick's import"}, {"convert", "ImageMagick's convert"},
-		{"xfce4-panel", "xfce4-panel"}, {"xdotool", "xdotool"}, {"tesseract", "tesseract-ocr"},
-	} {
-		if _, err := exec.LookPath(tool.cmd); err != nil {
-			storetest.Missing(t, tool.what, "make test-deps")
-		}
-	}
-	xfconfd := findXfconfd()
-	if xfconfd == "" {
-		storetest.Missing(t, "xfconfd (package xfconf, which xfce4-panel depends on)", "make test-deps")
-	}
+	xfconfd := requirePanel(t)
 	titletest.StartXvfb(t)
 	a := buildDemoApp(t)
 	x := watchDisplay(t)
@@ -231,6 +219,27 @@ func TestTrayMenuInPanel(t *testing.T) {
 	}
 }
 
+// requirePanel skips the test (or fails it, where the tools must be
+// there) without a test session and the panel's tools, and returns the
+// xfconf daemon.
+func requirePanel(t *testing.T) string {
+	t.Helper()
+	storetest.RequireSession(t)
+	for _, tool := range []struct{ cmd, what string }{
+		{"import", "ImageMagick's import"}, {"convert", "ImageMagick's convert"},
+		{"xfce4-panel", "xfce4-panel"}, {"xdotool", "xdotool"}, {"tesseract", "tesseract-ocr"},
+	} {
+		if _, err := exec.LookPath(tool.cmd); err != nil {
+			storetest.Missing(t, tool.what, "make test-deps")
+		}
+	}
+	xfconfd := findXfconfd()
+	if xfconfd == "" {
+		storetest.Missing(t, "xfconfd (package xfconf, which xfce4-panel depends on)", "make test-deps")
+	}
+	return xfconfd
+}
+
 // findXfconfd is the xfconf daemon, which Debian keeps out of PATH.
 func findXfconfd() string {
 	for _, pattern := range []string{"/usr/lib/*/xfce4/xfconf/xfconfd", "/usr/libexec/xfce4/xfconf/xfconfd", "/usr/lib/xfce4/xfconf/xfconfd"} {
@@ -354,7 +363,9 @@ type menuMonitor struct {
 	mu      sync.Mutex
 	host    string      // the host's unique name, once known
 	layout  []menuEntry // the last layout the host was sent
-	opened  int         // the host's AboutToShow of the root
+	items   []menuItem  // the same, every top-level item, separators too
+	props   map[int32]bool
+	opened  int // the host's AboutToShow of the root
 }
 
 // watchMenus starts following the bus until the test ends.
@@ -400,6 +411,19 @@ func (m *menuMonitor) note(msg *dbus.Message) {
 		if root, ok := msg.Body[1].([]any); ok && len(root) == 3 {
 			kids, _ := root[2].([]dbus.Variant)
 			m.layout = entriesOf(kids)
+			m.items = itemsOf(kids)
+		}
+	case msg.Type == dbus.TypeMethodReply && to == m.host && sig.String() == "a(ia{sv})" && len(msg.Body) == 1:
+		// GetGroupProperties: libdbusmenu shows an item it was sent in a
+		// layout only once it has its properties.
+		items, _ := msg.Body[0].([][]any)
+		if m.props == nil {
+			m.props = map[int32]bool{}
+		}
+		for _, it := range items {
+			if id, ok := it[0].(int32); ok {
+				m.props[id] = true
+			}
 		}
 	case msg.Type == dbus.TypeMethodCall && from == m.host && len(msg.Body) >= 1:
 		member, _ := msg.Headers[dbus.FieldMember].Value().(string)
@@ -434,6 +458,20 @@ func (m *menuMonitor) hostLayout() []menuEntry {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.layout
+}
+
+// hostItems is the last layout the host was sent, every top-level item,
+// and those of them it has not been sent the properties of (libdbusmenu
+// does not show them).
+func (m *menuMonitor) hostItems() (items []menuItem, unshown []menuItem) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, it := range m.items {
+		if !m.props[it.id] {
+			unshown = append(unshown, it)
+		}
+	}
+	return m.items, unshown
 }
 
 // openedCount is how many times the host said it is showing the menu.
@@ -481,6 +519,44 @@ func entriesOf(children []dbus.Variant) []menuEntry {
 		entries = append(entries, menuEntry{label: label, submenu: len(kids) > 0 || display == "submenu"})
 	}
 	return entries
+}
+
+// menuItem is a top-level item of a com.canonical.dbusmenu menu, a
+// separator ("---") too.
+type menuItem struct {
+	id    int32
+	label string
+}
+
+// itemsOf is the top-level items of a dbusmenu layout's children, visible
+// or not, separators as "---".
+func itemsOf(children []dbus.Variant) []menuItem {
+	var items []menuItem
+	for _, k := range children {
+		v, ok := k.Value().([]any)
+		if !ok || len(v) != 3 {
+			continue
+		}
+		id, _ := v[0].(int32)
+		props, _ := v[1].(map[string]dbus.Variant)
+		label, _ := props["label"].Value().(string)
+		if kind, _ := props["type"].Value().(string); kind == "separator" {
+			label = "---"
+		}
+		items = append(items, menuItem{id, label})
+	}
+	return items
+}
+
+// appItems is the menu's top-level items as the app serves them now.
+func appItems(t *testing.T, menu dbus.BusObject) []menuItem {
+	t.Helper()
+	var rev uint32
+	var layout menuNode
+	if err := menu.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &layout); err != nil {
+		t.Fatalf("GetLayout: %v", err)
+	}
+	return itemsOf(layout.Children)
 }
 
 func labelsOf(entries []menuEntry) []string {
@@ -638,4 +714,194 @@ func colours(t *testing.T, x *xDisplay, r rect) int {
 		seen[[3]byte{data[i], data[i+1], data[i+2]}] = true
 	}
 	return len(seen)
+}
+
+// TestTrayMenuInPanelAfterFirstConnect: the panel's menu after the first
+// account connects while the app runs, not only after a fresh start. The
+// app starts without accounts and the panel loads its menu ("No accounts
+// connected"); then an account connects, and the app rebuilds its menu.
+// The panel must end up with the app's whole menu, every item shown:
+// the layout it holds is the app's, item for item, separators and Quit
+// too, and it has had the properties of each (libdbusmenu shows an item
+// only then); and the menu opened on the screen shows the account, Quit
+// and both separators. (Fyne rebuilds the menu item by item, and the
+// panel could keep a layout read halfway, without Quit: settleTrayMenu.)
+func TestTrayMenuInPanelAfterFirstConnect(t *testing.T) {
+	xfconfd := requirePanel(t)
+	titletest.StartXvfb(t)
+	a := buildDemoApp(t)
+	x := watchDisplay(t)
+	bus, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bus.Close() })
+	signals := make(chan *dbus.Signal, 64)
+	bus.Signal(signals)
+	menus := watchMenus(t)
+	startPanel(t, bus, signals, a.dir, xfconfd)
+	var host string
+	if err := bus.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, "org.kde.StatusNotifierWatcher").Store(&host); err != nil {
+		t.Fatal(err)
+	}
+	menus.follow(host)
+	plug := x.waitTray(t)
+
+	a.start(t)
+	win := x.waitWindow(t, "Tokentray")
+	win.close(t)
+	win.waitMapped(t, false, "the window hidden after closing it")
+	waitBus(t, menus.changed, "the panel loading the menu of the app without accounts", func() bool {
+		return slices.ContainsFunc(menus.hostLayout(), func(e menuEntry) bool { return e.label == "No accounts connected" })
+	})
+	menu := appMenuObject(t, bus, signals)
+
+	// The first account connects while the app runs; a second launch
+	// shows the window, reloaded now (not at the app's next tick).
+	a.run(t, "connect", "demo", "--name", "Demo User")
+	second := exec.Command(a.bin)
+	second.Env = a.env
+	if err := second.Run(); err != nil {
+		t.Fatalf("second launch: %v", err)
+	}
+	win.waitMapped(t, true, "the window shown again by the second launch")
+	win.close(t)
+	win.waitMapped(t, false, "the window hidden after closing it again")
+
+	var want, held, unshown []menuItem
+	waitBus(t, menus.changed, "the panel holding the app's whole menu with the account, every item shown", func() bool {
+		want = appItems(t, menu)
+		held, unshown = menus.hostItems()
+		hasAccount := slices.ContainsFunc(held, func(it menuItem) bool { return strings.Contains(it.label, "Demo User") })
+		return hasAccount && slices.Equal(held, want) && len(unshown) == 0
+	})
+	if n := strings.Count(fmt.Sprint(want), "---"); n != 2 || want[len(want)-1].label != "Quit" {
+		t.Fatalf("the app's menu: %v, want two separators and Quit last", want)
+	}
+
+	// The menu on the screen.
+	r := plug.rect(t)
+	click := exec.Command("xdotool", "mousemove", fmt.Sprint(r.x+r.w/2), fmt.Sprint(r.y+r.h/2), "click", "3")
+	if out, err := click.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool: %v\n%s", err, out)
+	}
+	var m rect
+	x.wait(t, "the tray menu open on the screen", func() bool {
+		var ok bool
+		m, ok = x.openMenu(t)
+		return ok
+	})
+	last := grab(t, x, m)
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		time.Sleep(200 * time.Millisecond) // polling for a condition: two equal frames
+		again := grab(t, x, m)
+		if bytes.Equal(again, last) && colours(t, x, m) > 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the open menu never settled")
+		}
+		last = again
+	}
+	shot := filepath.Join(a.dir, "tray-menu-after-connect.png")
+	crop := filepath.Join(a.dir, "tray-menu-after-connect-ocr.png")
+	if out, err := exec.Command("import", "-window", "root", "-crop", fmt.Sprintf("%dx%d+%d+%d", m.w, m.h, m.x, m.y), shot).CombinedOutput(); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("convert", shot, "+repage", "-colorspace", "Gray", "-resize", "300%", crop).CombinedOutput(); err != nil {
+		t.Fatalf("convert: %v\n%s", err, out)
+	}
+	read := exec.Command("tesseract", crop, "stdout", "--psm", "6", "-l", "eng")
+	read.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	ocr, err := read.Output()
+	if err != nil {
+		t.Fatalf("tesseract: %v", err)
+	}
+	var lines [][]string
+	for _, l := range strings.Split(string(ocr), "\n") {
+		if w := ocrWords(l); len(w) > 0 {
+			lines = append(lines, w)
+		}
+	}
+	seps := separatorLines(last, m.w, m.h)
+	t.Logf("the D-Bus menu: %v; on the screen (%s): %d separators,\n%s", want, shot, seps, ocr)
+	for _, it := range want {
+		if it.label != "---" && !rendered(lines, ocrWords(it.label)) {
+			t.Errorf("the open menu does not show %q", it.label)
+		}
+	}
+	if seps != 2 {
+		t.Errorf("the open menu shows %d separators, want 2", seps)
+	}
+}
+
+// appMenuObject is the app's D-Bus menu: its tray item as the panel's
+// watcher lists it, and the item's Menu.
+func appMenuObject(t *testing.T, bus *dbus.Conn, signals chan *dbus.Signal) dbus.BusObject {
+	t.Helper()
+	if err := bus.AddMatchSignal(dbus.WithMatchInterface("org.kde.StatusNotifierWatcher")); err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	path := dbus.ObjectPath("/StatusNotifierItem")
+	waitBus(t, signals, "the tray item registered with the panel's watcher", func() bool {
+		v, err := bus.Object("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher").GetProperty("org.kde.StatusNotifierWatcher.RegisteredStatusNotifierItems")
+		if err != nil {
+			t.Fatalf("the watcher's items: %v", err)
+		}
+		items, _ := v.Value().([]string)
+		if len(items) != 1 {
+			return false
+		}
+		n, p, ok := strings.Cut(items[0], "/")
+		if name = n; ok {
+			path = dbus.ObjectPath("/" + p)
+		}
+		return true
+	})
+	v, err := bus.Object(name, path).GetProperty("org.kde.StatusNotifierItem.Menu")
+	if err != nil {
+		t.Fatalf("the item's menu: %v", err)
+	}
+	menuPath, _ := v.Value().(dbus.ObjectPath)
+	return bus.Object(name, menuPath)
+}
+
+// separatorLines counts the separators drawn in a menu's pixels (w×h, 32
+// bits a pixel, as grab reads them): runs of rows across nearly all the
+// menu's width in one colour other than its background.
+func separatorLines(data []byte, w, h int) int {
+	pixel := func(x, y int) [3]byte {
+		o := (y*w + x) * 4
+		return [3]byte{data[o], data[o+1], data[o+2]}
+	}
+	count := map[[3]byte]int{}
+	for y := range h {
+		for x := range w {
+			count[pixel(x, y)]++
+		}
+	}
+	var bg [3]byte
+	for c, n := range count {
+		if n > count[bg] {
+			bg = c
+		}
+	}
+	lines, in := 0, false
+	x0, x1 := w/10, w-w/10
+	for y := 2; y < h-2; y++ {
+		row := map[[3]byte]int{}
+		for x := x0; x < x1; x++ {
+			row[pixel(x, y)]++
+		}
+		line := false
+		for c, n := range row {
+			line = line || (c != bg && n*10 >= (x1-x0)*9)
+		}
+		if line && !in {
+			lines++
+		}
+		in = line
+	}
+	return lines
 }

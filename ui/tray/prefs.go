@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/ui/accounts"
@@ -34,14 +35,16 @@ func marginChoices() []marginChoice {
 
 // ShowPreferences edits the saved preferences: how long copied tokens stay
 // on the clipboard, notifications, and how early tokens are refreshed.
+// Save saves and closes (the window's status line says it is saved); Close
+// or Escape with changes not saved asks before dropping them.
 func (u *UI) ShowPreferences() {
-	u.loadingDialog(lang.L("Preferences"), fyne.NewSize(440, 300), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
+	u.loadingDialog(lang.L("Preferences"), fyne.NewSize(560, 360), func(d *formDialog) (func() fyne.CanvasObject, error) {
 		s, err := u.be.Settings()
 		return func() fyne.CanvasObject { return u.preferencesForm(s, d) }, err
 	})
 }
 
-func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasObject {
+func (u *UI) preferencesForm(s accounts.Settings, d *formDialog) fyne.CanvasObject {
 	clearChoices, marginChoices := clearChoices(), marginChoices()
 	lock := u.be.SettingsLock()
 	if most := lock.ClipboardMost; most > 0 {
@@ -95,9 +98,9 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 		l.Importance = widget.LowImportance
 		managedNote = l
 	}
-	result := widget.NewLabel("")
-	result.Wrapping = fyne.TextWrapWord
-	save := newButton(lang.L("Save"), func() {
+	result := newResultLabel()
+	// chosen is the settings as the form shows them.
+	chosen := func() accounts.Settings {
 		next := s
 		for _, c := range clearChoices {
 			if c.label == clear.Selected {
@@ -111,6 +114,18 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 		}
 		next.NotificationsOff = !notify.Checked
 		next.Gateway.On = gateway.Checked
+		return next
+	}
+	changed := func() bool {
+		next := chosen()
+		return next.ClearClipboardSeconds != s.ClearClipboardSeconds || next.RefreshMarginMinutes != s.RefreshMarginMinutes ||
+			next.NotificationsOff != s.NotificationsOff || next.Gateway.On != s.Gateway.On
+	}
+	var save *keyButton
+	save = newButton(lang.L("Save"), func() {
+		next := chosen()
+		save.Disable() // once
+		result.SetText(lang.L("Saving…"))
 		u.goOwned(func() {
 			err := u.be.SaveSettings(u.ctx, next)
 			if err == nil && next.Gateway.On {
@@ -118,26 +133,62 @@ func (u *UI) preferencesForm(s accounts.Settings, d dialog.Dialog) fyne.CanvasOb
 			}
 			u.wakeGateway()
 			u.do(func() {
+				save.Enable()
 				if err != nil {
 					result.SetText(lang.L("Could not save. {{.Why}}", map[string]any{"Why": plainError(err)}))
 					return
 				}
 				u.opts.ClearAfter, u.opts.NotificationsOff = next.ClearAfter(), next.NotificationsOff
-				msg := lang.L("Saved.")
+				msg := lang.L("Preferences saved.")
 				if next.RefreshMarginMinutes != s.RefreshMarginMinutes {
-					msg = lang.L("Saved. The refresh timing applies from the next start.")
+					msg = lang.L("Preferences saved. The refresh timing applies from the next start.")
 				}
 				s = next
-				result.SetText(msg)
+				d.close()
+				u.setStatusLine(msg)
 			})
 		})
 	})
-	u.setEnter(d, save.OnTapped)
-	return container.NewVBox(
+	save.Importance = widget.HighImportance
+	u.setEnter(d, func() {
+		if !save.Disabled() {
+			save.OnTapped()
+		}
+	})
+	// Close (the button, Escape) drops nothing without asking.
+	d.onClose = func() {
+		if !changed() {
+			d.close()
+			return
+		}
+		u.askDiscard(d.close)
+	}
+	form := container.NewVBox(
 		widget.NewForm(
 			widget.NewFormItem(lang.L("Clear copied tokens after"), clear),
 			widget.NewFormItem(lang.L("Refresh tokens early by"), margin),
 		),
-		notify, gateway, managedNote, save, result, newButton(lang.L("Close"), d.Hide),
+		notify, gateway, managedNote,
 	)
+	return formLayout(form, result, newButton(lang.L("Close"), d.Hide), save)
+}
+
+// askDiscard asks whether to drop the changes not saved: Discard runs
+// discard; Keep editing (also Escape and Enter, the safe answer) goes back
+// to the form.
+func (u *UI) askDiscard(discard func()) {
+	text := widget.NewLabel(lang.L("The changes you made are not saved."))
+	text.Wrapping = fyne.TextWrapWord
+	var ask dialog.Dialog
+	drop := newButton(lang.L("Discard"), func() {
+		ask.Hide()
+		discard()
+	})
+	keep := newButton(lang.L("Keep editing"), func() { ask.Hide() })
+	keep.Importance = widget.HighImportance
+	ask = dialog.NewCustomWithoutButtons(lang.L("Discard your changes?"),
+		container.NewVBox(text, container.NewHBox(layout.NewSpacer(), drop, keep)), u.win)
+	u.trackDialog(ask, keep.OnTapped)
+	ask.Resize(fyne.NewSize(400, 0))
+	ask.Show()
 }

@@ -5,7 +5,10 @@ import (
 	"io/fs"
 	"os"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 
 	"github.com/tokentray/tokentray/ui/accounts"
 )
@@ -40,9 +43,34 @@ func (u *UI) ImportProfile(path string) {
 							return
 						}
 						u.setStatusLine(lang.L("Added {{.Provider}}. Choose Connect an account… to use it.", map[string]any{"Provider": p.Name}))
+						u.refreshSetUp() // the start screen's "Not set up yet"
 					})
 				})
 			})
 		})
 	})
+}
+
+// ShowOpenProfile asks for a connection profile (a .tokentray.json file,
+// which whoever manages Tokentray sends) and imports it as ImportProfile
+// does, in Fyne's file dialog (which lists .json files only).
+func (u *UI) ShowOpenProfile() {
+	d := dialog.NewFileOpen(u.profileChosen, u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"})) // x.tokentray.json's extension is .json
+	d.Show()
+}
+
+// profileChosen is the file chooser's answer: nothing (cancelled), the
+// file, or why the chooser failed.
+func (u *UI) profileChosen(r fyne.URIReadCloser, err error) {
+	if err != nil {
+		u.inform(lang.L("Connection profile"), plainError(err))
+		return
+	}
+	if r == nil {
+		return // cancelled
+	}
+	path := r.URI().Path()
+	r.Close() // ImportProfile reads the file off Fyne's goroutine
+	u.ImportProfile(path)
 }

@@ -69,6 +69,7 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 		slog.Warn("Windows notifications: the app ID could not be registered", "err", err)
 	}
 	a := app.NewWithID(AppID)
+	a.Settings().SetTheme(newAppTheme(a.Settings().Theme())) // the focus ring's colour (theme.go)
 	a.SetIcon(Icon)
 	var tray Tray
 	desk, isDesktop := a.(desktop.App)

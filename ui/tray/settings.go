@@ -8,10 +8,12 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/ui/accounts"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // ShowSettings opens the provider settings: the client ID, secret, token
@@ -19,18 +21,45 @@ import (
 // at the provider), or a custom provider by its issuer URL. Secrets are sealed,
 // never shown back.
 func (u *UI) ShowSettings() {
-	u.loadingDialog(lang.L("Provider settings"), fyne.NewSize(480, 420), func(d dialog.Dialog) (func() fyne.CanvasObject, error) {
+	u.loadingDialog(lang.L("Provider settings"), settingsSize, func(d *formDialog) (func() fyne.CanvasObject, error) {
 		ps, err := u.be.Providers(u.ctx)
 		return func() fyne.CanvasObject { return u.settingsForm(ps, d) }, err
 	})
 }
 
+// settingsSize is the provider settings' size: it fits the window at its
+// first size (defaultWindow, 640×600); in a smaller window Fyne makes it
+// smaller, and the form scrolls above its buttons.
+var settingsSize = fyne.NewSize(560, 540)
+
+// formDialog is a dialog that loadingDialog fills with a form. Hide (what
+// Escape and the form's Close button call) runs onClose when the form set
+// one, which may ask before closing; close closes at once.
+type formDialog struct {
+	dialog.Dialog
+	onClose func()
+}
+
+func (d *formDialog) Hide() {
+	if d.onClose != nil {
+		d.onClose()
+		return
+	}
+	d.Dialog.Hide()
+}
+
+func (d *formDialog) Dismiss() { d.Hide() }
+
+// close closes the dialog without asking.
+func (d *formDialog) close() { d.Dialog.Hide() }
+
 // loadingDialog shows a dialog that says "Loading…" while load runs off
 // Fyne's goroutine; then the form load returns (built on Fyne's goroutine),
-// or the error in plain words.
-func (u *UI) loadingDialog(title string, size fyne.Size, load func(dialog.Dialog) (func() fyne.CanvasObject, error)) {
-	body := container.NewVBox(widget.NewLabel(lang.L("Loading…")))
-	d := dialog.NewCustomWithoutButtons(title, body, u.win)
+// or the error in plain words. The form fills the dialog: it can keep its
+// buttons at the bottom (formLayout).
+func (u *UI) loadingDialog(title string, size fyne.Size, load func(*formDialog) (func() fyne.CanvasObject, error)) {
+	body := container.NewStack(container.NewVBox(widget.NewLabel(lang.L("Loading…"))))
+	d := &formDialog{Dialog: dialog.NewCustomWithoutButtons(title, body, u.win)}
 	u.trackDialog(d, nil) // the form sets what Enter does (setEnter)
 	d.Resize(size)
 	d.Show()
@@ -38,7 +67,9 @@ func (u *UI) loadingDialog(title string, size fyne.Size, load func(dialog.Dialog
 		form, err := load(d)
 		u.do(func() {
 			if err != nil {
-				body.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err)), newButton(lang.L("Close"), d.Hide)}
+				why := widget.NewLabel(plainError(err))
+				why.Wrapping = fyne.TextWrapWord
+				body.Objects = []fyne.CanvasObject{formLayout(why, nil, newButton(lang.L("Close"), d.close))}
 			} else {
 				body.Objects = []fyne.CanvasObject{form()}
 			}
@@ -47,24 +78,75 @@ func (u *UI) loadingDialog(title string, size fyne.Size, load func(dialog.Dialog
 	})
 }
 
-func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject {
+// formLayout lays a dialog's form out: the form scrolls, and below it,
+// always in view, the result line (if any, hidden while empty) and the
+// buttons, on the right, the main one last.
+func formLayout(form fyne.CanvasObject, result *resultLabel, buttons ...fyne.CanvasObject) fyne.CanvasObject {
+	row := container.NewHBox(layout.NewSpacer())
+	for _, b := range buttons {
+		row.Add(b)
+	}
+	bottom := container.NewVBox(widget.NewSeparator())
+	if result != nil {
+		bottom.Add(result.Label)
+	}
+	bottom.Add(row)
+	// container.NewBorder puts the middle first: the Tab order is the
+	// form's, then the buttons'.
+	all := container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(form))
+	if result != nil {
+		result.around = []*fyne.Container{bottom, all}
+	}
+	return all
+}
+
+// resultLabel is a form's result line: word-wrapped, and hidden while it
+// says nothing (so that it takes no room above the buttons).
+type resultLabel struct {
+	*widget.Label
+	around []*fyne.Container // laid out again as the line changes: innermost first
+}
+
+func newResultLabel() *resultLabel {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return &resultLabel{Label: l}
+}
+
+func (r *resultLabel) SetText(text string) {
+	r.Label.SetText(text)
+	if text == "" {
+		r.Label.Hide()
+	} else {
+		r.Label.Show()
+	}
+	// Its height changed: the form gives it the room it needs.
+	for _, c := range r.around {
+		c.Refresh()
+	}
+}
+
+func (u *UI) settingsForm(ps []auth.Provider, d *formDialog) fyne.CanvasObject {
 	byName := map[string]auth.Provider{}
 	var names []string
-	for _, p := range ps {
-		byName[p.Name] = p
-		names = append(names, p.Name)
+	for _, p := range ps { // by the name the reader reads ("Clio (États-Unis)")
+		n := words.ProviderName(p.ID, p.Name)
+		byName[n] = p
+		names = append(names, n)
 	}
 	sort.Strings(names)
-	result := widget.NewLabel("")
-	result.Wrapping = fyne.TextWrapWord
+	result := newResultLabel()
 
+	// The placeholders are short enough to be read whole in the field
+	// (TestLayoutProviderSettings); the redirect's note says more.
 	clientID := newEntry()
 	secret := newPasswordEntry()
-	secret.SetPlaceHolder(lang.L("Client secret (leave empty to keep the saved one)"))
+	secret.SetPlaceHolder(lang.L("Leave empty to keep the saved one"))
 	// The redirect: typed (a registered address) or picked (loopback,
 	// approval); checked by the same parser as the command line's.
 	redirect := newSelectEntry(nil)
-	redirect.SetPlaceHolder(lang.L("loopback, http://127.0.0.1:PORT/PATH or https://…"))
+	redirect.SetPlaceHolder(lang.L("loopback or https://…"))
 	redirect.Disable() // until a provider is chosen
 	redirectNote := widget.NewLabel("")
 	redirectNote.Wrapping = fyne.TextWrapWord
@@ -99,6 +181,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 	managedNote := widget.NewLabel("")
 	managedNote.Wrapping = fyne.TextWrapWord
 	managedNote.Hide()
+	var fields *widget.Form // the client settings' fields, made below
 	lockFields := func(p auth.Provider) {
 		l := u.be.Locked(p.ID)
 		for _, f := range []struct {
@@ -114,10 +197,13 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 		if l.Redirect || l.Provider {
 			redirect.Disable()
 		}
-		secret.SetPlaceHolder(lang.L("Client secret (leave empty to keep the saved one)"))
+		secret.SetPlaceHolder(lang.L("Leave empty to keep the saved one"))
 		if l.Secret {
 			secret.SetPlaceHolder(lang.L("Set by {{.By}}", map[string]any{"By": l.By}))
 		}
+		// A form greys a label out as its field is when it is drawn again:
+		// the Redirect label, say, is enabled with its field.
+		fields.Refresh()
 		if !l.Any() {
 			managedNote.Hide()
 			return
@@ -183,13 +269,13 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 					result.SetText(lang.L("Could not save. {{.Why}}", map[string]any{"Why": plainError(err)}))
 					return
 				}
-				byName[saved.Name] = saved
+				byName[words.ProviderName(saved.ID, saved.Name)] = saved
 				secret.SetText("")
 				tokenURL.SetText(saved.Endpoint.TokenURL)
 				apiBase.SetText(saved.APIBase)
 				showRedirect(saved)
 				lockFields(saved)
-				result.SetText(lang.L("Saved the settings of {{.Provider}}.", map[string]any{"Provider": p.Name}))
+				result.SetText(lang.L("Saved the settings of {{.Provider}}.", map[string]any{"Provider": words.ProviderName(p.ID, p.Name)}))
 			})
 		})
 	}
@@ -224,15 +310,21 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 			})
 		})
 	})
+	// Where a client ID comes from, for whoever opens this without having
+	// set Tokentray up.
+	where := widget.NewLabel(lang.L("The client ID and secret come from the app registered for Tokentray at the provider — " +
+		"ask whoever manages Tokentray at your firm."))
+	where.Wrapping = fyne.TextWrapWord
+	fields = widget.NewForm(widget.NewFormItem(lang.L("Client ID"), clientID), widget.NewFormItem(lang.L("Client secret"), secret),
+		widget.NewFormItem(lang.L("Token URL"), tokenURL), widget.NewFormItem(lang.L("API base URL (gateway)"), apiBase),
+		widget.NewFormItem(lang.L("Redirect"), redirect))
 	client := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Client settings"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		where,
 		picker,
 		managedNote,
-		widget.NewForm(widget.NewFormItem(lang.L("Client ID"), clientID), widget.NewFormItem(lang.L("Client secret"), secret),
-			widget.NewFormItem(lang.L("Token URL"), tokenURL), widget.NewFormItem(lang.L("API base URL (gateway)"), apiBase),
-			widget.NewFormItem(lang.L("Redirect"), redirect)),
+		fields,
 		redirectNote,
-		save,
 	)
 	if !u.be.CustomProvidersAllowed() {
 		// Adding providers is turned off by policy: say so instead.
@@ -247,7 +339,6 @@ func (u *UI) settingsForm(ps []auth.Provider, d dialog.Dialog) fyne.CanvasObject
 			widget.NewFormItem(lang.L("Client ID"), customClient), widget.NewFormItem(lang.L("Client secret"), customSecret)))
 		client.Add(add)
 	}
-	client.Add(result)
-	client.Add(newButton(lang.L("Close"), d.Hide))
-	return client
+	save.Importance = widget.HighImportance
+	return formLayout(client, result, newButton(lang.L("Close"), d.Hide), save)
 }

@@ -112,6 +112,8 @@ type UI struct {
 	applied func()
 
 	gwWake chan struct{} // makes the gateway look at its settings now
+
+	line statusLine // what the status line says, and until when (only inside do)
 }
 
 // New makes the UI; tray may be nil (no tray host: the window is the app).
@@ -255,6 +257,7 @@ const startupSettles = 8 * time.Second
 
 // Start loads the accounts and follows the keeper's events until Close.
 func (u *UI) Start() {
+	u.loadEvents()
 	events, unsubscribe := u.be.Subscribe(64)
 	u.reload()
 	u.applyManaged(false)

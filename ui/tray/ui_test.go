@@ -698,7 +698,7 @@ func TestPreferences(t *testing.T) {
 		findDialog(t, f.ui.win.Canvas(), func(c *widget.Check) bool { return strings.HasPrefix(c.Text, "Gateway") }).SetChecked(true)
 		test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Save"))
 	})
-	f.eventually("saved", func() bool { return findDialogLabel(t, f.ui.win.Canvas(), "Saved.") != "" })
+	f.eventually("saved and closed", func() bool { return len(f.ui.keys.open) == 0 && f.ui.status.Text == "Preferences saved." })
 	s, err := f.accounts.Settings()
 	if err != nil || s.ClearClipboardSeconds != 0 || !s.NotificationsOff || !s.Gateway.On {
 		t.Fatalf("saved settings: %+v, %v", s, err)

@@ -36,6 +36,8 @@ const keptEvents = 50
 
 func (u *UI) content() fyne.CanvasObject {
 	u.status = widget.NewLabel("")
+	// Its line is kept when empty: a message coming and going never moves
+	// what is under it.
 	u.status.Wrapping = fyne.TextWrapWord
 	u.events = widget.NewList(
 		func() int { return len(u.log) },
@@ -68,7 +70,7 @@ func (u *UI) content() fyne.CanvasObject {
 	importClaude := newButton(lang.L("Import Claude sign-in…"), u.ShowImportClaude)
 	var more *keyButton
 	more = newButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), func() {
-		widget.ShowPopUpMenuAtRelativePosition(u.settingsMenu(), u.win.Canvas(), fyne.NewPos(0, more.Size().Height), more)
+		showMenuUnder(u.settingsMenu(), u.win.Canvas(), more)
 	})
 	actions := container.NewHBox(connect)
 	if u.be.Allowed("anthropic") { // the firm's managed settings may not offer it
@@ -146,7 +148,9 @@ func (u *UI) setAutostart(want bool) {
 }
 
 // emptyState is what the window shows with no account: one large
-// invitation, and the providers as big buttons.
+// invitation, and the providers as big buttons, each saying under it when
+// it is not set up on this computer yet (read off Fyne's goroutine, shown
+// when known: markSetUp).
 func (u *UI) emptyState() *fyne.Container {
 	heading := widget.NewRichText(&widget.TextSegment{
 		Style: widget.RichTextStyle{Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
@@ -159,29 +163,46 @@ func (u *UI) emptyState() *fyne.Container {
 		return b
 	}
 	// Two columns of big cells (a GridWrap would ask for the height of
-	// one column, and make the window tall).
-	cell := func(b *keyButton) fyne.CanvasObject {
+	// one column, and make the window tall); under the button of the
+	// providers ids, the note that they are not set up. The buttons keep
+	// their height in a row made taller by a note.
+	var notes []*setUpNote
+	cell := func(b *keyButton, ids ...string) fyne.CanvasObject {
+		// 52 high: big enough to hit, low enough that three rows with
+		// their notes fit the window's first size (640×600).
 		size := canvas.NewRectangle(color.Transparent)
-		size.SetMinSize(fyne.NewSize(220, 64))
-		return container.NewStack(size, b)
+		size.SetMinSize(fyne.NewSize(220, 52))
+		c := container.NewVBox(container.NewStack(size, b))
+		if len(ids) > 0 {
+			n := newSetUpNote(ids...)
+			notes = append(notes, n)
+			c.Add(n)
+		}
+		return c
 	}
 	// The providers the firm's managed settings offer (all, unless it
-	// says).
+	// says); in the demo build, the demo provider first.
 	choices := container.NewGridWithColumns(2)
-	clio := false
-	for _, r := range auth.ClioRegions() {
-		clio = clio || u.be.Allowed(r.PresetID())
+	if demoProviderID != "" && u.be.Allowed(demoProviderID) {
+		choices.Add(cell(big(lang.L("Demo provider"), theme.AccountIcon(), func() { u.ShowConnect(demoProviderID) }), demoProviderID))
 	}
-	if clio {
-		choices.Add(cell(big(lang.L("Clio"), theme.AccountIcon(), func() { u.ShowConnect("clio") })))
+	var clio []string
+	for _, r := range auth.ClioRegions() {
+		if u.be.Allowed(r.PresetID()) {
+			clio = append(clio, r.PresetID())
+		}
+	}
+	if len(clio) > 0 {
+		choices.Add(cell(big(lang.L("Clio"), theme.AccountIcon(), func() { u.ShowConnect("clio") }), clio...))
 	}
 	if u.be.Allowed("clientcasa") {
-		choices.Add(cell(big(lang.L("ClientCasa"), theme.AccountIcon(), func() { u.ShowConnect("clientcasa") })))
+		choices.Add(cell(big(lang.L("ClientCasa"), theme.AccountIcon(), func() { u.ShowConnect("clientcasa") }), "clientcasa"))
 	}
 	if u.be.Allowed("anthropic") {
 		choices.Add(cell(big(lang.L("Anthropic (import Claude sign-in)"), theme.DownloadIcon(), u.ShowImportClaude)))
 	}
 	choices.Add(cell(big(lang.L("Other…"), theme.MoreHorizontalIcon(), func() { u.ShowConnect("") })))
+	u.markSetUp(notes)
 	return container.NewCenter(container.NewVBox(heading, intro, container.NewCenter(choices)))
 }
 
@@ -207,7 +228,9 @@ func (u *UI) copiedWords(id string) string {
 	return lang.L("{{.What}} · clears in {{.N}} s", map[string]any{"What": what, "N": secs})
 }
 
-func (u *UI) setStatusLine(text string) { u.status.SetText(text) }
+// setStatusLine says text on the status line for a while (statusShown),
+// then clears it; a later message replaces it, with its own time.
+func (u *UI) setStatusLine(text string) { u.sayFor(text, nil, u.statusFor()) }
 
 // label is an account's entry in the tray menu, read like its card: "Work
 // · Clio · Europe — Fresh" (the name is left out when it is the

@@ -379,8 +379,10 @@ func TestEveryShownStringIsTranslated(t *testing.T) {
 // or of an account's last problem, goes through ui/words (words.Explain,
 // words.Message, words.LastError, or a helper on them), never through
 // auth's English (auth.Message, auth.Explain, auth.Render) nor as the
-// sentence an older Tokentray kept (store.Account.LastError): else a
-// French user reads an English sentence inside a French one.
+// sentence an older Tokentray kept (store.Account.LastError), nor as a
+// field of a translated message that is English (an error's Go text; an
+// error or a phrase given to Fyne's lang.L, which translates no field):
+// else a French user reads an English sentence inside a French one.
 func TestNoEnglishInsideTheUsersWords(t *testing.T) {
 	fset := token.NewFileSet()
 	sources(t, fset, scanned, func(f *ast.File) {
@@ -397,6 +399,11 @@ func TestNoEnglishInsideTheUsersWords(t *testing.T) {
 					ast.Inspect(r, visit)
 				}
 				return false
+			case *ast.CallExpr:
+				for _, bad := range englishFields(n) {
+					p := fset.Position(bad.Pos())
+					t.Errorf("%s:%d: %s", p.Filename, p.Line, englishField(n, bad))
+				}
 			case *ast.SelectorExpr:
 				x, _ := n.X.(*ast.Ident)
 				p := fset.Position(n.Pos())
@@ -413,6 +420,59 @@ func TestNoEnglishInsideTheUsersWords(t *testing.T) {
 		}
 		ast.Inspect(f, visit)
 	})
+}
+
+// englishFields are the fields of a translated message (lang.L, words.L)
+// that put English inside it: an error's Go text (.Error(), where words.L
+// says an error with words in the user's language); and for Fyne's
+// lang.L, which translates no field, an error or a value that words
+// itself (a Phrase, a Problem, a reason) given as it is.
+func englishFields(c *ast.CallExpr) []ast.Expr {
+	pkg, name := callee(c)
+	if !(pkg == "lang" && name == "L") && !(pkg == "words" && name == "L") || len(c.Args) < 2 {
+		return nil
+	}
+	m, ok := c.Args[1].(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	var out []ast.Expr
+	for _, e := range m.Elts {
+		kv, ok := e.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		switch v := kv.Value.(type) {
+		case *ast.CallExpr:
+			if sel, ok := v.Fun.(*ast.SelectorExpr); ok && len(v.Args) == 0 &&
+				(sel.Sel.Name == "Error" || pkg == "lang" && sel.Sel.Name == "Said") { // auth.ProviderName's
+				out = append(out, v)
+			}
+		case *ast.Ident:
+			if pkg == "lang" && (v.Name == "err" || strings.HasSuffix(v.Name, "Err")) {
+				out = append(out, v)
+			}
+		case *ast.SelectorExpr:
+			if pkg == "lang" && slices.Contains([]string{"Err", "EndWhere", "Reason", "LastProblem", "Said", "RedirectChoices"}, v.Sel.Name) {
+				out = append(out, v)
+			}
+		case *ast.CompositeLit:
+			if sel, ok := v.Type.(*ast.SelectorExpr); ok && pkg == "lang" && sel.Sel.Name == "Phrase" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+func englishField(c *ast.CallExpr, bad ast.Expr) string {
+	pkg, _ := callee(c)
+	if call, ok := bad.(*ast.CallExpr); ok && call.Fun.(*ast.SelectorExpr).Sel.Name == "Error" {
+		return fmt.Sprintf("a field of %s.L is %s(): English inside the user's words; give the error itself to words.L, "+
+			"or word it with words.Message (plainError in ui/tray)", pkg, call.Fun.(*ast.SelectorExpr).Sel.Name)
+	}
+	return "a field of Fyne's lang.L is an error or words of their own, which it writes in English: " +
+		"word an error with plainError, a phrase with words.L, a provider's name with words.ProviderName"
 }
 
 // TestErrorsReadInFrenchThroughout: every failure auth, the store and the
@@ -439,6 +499,8 @@ func TestErrorsReadInFrenchThroughout(t *testing.T) {
 	_, emptyRedirect := auth.Provider{ID: "x", Name: "X"}.WithRedirect("")
 	errs = append(errs,
 		&auth.Error{Kind: auth.KindMisconfigured, Op: "connect", NoClientID: &auth.ProviderName{ID: "clio-eu", Name: "Clio (Europe)"}},
+		&auth.Error{Kind: auth.KindMisconfigured, Op: "connect", NoClientID: &auth.ProviderName{ID: "clio-us", Name: "Clio (United States)"}},
+		&auth.Error{Kind: auth.KindMisconfigured, Op: "connect", NoClientSecret: &auth.ProviderName{ID: "clio-au", Name: "Clio (Australia)"}},
 		&auth.Error{Kind: auth.KindPortBusy, Op: "connect", Port: 53111, Holder: "node"},
 		&auth.Error{Kind: auth.KindPortBusy, Op: "connect", Port: 53111},
 		&store.KeyringError{Op: "read key", Timeout: true},
@@ -478,9 +540,25 @@ func TestErrorsReadInFrenchThroughout(t *testing.T) {
 			t.Errorf("%v in English: kept as %q, said as %q, want auth's own %q", err, kept, en, auth.Message(err))
 		}
 	}
+	// The names of Clio's regions, as the presets have them in English:
+	// none may be left inside the French either ("Clio (United States)").
+	var regions []string
+	for _, r := range auth.ClioRegions() {
+		if r.Label != "Canada" && r.Label != "Europe" { // the same in French
+			regions = append(regions, r.Label)
+		}
+	}
 	words.Use("fr")
 	for i, err := range errs {
-		for path, fr := range map[string]string{"as an error": words.Message(err), "as the account's last problem": words.LastError(accts[i])} {
+		d := map[string]any{"Name": "Cabinet Dupont"}
+		said := map[string]string{"as an error": words.Message(err), "as the account's last problem": words.LastError(accts[i]),
+			// The reason inside a sentence, as a notification says it
+			// (ui/tray: “… needs to be reconnected: {{.Why}}”), given
+			// as the sentence or as the error itself.
+			"as the reason inside a notification": words.L("{{.Name}} needs to be reconnected: {{.Why}}", merge(d, "Why", words.Message(err))),
+			"as an error inside a notification":   words.L("{{.Name}} needs to be reconnected: {{.Why}}", merge(d, "Why", err)),
+		}
+		for path, fr := range said {
 			if fr == "" || english[fr] || strings.Contains(fr, "{{") {
 				t.Errorf("%v %s: %q, not French", err, path, fr)
 			}
@@ -489,6 +567,30 @@ func TestErrorsReadInFrenchThroughout(t *testing.T) {
 					t.Errorf("%v %s in French: %q\nhas the English %q inside", err, path, fr, e)
 				}
 			}
+			for _, r := range regions {
+				if strings.Contains(fr, r) {
+					t.Errorf("%v %s in French: %q\nnames the region %q in English", err, path, fr, r)
+				}
+			}
+		}
+	}
+	// A failure whose sentence this Tokentray has no translation of — an
+	// account's problem kept by a Tokentray of another version, an error
+	// the running app of another version sent the command line — is said
+	// by its kind in French, not in the English it came with; a
+	// notification's reason too.
+	reconnect := auth.Message(auth.ErrReconnectNeeded)
+	const otherVersion = "This account's access was ended at the provider. Please reconnect it."
+	for _, c := range []struct {
+		what, said string
+	}{
+		{"a problem kept by another version", words.LastError(store.Account{LastProblem: store.NewProblem("reconnect needed", otherVersion, nil)})},
+		{"an error from another version's app", words.Message(&otherVersionError{otherVersion})},
+		{"another version's error inside a notification",
+			words.L("{{.Name}} needs to be reconnected: {{.Why}}", map[string]any{"Name": "Cabinet Dupont", "Why": &otherVersionError{otherVersion}})},
+	} {
+		if strings.Contains(c.said, otherVersion) || !strings.Contains(c.said, "Veuillez reconnecter le compte.") {
+			t.Errorf("%s reads %q, want the French for %q", c.what, c.said, reconnect)
 		}
 	}
 	// An account an older Tokentray left with its English sentence: a
@@ -507,6 +609,28 @@ func TestErrorsReadInFrenchThroughout(t *testing.T) {
 		t.Errorf("an account with nothing wrong says %q", got)
 	}
 }
+
+// merge is m with k set to v, m left as it is.
+func merge(m map[string]any, k string, v any) map[string]any {
+	out := map[string]any{k: v}
+	for k2, v2 := range m {
+		if k2 != k {
+			out[k2] = v2
+		}
+	}
+	return out
+}
+
+// otherVersionError is a grant that ended, as the running app of another
+// Tokentray version words it for the command line (as
+// ui/accounts.RemoteError carries it): a sentence this version does not
+// have, and the kind it matches.
+type otherVersionError struct{ id string }
+
+func (e *otherVersionError) Error() string                   { return "refresh: reconnect needed (invalid_grant)" }
+func (e *otherVersionError) Message() string                 { return e.id }
+func (e *otherVersionError) Words() (string, map[string]any) { return e.id, nil }
+func (e *otherVersionError) Is(target error) bool            { return target == auth.ErrReconnectNeeded }
 
 func TestMain(m *testing.M) {
 	if _, err := os.Stat("../tray"); err != nil {

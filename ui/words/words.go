@@ -15,6 +15,7 @@ package words
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"text/template"
@@ -105,8 +106,16 @@ func Match(locales []string) string {
 // L is the translation of the English text id, its template filled with
 // data (a map or a struct with exported fields). An ID with no translation
 // is the English text itself. A field of a map that words itself (a value
-// with a Words method, such as auth.Phrase) is translated first.
+// with a Words method, such as auth.Phrase, or an error with words, such as
+// an *auth.Error: the reason inside a sentence) is translated first.
 func L(id string, data ...any) string {
+	s, _ := say(id, data...)
+	return s
+}
+
+// say is L, and whether id is in the language's translation (or the
+// language is English): false when the English text is all there is.
+func say(id string, data ...any) (string, bool) {
 	var d any
 	if len(data) > 0 {
 		d = data[0]
@@ -119,10 +128,11 @@ func L(id string, data ...any) string {
 	l := localizer
 	mu.Unlock()
 	s, err := l.Localize(&i18n.LocalizeConfig{DefaultMessage: &i18n.Message{ID: id, Other: id}, TemplateData: d})
+	var missing *i18n.MessageNotFoundErr
 	if err != nil && s == "" {
-		return fill(id, d)
+		return fill(id, d), false
 	}
-	return s
+	return s, !errors.As(err, &missing)
 }
 
 // worder is a value that gives its words as a message ID and fields.
@@ -131,12 +141,21 @@ type worder interface {
 }
 
 // phrases is m with each field that words itself translated (m itself is
-// left as it is).
+// left as it is): an error that has a plain sentence (Explain), or a
+// value with words (a Words method with an ID). Any other value, an error
+// with no words of its own among them, is left to the template.
 func phrases(m map[string]any) map[string]any {
 	var out map[string]any
 	for k, v := range m {
-		w, ok := v.(worder)
-		if !ok {
+		var said string
+		if err, ok := v.(error); ok {
+			said, _ = Explain(err)
+		} else if w, ok := v.(worder); ok {
+			if id, data := w.Words(); id != "" {
+				said = L(id, data)
+			}
+		}
+		if said == "" {
 			continue
 		}
 		if out == nil {
@@ -145,7 +164,7 @@ func phrases(m map[string]any) map[string]any {
 				out[k2] = v2
 			}
 		}
-		out[k] = L(w.Words())
+		out[k] = said
 	}
 	if out == nil {
 		return m
