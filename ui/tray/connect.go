@@ -367,11 +367,17 @@ func (c *connectDialog) notSetUp(e *auth.Error) {
 			"manages Tokentray at your firm for it, or open a connection file they sent you.",
 			map[string]any{"Name": providerWords(n.ID, n.Name)})
 	}
+	id := ""
+	if e.NoClientID != nil {
+		id = e.NoClientID.ID
+	} else {
+		id = e.NoClientSecret.ID
+	}
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	settings := newButton(lang.L("Open Provider settings"), func() {
 		c.d.Hide()
-		c.u.showSettingsThen()
+		c.u.showSettingsThen(id)
 	})
 	file := newButton(lang.L("Open a connection file…"), func() {
 		c.d.Hide()

@@ -101,11 +101,11 @@ func (u *UI) refreshSetUp() {
 	u.markSetUp(notes)
 }
 
-// showSettingsThen opens the provider settings; the start screen's notes
-// are looked at again once they close.
-func (u *UI) showSettingsThen() {
+// showSettingsThen opens the provider settings at provider id; the start
+// screen's notes are looked at again once they close.
+func (u *UI) showSettingsThen(id string) {
 	before := len(u.keys.open)
-	u.ShowSettings()
+	u.showSettings(id)
 	// ShowSettings tracks its dialog for the keyboard at once (trackDialog):
 	// the newest one is the settings'.
 	if n := len(u.keys.open); n > before {

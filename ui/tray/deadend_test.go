@@ -73,6 +73,10 @@ func TestDeadEndClioNotSetUp(t *testing.T) {
 		return f.ui.connectUI == nil && findDialogButton(t, c, "Save") != nil
 	})
 	f.ui.doAndWait(func() {
+		// At the provider that is not set up: its client ID is what to enter.
+		if findDialog(t, c, func(s *widget.Select) bool { return s.Selected == "Clio (United States)" }) == nil {
+			t.Error("Provider settings did not open at Clio (United States)")
+		}
 		for len(c.Overlays().List()) > 0 {
 			c.Overlays().Top().Hide()
 		}

@@ -20,10 +20,13 @@ import (
 // URL and redirect of a provider (what whoever set Tokentray up registered
 // at the provider), or a custom provider by its issuer URL. Secrets are sealed,
 // never shown back.
-func (u *UI) ShowSettings() {
+func (u *UI) ShowSettings() { u.showSettings("") }
+
+// showSettings is ShowSettings with provider id chosen (none: "").
+func (u *UI) showSettings(id string) {
 	u.loadingDialog(lang.L("Provider settings"), settingsSize, func(d *formDialog) (func() fyne.CanvasObject, error) {
 		ps, err := u.be.Providers(u.ctx)
-		return func() fyne.CanvasObject { return u.settingsForm(ps, d) }, err
+		return func() fyne.CanvasObject { return u.settingsForm(ps, d, id) }, err
 	})
 }
 
@@ -127,7 +130,7 @@ func (r *resultLabel) SetText(text string) {
 	}
 }
 
-func (u *UI) settingsForm(ps []auth.Provider, d *formDialog) fyne.CanvasObject {
+func (u *UI) settingsForm(ps []auth.Provider, d *formDialog, preselect string) fyne.CanvasObject {
 	byName := map[string]auth.Provider{}
 	var names []string
 	for _, p := range ps { // by the name the reader reads ("Clio (États-Unis)")
@@ -340,5 +343,10 @@ func (u *UI) settingsForm(ps []auth.Provider, d *formDialog) fyne.CanvasObject {
 		client.Add(add)
 	}
 	save.Importance = widget.HighImportance
+	for name, p := range byName { // once the whole form is made: choosing fills it in
+		if p.ID == preselect {
+			picker.SetSelected(name)
+		}
+	}
 	return formLayout(client, result, newButton(lang.L("Close"), d.Hide), save)
 }
