@@ -1,10 +1,12 @@
 package tray
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/ui/words"
@@ -24,33 +26,48 @@ func setUp(p auth.Provider) bool {
 	return p.ClientID != "" && (!p.Confidential || p.ClientSecret != "")
 }
 
-// setUpNote is the start screen's small "Not set up yet" under a
-// provider's button; hidden until the providers were read, and when one of
-// the providers the button stands for is set up. Plain text, without a
-// label's padding: three rows of buttons with their notes fit the window's
-// first size.
+// setUpNote is the start screen's line under the providers' buttons that
+// names those not set up on this computer yet ("Not set up on this
+// computer yet: Clio, ClientCasa"); hidden until the providers were read,
+// and while every one is set up. One line for all the buttons, not one
+// under each: rows of buttons each with a note of its own would not fit
+// the window's first size (640×600).
 type setUpNote struct {
-	canvas.Text
-	ids []string // the providers the button stands for (Clio: its regions)
+	widget.Label
+	buttons []setUpButton
+	missing []string // the buttons not set up, as their IDs joined, as last shown
 }
 
-func newSetUpNote(ids ...string) *setUpNote {
-	n := &setUpNote{ids: ids}
-	n.Text.Text = lang.L("Not set up yet")
-	n.Color = theme.Color(theme.ColorNamePlaceHolder)
+// setUpButton is a start-screen button that needs a provider set up: its
+// label, and the providers it stands for (Clio: its regions; set up when
+// one of them is).
+type setUpButton struct {
+	label string
+	ids   []string
+}
+
+func newSetUpNote() *setUpNote {
+	n := &setUpNote{}
 	n.Alignment = fyne.TextAlignCenter
 	n.TextStyle = fyne.TextStyle{Italic: true}
-	n.TextSize = theme.CaptionTextSize()
+	n.SizeName = theme.SizeNameCaptionText
+	n.Wrapping = fyne.TextWrapWord
+	n.ExtendBaseWidget(n)
 	n.Hide()
 	return n
 }
 
+// add names a button whose providers ids may need setting up.
+func (n *setUpNote) add(label string, ids ...string) {
+	n.buttons = append(n.buttons, setUpButton{label, ids})
+}
+
 // markSetUp reads the providers (off Fyne's goroutine: the client secrets
-// are in the keyring) and shows each note whose providers are all not set
-// up. When the providers cannot be read the notes stay as they are: the
-// connect dialog says why.
-func (u *UI) markSetUp(notes []*setUpNote) {
-	if len(notes) == 0 {
+// are in the keyring) and names in n the buttons none of whose providers
+// is set up. When the providers cannot be read the note stays as it is:
+// the connect dialog says why.
+func (u *UI) markSetUp(n *setUpNote) {
+	if n == nil || len(n.buttons) == 0 {
 		return
 	}
 	u.goOwned(func() {
@@ -63,17 +80,24 @@ func (u *UI) markSetUp(notes []*setUpNote) {
 			ready[p.ID] = setUp(p)
 		}
 		u.do(func() {
-			for _, n := range notes {
-				missing := true
-				for _, id := range n.ids {
-					missing = missing && !ready[id]
+			var labels, missing []string
+			for _, b := range n.buttons {
+				none := true
+				for _, id := range b.ids {
+					none = none && !ready[id]
 				}
-				if missing {
-					n.Show()
-				} else {
-					n.Hide()
+				if none {
+					labels = append(labels, b.label)
+					missing = append(missing, strings.Join(b.ids, ","))
 				}
 			}
+			n.missing = missing
+			if len(labels) == 0 {
+				n.Hide()
+				return
+			}
+			n.SetText(lang.L("Not set up on this computer yet: {{.Providers}}", map[string]any{"Providers": strings.Join(labels, ", ")}))
+			n.Show()
 		})
 	})
 }
@@ -85,20 +109,20 @@ func (u *UI) refreshSetUp() {
 	if u.empty == nil {
 		return
 	}
-	var notes []*setUpNote
+	var note *setUpNote
 	var walk func(objs []fyne.CanvasObject)
 	walk = func(objs []fyne.CanvasObject) {
 		for _, o := range objs {
 			switch v := o.(type) {
 			case *setUpNote:
-				notes = append(notes, v)
+				note = v
 			case *fyne.Container:
 				walk(v.Objects)
 			}
 		}
 	}
 	walk(u.empty.Objects)
-	u.markSetUp(notes)
+	u.markSetUp(note)
 }
 
 // showSettingsThen opens the provider settings at provider id; the start

@@ -131,8 +131,8 @@ func notSetUp(u *UI) []string {
 		for _, o := range objs {
 			switch v := o.(type) {
 			case *setUpNote:
-				if v.Visible() && v.Text.Text == "Not set up yet" {
-					out = append(out, strings.Join(v.ids, ","))
+				if v.Visible() && strings.HasPrefix(v.Text, "Not set up on this computer yet: ") {
+					out = append(out, v.missing...)
 				}
 			case *fyne.Container:
 				walk(v.Objects)
@@ -170,10 +170,12 @@ func TestDeadEndStartScreenNotSetUp(t *testing.T) {
 	}
 	f.ui.doAndWait(f.ui.refreshSetUp)
 	f.eventually("Clio set up", func() bool { return slices.Equal(notSetUp(f.ui), []string{casa}) })
-	// The firm's policy changing rebuilds the start screen (applyManaged).
+	// The firm's policy changing rebuilds the start screen (applyManaged),
+	// and looks again at which providers are set up.
 	f.ui.doAndWait(func() {
 		f.ui.empty.Objects = f.ui.emptyState().Objects
 		f.ui.empty.Refresh()
+		f.ui.refreshSetUp()
 	})
 	f.eventually("the notes of the rebuilt start screen", func() bool { return slices.Equal(notSetUp(f.ui), []string{casa}) })
 

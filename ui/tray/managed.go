@@ -47,6 +47,7 @@ func (u *UI) applyManaged(reread bool) {
 				// The start screen's providers are the ones offered now.
 				u.empty.Objects = u.emptyState().Objects
 				u.empty.Refresh()
+				u.refreshSetUp()
 			}
 			if pol.Managed() {
 				u.managed.SetText(lang.L("Managed by {{.By}}", map[string]any{"By": accounts.ManagedBy(pol)}))

@@ -43,7 +43,7 @@ func (u *UI) ImportProfile(path string) {
 							return
 						}
 						u.setStatusLine(lang.L("Added {{.Provider}}. Choose Connect an account… to use it.", map[string]any{"Provider": p.Name}))
-						u.refreshSetUp() // the start screen's "Not set up yet"
+						u.refreshSetUp() // the start screen's "Not set up on this computer yet"
 					})
 				})
 			})

@@ -260,6 +260,7 @@ func (u *UI) Start() {
 	u.loadEvents()
 	events, unsubscribe := u.be.Subscribe(64)
 	u.reload()
+	u.do(u.refreshSetUp) // the start screen's "Not set up on this computer yet"
 	u.applyManaged(false)
 	u.startGateway()
 	if check := u.opts.CheckKeyring; check != nil {

@@ -163,22 +163,19 @@ func (u *UI) emptyState() *fyne.Container {
 		return b
 	}
 	// Two columns of big cells (a GridWrap would ask for the height of
-	// one column, and make the window tall); under the button of the
-	// providers ids, the note that they are not set up. The buttons keep
-	// their height in a row made taller by a note.
-	var notes []*setUpNote
+	// one column, and make the window tall); under them, one line naming
+	// the providers not set up on this computer yet (setUpNote).
+	note := newSetUpNote()
 	cell := func(b *keyButton, ids ...string) fyne.CanvasObject {
-		// 52 high: big enough to hit, low enough that three rows with
-		// their notes fit the window's first size (640×600).
+		// 44 high: big enough to hit (WCAG asks 24), low enough that
+		// the demo build's three rows and the note fit the window's first
+		// size, 640×600, even beside the note of a desktop without a tray.
 		size := canvas.NewRectangle(color.Transparent)
-		size.SetMinSize(fyne.NewSize(220, 52))
-		c := container.NewVBox(container.NewStack(size, b))
+		size.SetMinSize(fyne.NewSize(220, 44))
 		if len(ids) > 0 {
-			n := newSetUpNote(ids...)
-			notes = append(notes, n)
-			c.Add(n)
+			note.add(b.Text, ids...)
 		}
-		return c
+		return container.NewStack(size, b)
 	}
 	// The providers the firm's managed settings offer (all, unless it
 	// says); in the demo build, the demo provider first.
@@ -202,8 +199,9 @@ func (u *UI) emptyState() *fyne.Container {
 		choices.Add(cell(big(lang.L("Anthropic (import Claude sign-in)"), theme.DownloadIcon(), u.ShowImportClaude)))
 	}
 	choices.Add(cell(big(lang.L("Other…"), theme.MoreHorizontalIcon(), func() { u.ShowConnect("") })))
-	u.markSetUp(notes)
-	return container.NewCenter(container.NewVBox(heading, intro, container.NewCenter(choices)))
+	// Which providers are set up is read once the UI runs (Start, and
+	// whoever rebuilds this: refreshSetUp), not while the window is made.
+	return container.NewCenter(container.NewVBox(heading, intro, container.NewCenter(choices), note))
 }
 
 // copiedWords is the confirmation on the card just copied: "Copied · clears
