@@ -3,11 +3,9 @@
 package tray
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"github.com/jezek/xgb/xproto"
-	"image/png"
 	"os/exec"
 	"testing"
 
@@ -103,31 +101,4 @@ func TestDeadEndWindowClioNotSetUp(t *testing.T) {
 	if len(accounts) != 0 {
 		t.Errorf("connecting a Clio nobody set up connected accounts: %v", accounts)
 	}
-}
-
-// changedPixels counts the pixels that differ between two screenshots of
-// the same size (all of them when the sizes differ).
-func changedPixels(t *testing.T, a, b []byte) int {
-	t.Helper()
-	ia, err := png.Decode(bytes.NewReader(a))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ib, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := ia.Bounds()
-	if r != ib.Bounds() {
-		return r.Dx() * r.Dy()
-	}
-	n := 0
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			if ia.At(x, y) != ib.At(x, y) {
-				n++
-			}
-		}
-	}
-	return n
 }

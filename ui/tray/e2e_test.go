@@ -497,6 +497,13 @@ func (w *xWindow) close(t *testing.T) {
 // samePixels compares two PNGs by their pixels (the files carry times).
 func samePixels(t *testing.T, a, b []byte) bool {
 	t.Helper()
+	return changedPixels(t, a, b) == 0
+}
+
+// changedPixels counts the pixels that differ between two screenshots of
+// the same size (all of them when the sizes differ).
+func changedPixels(t *testing.T, a, b []byte) int {
+	t.Helper()
 	ia, err := png.Decode(bytes.NewReader(a))
 	if err != nil {
 		t.Fatal(err)
@@ -505,15 +512,17 @@ func samePixels(t *testing.T, a, b []byte) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ia.Bounds() != ib.Bounds() {
-		return false
+	r := ia.Bounds()
+	if r != ib.Bounds() {
+		return r.Dx() * r.Dy()
 	}
-	for y := ia.Bounds().Min.Y; y < ia.Bounds().Max.Y; y++ {
-		for x := ia.Bounds().Min.X; x < ia.Bounds().Max.X; x++ {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
 			if ia.At(x, y) != ib.At(x, y) {
-				return false
+				n++
 			}
 		}
 	}
-	return true
+	return n
 }
