@@ -24,18 +24,20 @@ import (
 	"github.com/tokentray/tokentray/store/storetest"
 )
 
-// TestTrayMenuInPanel runs a real StatusNotifierItem host, xfce4-panel with
-// its Status Tray plugin (which is also the StatusNotifierWatcher), on the
-// test's Xvfb and D-Bus session; starts the demo app with a connected demo
-// account, closes its window (the app lives on in the tray), waits for the
-// icon in the panel and for the panel to have loaded the app's menu (a D-Bus
-// monitor sees the layouts it is sent), right-clicks the icon (a left click
-// is the app's: it shows the window), and reads the open menu back from the
-// screen with OCR: each top-level entry the app publishes in its D-Bus menu
-// (the account with its state, "Open Tokentray", "Quit", …) must be on the
-// screen, not only in the D-Bus layout. The screenshot of the open menu is
-// kept as tray-menu.png in $TOKENTRAY_SCREENSHOTS when that is set.
-func TestTrayMenuInPanel(t *testing.T) {
+// panelDesktop is the desktop the panel tests run on: Xvfb, xfce4-panel
+// with its tray, a D-Bus monitor following the menus the panel is sent,
+// and the demo app built (not started).
+type panelDesktop struct {
+	a       *demoApp
+	x       *xDisplay
+	bus     *dbus.Conn
+	signals chan *dbus.Signal
+	menus   *menuMonitor
+	plug    *xWindow
+}
+
+func startPanelDesktop(t *testing.T) *panelDesktop {
+	t.Helper()
 	xfconfd := requirePanel(t)
 	titletest.StartXvfb(t)
 	a := buildDemoApp(t)
@@ -55,6 +57,23 @@ func TestTrayMenuInPanel(t *testing.T) {
 	}
 	menus.follow(host)
 	plug := x.waitTray(t)
+	return &panelDesktop{a: a, x: x, bus: bus, signals: signals, menus: menus, plug: plug}
+}
+
+// TestTrayMenuInPanel runs a real StatusNotifierItem host, xfce4-panel with
+// its Status Tray plugin (which is also the StatusNotifierWatcher), on the
+// test's Xvfb and D-Bus session; starts the demo app with a connected demo
+// account, closes its window (the app lives on in the tray), waits for the
+// icon in the panel and for the panel to have loaded the app's menu (a D-Bus
+// monitor sees the layouts it is sent), right-clicks the icon (a left click
+// is the app's: it shows the window), and reads the open menu back from the
+// screen with OCR: each top-level entry the app publishes in its D-Bus menu
+// (the account with its state, "Open Tokentray", "Quit", …) must be on the
+// screen, not only in the D-Bus layout. The screenshot of the open menu is
+// kept as tray-menu.png in $TOKENTRAY_SCREENSHOTS when that is set.
+func TestTrayMenuInPanel(t *testing.T) {
+	d := startPanelDesktop(t)
+	a, x, bus, signals, menus, plug := d.a, d.x, d.bus, d.signals, d.menus, d.plug
 
 	a.start(t)
 	win := x.waitWindow(t, "Tokentray")
@@ -727,25 +746,8 @@ func colours(t *testing.T, x *xDisplay, r rect) int {
 // and both separators. (Fyne rebuilds the menu item by item, and the
 // panel could keep a layout read halfway, without Quit: settleTrayMenu.)
 func TestTrayMenuInPanelAfterFirstConnect(t *testing.T) {
-	xfconfd := requirePanel(t)
-	titletest.StartXvfb(t)
-	a := buildDemoApp(t)
-	x := watchDisplay(t)
-	bus, err := dbus.ConnectSessionBus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bus.Close() })
-	signals := make(chan *dbus.Signal, 64)
-	bus.Signal(signals)
-	menus := watchMenus(t)
-	startPanel(t, bus, signals, a.dir, xfconfd)
-	var host string
-	if err := bus.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, "org.kde.StatusNotifierWatcher").Store(&host); err != nil {
-		t.Fatal(err)
-	}
-	menus.follow(host)
-	plug := x.waitTray(t)
+	d := startPanelDesktop(t)
+	a, x, bus, signals, menus, plug := d.a, d.x, d.bus, d.signals, d.menus, d.plug
 
 	a.start(t)
 	win := x.waitWindow(t, "Tokentray")
