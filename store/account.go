@@ -45,8 +45,8 @@ type Account struct {
 	Extra map[string]string `json:"extra,omitempty"`
 }
 
-// Accounts returns every account, in the order they were added. It reads
-// the file without the lock: writes are atomic renames.
+// Accounts returns every account, in the order they were added. It takes
+// no lock: writes are atomic renames.
 func (s *Store) Accounts() ([]Account, error) {
 	md, err := s.read()
 	if err != nil {
@@ -103,8 +103,8 @@ func (tx *Tx) PutAccount(a Account) error {
 	return tx.s.write(md)
 }
 
-// DeleteAccount removes the account and its sealed secret. Deleting an
-// unknown account is not an error.
+// DeleteAccount removes the account, its state file and its sealed token.
+// Deleting an unknown account is not an error.
 func (tx *Tx) DeleteAccount(id string) error {
 	md, err := tx.s.readIndex()
 	if err != nil {

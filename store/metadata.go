@@ -39,14 +39,14 @@ func (e *CorruptError) Words() (string, map[string]any) {
 		"Your tokens are still protected. Start with an empty list to reconnect your accounts.", map[string]any{"Backup": e.Backup}
 }
 
-const (
-	// metadataVersion 2 keeps each account's refresh state in state/; a
-	// version 1 file (all in accounts.json) is read, and rewritten as 2 at
-	// the first change. A Tokentray that knows only 1 refuses a 2 rather
-	// than overwrite it.
-	metadataVersion = 2
-)
+// metadataVersion 2 keeps each account's refresh state in state/; a
+// version 1 file (all in accounts.json) is read, and rewritten as 2 at the
+// first change. A Tokentray that knows only 1 refuses a 2 rather than
+// overwrite it.
+const metadataVersion = 2
 
+// metadata is accounts.json: the accounts without their state, provider
+// settings and preferences.
 type metadata struct {
 	Version  int       `json:"version"`
 	Accounts []Account `json:"accounts"`
@@ -161,8 +161,8 @@ func (s *Store) corrupt(path string, data []byte, cause error) error {
 
 // write replaces accounts.json with md, its accounts' states left to their
 // own files: those it does not find yet (an account kept by a version 1
-// file) are written first. The caller holds the store lock, so the file it
-// just renamed into place is still its own when it stats it.
+// file) are written first. The caller holds the store-wide lock (Update), so
+// the file it just renamed into place is still its own when it stats it.
 func (s *Store) write(md *metadata) error {
 	md = md.clone()
 	md.Version = metadataVersion

@@ -1,8 +1,15 @@
 // Package store keeps Tokentray's accounts: metadata in JSON files (mode
 // 0600, written atomically, no secrets) and secrets sealed with AES-256-GCM
-// under a key held in the OS keyring (github.com/zalando/go-keyring). A file
-// lock serialises writers across processes, so the tray and any number of
-// CLI processes never spend the same rotating refresh token twice.
+// under a key held in the OS keyring (github.com/zalando/go-keyring).
+//
+// Two kinds of lock, each held across goroutines and processes, let the
+// tray and any number of CLI processes share the folder. A refresh holds
+// its account's lock (UpdateAccount, locks/ID.lock), so no two processes
+// spend the same rotating refresh token, while other accounts refresh at
+// the same time. Writes of accounts.json and of secrets that belong to no
+// account, and the making of the sealing key, hold the store-wide lock
+// (Update, the file lock) for as long as the write. Reads take neither
+// lock: every file is replaced by an atomic rename.
 //
 // Sealing with a keyring-held key, rather than putting tokens in the keyring
 // itself, avoids backend size limits (Windows 2,560 bytes, macOS about
@@ -30,11 +37,13 @@ import (
 // ErrNotFound is returned for an unknown account or secret.
 var ErrNotFound = errors.New("not found")
 
+// The store's folder holds these files and folders.
 const (
-	metadataFile = "accounts.json"
-	lockFile     = "lock"
-	secretsDir   = "secrets"
-	stateDir     = "state"
+	metadataFile = "accounts.json" // accounts and settings: metadata.go
+	lockFile     = "lock"          // the store-wide lock: store_lock.go
+	secretsDir   = "secrets"       // sealed secrets, and key-id: seal.go
+	stateDir     = "state"         // one state file per account: state.go
+	locksDir     = "locks"         // one lock file per account: account_lock.go
 )
 
 // Options configures Open. The zero value is usable.
@@ -60,9 +69,9 @@ type Store struct {
 	timeout time.Duration
 	keyring keyringAPI
 
-	mu       chan struct{} // in-process lock; flock does not exclude goroutines
-	flock    *flock.Flock
-	accounts accountLocks // per-account locks (UpdateAccount)
+	mu       chan struct{} // the store-wide lock's in-process half: flock does not exclude goroutines
+	flock    *flock.Flock  // the store-wide lock's file (Update)
+	accounts accountLocks  // per-account locks (UpdateAccount)
 	key      sealKey
 
 	cacheMu sync.Mutex
@@ -83,10 +92,10 @@ func DefaultDir() (string, error) {
 	return filepath.Join(d, dirName), nil
 }
 
-// Open opens (creating, mode 0700) the store's directory and checks the
-// metadata file. It does not touch the keyring: that happens on the first
-// secret read or write. A corrupt metadata file is a *CorruptError unless
-// opts.ResetCorrupt.
+// Open opens (creating, mode 0700) the store's directory and its secrets/,
+// state/ and locks/ folders, and checks the metadata file. It does not
+// touch the keyring: that happens on the first secret read or write. A
+// corrupt metadata file is a *CorruptError unless opts.ResetCorrupt.
 func Open(opts Options) (*Store, error) {
 	dir := opts.Dir
 	if dir == "" {

@@ -6,17 +6,22 @@ import (
 	"time"
 )
 
-// Tx is the store while its lock is held: reads see the latest state of
-// every process, writes are safe to read-modify-write. A Tx is valid only
-// inside the function given to Update.
+// Tx is the store while its store-wide lock is held: reads see the latest
+// state of every process, writes are safe to read-modify-write. A Tx is
+// valid only inside the function given to Update (AccountTx.SaveToken also
+// seals through one, under the account's lock alone, once the folder's own
+// sealing key is at hand).
 type Tx struct {
 	ctx context.Context
 	s   *Store
 }
 
-// Update runs fn with the store locked against every other goroutine and
-// process. Use it for read-refresh-write: re-read the stored token inside
-// fn; if another process already refreshed it, adopt it.
+// Update runs fn holding the store-wide lock (an in-process channel, then
+// the lock file) against every other goroutine and process in Update. Use
+// it to read-modify-write accounts.json (accounts, provider settings,
+// preferences) and secrets that belong to no account. A refresh holds its
+// account's lock instead (UpdateAccount), which Update does not wait for;
+// an account's lock is taken before the store-wide one, never after.
 func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	select {
 	case s.mu <- struct{}{}:
