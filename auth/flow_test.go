@@ -27,30 +27,12 @@ import (
 	"github.com/tokentray/tokentray/store/storetest"
 )
 
-// syncBuffer collects log output from several goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // env is one flow test's server, logs and store.
 type env struct {
 	t   *testing.T
 	ctx context.Context
 	srv *authtest.Server
-	log *syncBuffer
+	log *storetest.LogBuffer
 	// browsers are the headless browser goroutines; the test waits for
 	// them before it ends.
 	browsers sync.WaitGroup
@@ -60,7 +42,7 @@ func newEnv(t *testing.T, cfg authtest.Config) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
-	e := &env{t: t, ctx: ctx, log: &syncBuffer{}}
+	e := &env{t: t, ctx: ctx, log: &storetest.LogBuffer{}}
 	t.Cleanup(e.browsers.Wait)
 	cfg.Logf = func(format string, args ...any) {
 		fmt.Fprintf(e.log, format+"\n", args...)
@@ -175,7 +157,7 @@ func save(t *testing.T, ctx context.Context, st *store.Store, c *auth.Connection
 // that reads its key from the keyring again.
 func reopen(t *testing.T, st *store.Store) *store.Store {
 	t.Helper()
-	st2, err := store.Open(store.Options{Dir: st.Dir(), Service: "tokentray-test-" + strings.ReplaceAll(t.Name(), "/", "-")})
+	st2, err := store.Open(store.Options{Dir: st.Dir(), Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatalf("reopen store: %v", err)
 	}

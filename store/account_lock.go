@@ -11,9 +11,6 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// locksDir holds one lock file per account (locks/ID.lock).
-const locksDir = "locks"
-
 // accountLocks are the in-process halves of the per-account locks (flock
 // does not exclude goroutines of one process).
 type accountLocks struct {
@@ -38,7 +35,8 @@ func (l *accountLocks) get(id string) chan struct{} {
 // AccountTx is one account while its lock is held: its token can be read,
 // refreshed and written back without any other goroutine or process doing
 // the same in between. Other accounts are not held up; the store-wide lock
-// is taken only for the short metadata write of PutAccount. An AccountTx is
+// is taken only for the short writes of PutAccount and Delete, and by
+// SaveToken until the folder has a sealing key of its own. An AccountTx is
 // valid only inside the function given to UpdateAccount.
 type AccountTx struct {
 	ctx context.Context

@@ -78,10 +78,11 @@ type sealKey struct {
 
 // aead returns the sealing cipher, reading its key from the keyring once per
 // process: the folder's own key, else (a folder sealed by an older
-// Tokentray) the shared one. With create (only while the store lock is
-// held), a folder without a key of its own gets one: the shared key,
-// adopted, if it opens a secret sealed here, else a new key. Without
-// create, a missing key is errNotFound.
+// Tokentray) the shared one. With create (Tx.SaveSecret: under the
+// store-wide lock, unless the folder's own key is already at hand), a
+// folder without a key of its own gets one: the shared key, adopted, if it
+// opens a secret sealed here, else a new key. Without create, a missing key
+// is errNotFound.
 func (s *Store) aead(ctx context.Context, create bool) (cipher.AEAD, error) {
 	s.key.mu.Lock()
 	defer s.key.mu.Unlock()
@@ -112,7 +113,7 @@ func (s *Store) aead(ctx context.Context, create bool) (cipher.AEAD, error) {
 }
 
 // hasOwnKey reports whether the folder's own sealing key is at hand, so
-// that sealing needs no store lock (it never makes or adopts a key).
+// that sealing needs no store-wide lock (it never makes or adopts a key).
 func (s *Store) hasOwnKey(ctx context.Context) bool {
 	if _, err := s.aead(ctx, false); err != nil {
 		return false
@@ -181,10 +182,10 @@ func (s *Store) sealingKey(ctx context.Context, create bool) (key []byte, shared
 // own, reads it back, and only then names it in key-id: a crash or a
 // keyring failure before that leaves at most an unused keyring entry,
 // never a secret sealed with a key the folder does not name. Nothing is
-// written over: the name is random, made under the store lock (no other
-// process makes one for this folder meanwhile), and checked to be free
-// first; a name found taken, or holding another key once written, is an
-// error and is not recorded.
+// written over: the name is random, made under the store-wide lock (no
+// other process makes one for this folder meanwhile), and checked to be
+// free first; a name found taken, or holding another key once written, is
+// an error and is not recorded.
 func (s *Store) makeOwnKey(ctx context.Context, key []byte) error {
 	var raw [16]byte
 	if _, err := rand.Read(raw[:]); err != nil {

@@ -30,14 +30,15 @@ import (
 // before per-store keys kept the sealing key of every folder.
 const sharedKeyName = "sealing-key-v1"
 
-// keyService is a keyring service name of the test's own and of this run's
-// (a random suffix: no entry of an earlier run is there to decide the
-// outcome). forgetKeys deletes what the test's folders put there, by name.
+// keyService is a keyring service name of the test's own (storetest.Service)
+// and of this run's (a random suffix: no entry of an earlier run is there
+// to decide the outcome). forgetKeys deletes what the test's folders put
+// there, by name.
 func keyService(t *testing.T) string {
 	t.Helper()
 	var suffix [6]byte
 	rand.Read(suffix[:])
-	return fmt.Sprintf("tokentray-test-%s-%x", strings.ReplaceAll(t.Name(), "/", "-"), suffix)
+	return fmt.Sprintf("%s-%x", storetest.Service(t), suffix)
 }
 
 // forgetKeys deletes, when the test ends (before its temporary folders

@@ -72,7 +72,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	st2, err := store.Open(store.Options{Dir: st.Dir(), Service: "tokentray-test-" + t.Name()})
+	st2, err := store.Open(store.Options{Dir: st.Dir(), Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,8 +225,8 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 }
 
-// TestCrossProcessLock: while this process holds the lock, a child process
-// cannot take it; it gets it once released.
+// TestCrossProcessLock: while this process holds the store-wide lock
+// (Update), a child process cannot take it; it gets it once released.
 func TestCrossProcessLock(t *testing.T) {
 	if dir := os.Getenv("TOKENTRAY_LOCK_CHILD"); dir != "" {
 		lockChild(dir)

@@ -282,7 +282,7 @@ func TestSlowProviderHoldsUpNoOtherAccount(t *testing.T) {
 	}()
 	<-arrived
 
-	other, err := store.Open(store.Options{Dir: slow.st.Dir(), Service: "tokentray-test-" + t.Name()})
+	other, err := store.Open(store.Options{Dir: slow.st.Dir(), Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

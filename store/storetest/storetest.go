@@ -1,14 +1,14 @@
 // Package storetest gives tests a store on the real keyring of the test
-// session (testdata/session.sh, started by make test), and a way to declare
-// the secrets a test handled so that make test can check that none of them
-// reached the test output.
+// session (testdata/session.sh, started by make test) under a keyring
+// service name of each test's own (Service), a way to declare the secrets
+// a test handled so that make test can check that none of them reached the
+// test output, and a log buffer that several goroutines write (LogBuffer).
 package storetest
 
 import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 
@@ -70,11 +70,11 @@ func SessionCommand() string {
 }
 
 // Open opens a store in a temporary directory on the session's real
-// gnome-keyring, under a keyring service name of its own.
+// gnome-keyring, under the test's keyring service name (Service).
 func Open(t testing.TB) *store.Store {
 	t.Helper()
 	RequireSession(t)
-	s, err := store.Open(store.Options{Dir: t.TempDir(), Service: "tokentray-test-" + strings.ReplaceAll(t.Name(), "/", "-")})
+	s, err := store.Open(store.Options{Dir: t.TempDir(), Service: Service(t)})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -2,7 +2,6 @@ package gateway_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -34,30 +33,13 @@ type fixture struct {
 	dir  string // the app's store
 	url  string // the gateway: http://127.0.0.1:PORT
 	key  string
-	logs *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs *storetest.LogBuffer
 }
 
 func newFixture(t *testing.T, cfg authtest.Config) *fixture {
 	t.Helper()
 	storetest.RequireSession(t)
-	f := &fixture{t: t, srv: authtest.NewServer(t, cfg), logs: &syncBuffer{}}
+	f := &fixture{t: t, srv: authtest.NewServer(t, cfg), logs: &storetest.LogBuffer{}}
 	f.dir = t.TempDir()
 	app, err := accounts.Open(accounts.Options{Dir: f.dir})
 	if err != nil {

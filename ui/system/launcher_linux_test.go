@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -37,24 +36,6 @@ func launcher(t *testing.T, script string) {
 	}
 	t.Setenv("PATH", dir)
 	t.Setenv(system.BrowserEnv, "")
-}
-
-// syncBuffer is a log both the flow and the test use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // connectAside runs Connect with the system browser (the Browser with no
@@ -116,7 +97,7 @@ func TestLauncherThatFails(t *testing.T) {
 	defer cancel()
 	srv := authtest.NewServer(t, authtest.Config{})
 	launcher(t, "echo 'xdg-open: no method available for opening' >&2\nexit 3\n")
-	var log syncBuffer
+	var log storetest.LogBuffer // both the flow and the test use it
 	link := make(chan string, 1)
 	opts := auth.ConnectOptions{Timeout: 60 * time.Second, Logger: slog.New(slog.NewTextHandler(&log, nil)),
 		OpenFailed: func(u string, err error) { link <- u }}
