@@ -240,7 +240,7 @@ func TestConcurrentEnsureFresh(t *testing.T) {
 	var outs []*bufio.Reader
 	for range processes {
 		c := exec.Command(os.Args[0], "-test.run=^TestConcurrentEnsureFresh$")
-		c.Env = append(os.Environ(), "KEEPER_CHILD_DIR="+f.st.Dir(), "KEEPER_CHILD_SERVICE=tokentray-test-"+t.Name(),
+		c.Env = append(os.Environ(), "KEEPER_CHILD_DIR="+f.st.Dir(), "KEEPER_CHILD_SERVICE="+storetest.Service(t),
 			"KEEPER_CHILD_URL="+f.srv.URL, "KEEPER_CHILD_N="+strconv.Itoa(perProcess))
 		c.Stderr = os.Stderr
 		in, _ := c.StdinPipe()
@@ -502,7 +502,7 @@ func TestFaultKilledMidRefresh(t *testing.T) {
 	for i := range 20 {
 		c := exec.Command(os.Args[0], "-test.run=^TestFaultKilledMidRefresh$")
 		c.Env = append(os.Environ(), "KEEPER_CHILD_LOOP=1", "KEEPER_CHILD_DIR="+f.st.Dir(),
-			"KEEPER_CHILD_SERVICE=tokentray-test-"+t.Name(), "KEEPER_CHILD_URL="+f.srv.URL)
+			"KEEPER_CHILD_SERVICE="+storetest.Service(t), "KEEPER_CHILD_URL="+f.srv.URL)
 		out, _ := c.StdoutPipe()
 		c.Stderr = &stderr
 		if err := c.Start(); err != nil {
