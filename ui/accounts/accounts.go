@@ -24,9 +24,9 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/claude"
 	"github.com/tokentray/tokentray/auth/keeper"
-	"github.com/tokentray/tokentray/auth/title"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/policy"
+	"github.com/tokentray/tokentray/ui/system/title"
 	"github.com/tokentray/tokentray/ui/words"
 )
 

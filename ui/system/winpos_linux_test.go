@@ -3,8 +3,8 @@ package system
 import (
 	"testing"
 
-	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // TestOnScreenX11: on a real X server (Xvfb, one 1280x800 monitor) a

@@ -13,10 +13,10 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
-	"github.com/tokentray/tokentray/auth/title"
-	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/system/title"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // chromium opens u in Debian's Chromium, a real (non-headless) window on

@@ -18,7 +18,7 @@ import (
 
 	"golang.org/x/sys/windows"
 
-	"github.com/tokentray/tokentray/auth/title"
+	"github.com/tokentray/tokentray/ui/system/title"
 )
 
 var (

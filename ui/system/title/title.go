@@ -1,16 +1,18 @@
 // Package title watches the titles of the desktop's top-level windows, so
 // that Tokentray can read the authorization code from Clio's desktop
-// approval page ("Success code=…") in the user's own browser, which it
-// cannot otherwise see. One file per OS: X11 (and XWayland) through
+// approval page in the user's own browser, which it cannot otherwise see.
+// It is the OS half: one file per OS, X11 (and XWayland) through
 // github.com/jezek/xgb, Windows through user32; elsewhere it is unavailable
-// and the user pastes instead.
+// and the user pastes instead. What an approval title looks like, and the
+// code in it, is auth's (auth.LooksLikeApprovalTitle, auth.ParseApproval).
 package title
 
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
+
+	"github.com/tokentray/tokentray/auth"
 )
 
 // ErrUnavailable: window titles cannot be read here (no display, Wayland
@@ -31,8 +33,8 @@ func Open() (Watcher, error) { return open() }
 const DefaultInterval = 250 * time.Millisecond
 
 // Feed polls w every interval until ctx ends and sends out each new title
-// that looks like an approval page's ("Success code=…", "Failure error=…",
-// whatever browser suffix follows). Titles already up when Feed starts are
+// that looks like an approval page's (auth.LooksLikeApprovalTitle:
+// "Success code=…", "Failure error=…", whatever browser suffix follows). Titles already up when Feed starts are
 // left alone: they belong to an earlier attempt (the title carries no
 // state to tell). A title is sent once, even if it stays up. Feed owns no
 // goroutine: run it in one and cancel ctx to stop it.
@@ -61,7 +63,7 @@ func Feed(ctx context.Context, w Watcher, interval time.Duration, out chan<- str
 			return err
 		}
 		for _, t := range titles {
-			if !sent[t] && looksLikeApproval(t) {
+			if !sent[t] && auth.LooksLikeApprovalTitle(t) {
 				sent[t] = true
 				select {
 				case out <- t:
@@ -71,8 +73,4 @@ func Feed(ctx context.Context, w Watcher, interval time.Duration, out chan<- str
 			}
 		}
 	}
-}
-
-func looksLikeApproval(t string) bool {
-	return strings.HasPrefix(t, "Success code=") || strings.HasPrefix(t, "Failure error=")
 }

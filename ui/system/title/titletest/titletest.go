@@ -1,5 +1,5 @@
 // Package titletest gives tests a display of their own, for the window
-// titles auth/title reads and the windows the desktop app shows.
+// titles ui/system/title reads and the windows the desktop app shows.
 package titletest
 
 import (

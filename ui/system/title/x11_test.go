@@ -13,8 +13,8 @@ import (
 	"github.com/jezek/xgb/xproto"
 
 	"github.com/tokentray/tokentray/auth"
-	"github.com/tokentray/tokentray/auth/title"
-	"github.com/tokentray/tokentray/auth/title/titletest"
+	"github.com/tokentray/tokentray/ui/system/title"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // xwin is a window the test creates, standing in for a browser's.
