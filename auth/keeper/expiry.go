@@ -74,6 +74,19 @@ func (k *Keeper) expiryOf(id string, tok *oauth2.Token, a store.Account) time.Ti
 	return k.capExpiry(id, expiry(tok, a))
 }
 
+// setDeadline records dl as the expiry of the token this process just
+// obtained for account id, or forgets the last one when dl is nil (the
+// provider gave no lifetime).
+func (k *Keeper) setDeadline(id string, dl *deadline) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if dl != nil {
+		k.deadlines[id] = *dl
+	} else {
+		delete(k.deadlines, id)
+	}
+}
+
 func (k *Keeper) capExpiry(id string, e time.Time) time.Time {
 	k.mu.Lock()
 	d, ok := k.deadlines[id]

@@ -2,13 +2,10 @@ package keeper
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"golang.org/x/oauth2"
-
-	"github.com/tokentray/tokentray/auth"
 )
 
 // EnsureFresh returns the account's access token, valid for at least
@@ -30,7 +27,7 @@ func (k *Keeper) EnsureFresh(ctx context.Context, id string, minValid time.Durat
 	if acct.Status == StatusReconnect && k.link(acct) == nil {
 		// (A linked account may find a new sign-in in its file: refresh
 		// looks.)
-		return nil, &auth.Error{Kind: auth.KindReconnect, Op: "refresh", Err: errors.New("account needs reconnecting")}
+		return nil, errNeedsReconnect()
 	}
 	// The margin needs the provider's settings only: its client secret is
 	// read by a refresh, if one is needed.
