@@ -6,9 +6,12 @@ import "time"
 type EventKind int
 
 const (
-	// EventConnected: an account was connected or reconnected.
+	// EventConnected: an account was connected or reconnected (here, or,
+	// for a linked account, in the other program).
 	EventConnected EventKind = iota + 1
-	// EventRefreshed: a new access token is stored (Expiry says until when).
+	// EventRefreshed: the account's metadata has a new access token's
+	// expiry (Expiry): refreshed here, or adopted (from another process or
+	// the linked file) when the metadata said otherwise.
 	EventRefreshed
 	// EventRefreshFailed: a refresh failed for now; NextRetry says when the
 	// next attempt is. Sent for every failed attempt.
@@ -20,7 +23,8 @@ const (
 	// once per loss.
 	EventReconnectNeeded
 	// EventRefreshTokenExpiring: the refresh token itself dies within
-	// RefreshTokenWarning (where its lifetime is known). Sent once.
+	// RefreshTokenWarning (where its lifetime is known). Sent once per
+	// sign-in.
 	EventRefreshTokenExpiring
 )
 
@@ -66,6 +70,9 @@ func (k *Keeper) Subscribe(buffer int) (<-chan Event, func()) {
 	}
 }
 
+// emit sends e to every subscriber, dropping it for one that is behind.
+// "Expiring soon" is sent once until a refresh succeeds (succeeded),
+// "refresh token expiring" once per sign-in (forget).
 func (k *Keeper) emit(e Event) {
 	k.mu.Lock()
 	defer k.mu.Unlock()

@@ -14,7 +14,8 @@ type deadline struct{ wall, mono time.Time }
 
 // margin is how long before expiry the account is refreshed: the
 // provider's RefreshMargin (at most half the lifetime), else the configured
-// margin (at most 10 % of the lifetime, for short tokens).
+// margin (at most 10 % of the lifetime, for short tokens); for a linked
+// account at least LinkedMargin (at most half the lifetime).
 func (k *Keeper) margin(p auth.Provider, a store.Account) time.Duration {
 	m, frac := k.cfg.Margin, time.Duration(10)
 	if p.RefreshMargin > 0 {
@@ -87,6 +88,9 @@ func (k *Keeper) setDeadline(id string, dl *deadline) {
 	}
 }
 
+// capExpiry is e, the stored expiry of account id's token, or earlier when
+// e is the expiry of the token this process obtained last (setDeadline) and
+// its monotonic deadline, counted from the keeper's clock now, comes first.
 func (k *Keeper) capExpiry(id string, e time.Time) time.Time {
 	k.mu.Lock()
 	d, ok := k.deadlines[id]
@@ -100,6 +104,8 @@ func (k *Keeper) capExpiry(id string, e time.Time) time.Time {
 	return e
 }
 
+// validFor reports whether tok, account id's token, has an access token
+// good for more than min from now (expiryOf).
 func (k *Keeper) validFor(id string, tok *oauth2.Token, a store.Account, min time.Duration) bool {
 	return tok != nil && tok.AccessToken != "" && k.expiryOf(id, tok, a).After(k.cfg.Now().Add(min))
 }

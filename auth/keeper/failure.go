@@ -11,14 +11,17 @@ import (
 	"github.com/tokentray/tokentray/store"
 )
 
+// retry is an account's backoff after a transient failure: its schedule,
+// and when the account may next be tried.
 type retry struct {
 	b    *backoff.ExponentialBackOff
 	next time.Time
 }
 
 // storeFailed records a refresh that failed in the store (the keyring, a
-// full disk): the account is retried with backoff like a transient failure,
-// so that the scheduler never spins on it. It returns the event to announce.
+// full disk): the account is failing and retried with backoff like after a
+// transient failure, so that the scheduler never spins on it. It returns the
+// event to announce once the lock is released.
 func (k *Keeper) storeFailed(tx AccountTx, a store.Account, err error) []Event {
 	now := k.cfg.Now()
 	next := k.scheduleRetry(a.ID, err, now)
@@ -29,8 +32,11 @@ func (k *Keeper) storeFailed(tx AccountTx, a store.Account, err error) []Event {
 	return []Event{{Account: a.ID, Kind: EventRefreshFailed, Err: err, NextRetry: next, At: now}}
 }
 
-// failed records a failed refresh in the metadata and returns the events to
-// announce once the lock is released.
+// failed records a refresh the provider failed (err): a grant that is gone
+// (auth.KindReconnect) makes the account need reconnecting and ends its
+// retries; any other failure makes it failing, retried with backoff, and,
+// once tok is within the refresh margin, expiring soon. It returns the
+// events to announce once the lock is released.
 func (k *Keeper) failed(tx AccountTx, a store.Account, tok *oauth2.Token, p auth.Provider, err error, now time.Time) []Event {
 	var events []Event
 	a.LastProblem, a.LastError = ProblemOf(err), ""
@@ -75,6 +81,8 @@ func (k *Keeper) scheduleRetry(id string, err error, now time.Time) time.Time {
 	return r.next
 }
 
+// succeeded ends account id's backoff after a refresh that succeeded, and
+// lets "expiring soon" be announced again.
 func (k *Keeper) succeeded(id string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()

@@ -1,13 +1,16 @@
 // Package keeper keeps every account's token fresh: one scheduler refreshes
-// each token before it expires, and EnsureFresh is the one path by which any
-// token is handed out (clipboard, CLI). It has no GUI.
+// each token before it expires, and EnsureFresh (with Renew, for a token a
+// service refused) is the one path by which any token is handed out
+// (clipboard, CLI, gateway). It has no GUI.
 //
 // Refreshes are safe against concurrency and crashes: callers in one process
-// share one refresh (singleflight); across processes the store's file lock is
-// held from re-reading the stored token to storing the new one, so a token
-// another process already refreshed is adopted, not refreshed again; and a
-// rotated refresh token is sealed into the store before the new access token
-// is returned or announced.
+// share one refresh per account (singleflight); across processes the
+// account's own lock (TokenStore.Locked: a lock file per account) is held
+// from re-reading the stored token to storing the new one, so a token
+// another process already refreshed is adopted, not refreshed again, and a
+// refresh of one account never waits for another's; and a rotated refresh
+// token is sealed into the store before the new access token is returned or
+// announced.
 package keeper
 
 import (
@@ -42,7 +45,8 @@ const (
 	UnknownLifetime = time.Hour
 	// RefreshTokenWarning is how early "refresh token expiring" is said.
 	RefreshTokenWarning = 3 * 24 * time.Hour
-	// refreshTimeout bounds one refresh: lock, HTTP call, store.
+	// refreshTimeout bounds one refresh: waiting for the account's lock,
+	// the HTTP call, storing.
 	refreshTimeout = 2 * time.Minute
 	// maxRefreshes is how many refreshes the scheduler runs side by side
 	// (one per account): a provider that is slow to answer holds up only
@@ -64,7 +68,8 @@ type Config struct {
 	// computed from, so that showing an account never waits on a locked
 	// keyring. Default: Provider.
 	ProviderSettings func(context.Context, store.Account) (auth.Provider, error)
-	// HTTPClient makes the refresh calls; default: 30-second timeout.
+	// HTTPClient makes the refresh calls; default: auth's, with a
+	// 30-second timeout.
 	HTTPClient *http.Client
 	// Now is the wall clock; default time.Now. Tests move it.
 	Now func() time.Time
@@ -75,7 +80,8 @@ type Config struct {
 	// RefreshMargin; default 5 minutes, capped at 10 % of the lifetime.
 	Margin time.Duration
 	// Backoff makes the retry schedule after a transient failure; default:
-	// 5 s doubling to 10 minutes, with jitter.
+	// waits from 5 s, growing 1.5-fold per failure up to 10 minutes, each
+	// varied at random by up to ±50 %.
 	Backoff func() *backoff.ExponentialBackOff
 	// Logger gets progress; never a token. Default slog.Default().
 	Logger *slog.Logger
@@ -103,7 +109,7 @@ type Keeper struct {
 	subs    map[chan Event]struct{}
 	retries map[string]*retry
 	said    map[string]map[EventKind]bool // conditions already announced
-	unsaved map[string]*oauth2.Token      // rotated tokens the store refused
+	unsaved map[string]*oauth2.Token      // refreshed tokens the store refused (loadUnsaved)
 	// deadlines are the expiries of tokens this process obtained, also on
 	// the monotonic clock, which the wall clock being set back cannot move.
 	deadlines map[string]deadline
@@ -182,7 +188,7 @@ func (k *Keeper) track() bool {
 	return true
 }
 
-// ErrClosed is returned by EnsureFresh after Close.
+// ErrClosed is returned by EnsureFresh and Renew after Close.
 var ErrClosed = errors.New("keeper closed")
 
 // Close stops the scheduler and waits for it and for every refresh in

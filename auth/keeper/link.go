@@ -8,7 +8,8 @@ import (
 	"github.com/tokentray/tokentray/store"
 )
 
-// Link is a sign-in shared with another program through a file.
+// Link is a sign-in shared with another program through a file: Read
+// returns the pair in it, Write replaces it.
 type Link interface {
 	Read() (*oauth2.Token, error)
 	Write(*oauth2.Token) error

@@ -66,8 +66,12 @@ type refreshTx struct {
 // run is the refresh's steps: read the account and its token, adopt a pair
 // the linked file has renewed (adoptLinked), adopt a token that is valid
 // already (adoptValid), else call the provider (call) and persist the new
-// pair (persist). A failure is recorded in the account before the lock is
-// released (storeRefused, Keeper.failed).
+// pair (persist). When the provider refuses the pair of a linked account,
+// the linked file's newer pair, if any, is adopted (adoptRaced) or refreshed
+// in turn. A failure of the store or of the provider's answer is recorded
+// in the account (storeRefused, Keeper.failed); others (reading the
+// account, finding its provider, an account that needs reconnecting) are
+// only returned, and the scheduler backs off on them (startRefresh).
 func (r *refreshTx) run(ctx context.Context) error {
 	acct, err := r.tx.Account()
 	if err != nil {
@@ -154,8 +158,9 @@ func (r *refreshTx) takeLinked(ft *oauth2.Token) error {
 }
 
 // adoptValid hands out the token as it is when it is valid for minValid and
-// not the stale one: another process (or goroutine) refreshed it, or the
-// linked file had a newer pair. When the token's expiry is known and the
+// not the stale one: another process (or goroutine) refreshed it, the
+// linked file had a newer pair, or it was valid all along (EnsureFresh
+// sends every linked account here). When the token's expiry is known and the
 // metadata says another (an earlier metadata write failed, or the pair was
 // just taken from the linked file), the metadata is set to it and the
 // account to OK. It reports whether it adopted the token.

@@ -42,7 +42,7 @@ func (k *Keeper) SignedIn(ctx context.Context, acct store.Account, p auth.Provid
 }
 
 // Forget removes an account — its metadata, state and token — under its
-// lock, and what the keeper remembered of it.
+// lock, and what the keeper remembered of it, and wakes the scheduler.
 func (k *Keeper) Forget(ctx context.Context, id string) error {
 	err := k.cfg.Tokens.Locked(ctx, id, func(tx AccountTx) error {
 		k.forget(id)
@@ -52,7 +52,9 @@ func (k *Keeper) Forget(ctx context.Context, id string) error {
 	return err
 }
 
-// forget drops what the keeper remembers of an account's token.
+// forget drops what the keeper remembers of an account's token: a
+// refreshed token the store refused, conditions announced, retries and the
+// monotonic deadline.
 func (k *Keeper) forget(id string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()

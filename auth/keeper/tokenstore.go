@@ -9,7 +9,7 @@ import (
 )
 
 // TokenStore is the storage the keeper needs: Persistent(*store.Store) is
-// the real one; tests of the scheduler and backoff use one in memory.
+// the real one; tests use one in memory.
 type TokenStore interface {
 	Accounts() ([]store.Account, error)
 	Account(id string) (store.Account, error)
@@ -28,12 +28,17 @@ type AccountTx interface {
 	Delete() error
 }
 
-// Persistent is the TokenStore of a *store.Store: per-account file locks
-// (store.UpdateAccount), the store-wide lock only for metadata writes.
+// Persistent is the TokenStore of a *store.Store: Locked takes the
+// account's lock (store.UpdateAccount: locks/ID.lock, and a mutex within
+// the process); inside it, the store-wide lock is held only for each short
+// write of metadata (and of a token, until the folder has a sealing key of
+// its own).
 func Persistent(s *store.Store) TokenStore { return persistent{s} }
 
+// persistent is a *store.Store as a TokenStore.
 type persistent struct{ *store.Store }
 
+// Locked is store.UpdateAccount, with a *store.AccountTx as the AccountTx.
 func (p persistent) Locked(ctx context.Context, id string, fn func(AccountTx) error) error {
 	return p.UpdateAccount(ctx, id, func(tx *store.AccountTx) error { return fn(tx) })
 }
