@@ -1,18 +1,17 @@
 package keeper
 
-import (
-	"time"
-
-	"github.com/tokentray/tokentray/store"
-)
+import "time"
 
 // EventKind says what changed for an account.
 type EventKind int
 
 const (
-	// EventConnected: an account was connected or reconnected.
+	// EventConnected: an account was connected or reconnected (here, or,
+	// for a linked account, in the other program).
 	EventConnected EventKind = iota + 1
-	// EventRefreshed: a new access token is stored (Expiry says until when).
+	// EventRefreshed: the account's metadata has a new access token's
+	// expiry (Expiry): refreshed here, or adopted (from another process or
+	// the linked file) when the metadata said otherwise.
 	EventRefreshed
 	// EventRefreshFailed: a refresh failed for now; NextRetry says when the
 	// next attempt is. Sent for every failed attempt.
@@ -24,7 +23,8 @@ const (
 	// once per loss.
 	EventReconnectNeeded
 	// EventRefreshTokenExpiring: the refresh token itself dies within
-	// RefreshTokenWarning (where its lifetime is known). Sent once.
+	// RefreshTokenWarning (where its lifetime is known). Sent once per
+	// sign-in.
 	EventRefreshTokenExpiring
 )
 
@@ -70,6 +70,9 @@ func (k *Keeper) Subscribe(buffer int) (<-chan Event, func()) {
 	}
 }
 
+// emit sends e to every subscriber, dropping it for one that is behind.
+// "Expiring soon" is sent once until a refresh succeeds (succeeded),
+// "refresh token expiring" once per sign-in (forget).
 func (k *Keeper) emit(e Event) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -89,34 +92,4 @@ func (k *Keeper) emit(e Event) {
 			k.cfg.Logger.Warn("an event subscriber is behind; event dropped", "account", e.Account, "event", e.Kind.String())
 		}
 	}
-}
-
-// Status is one account as the keeper sees it.
-type Status struct {
-	store.Account
-	NextRetry time.Time // when failing
-	// RenewAt is when the scheduler will next refresh the account (its
-	// expiry less the margin, or the retry); zero for an account that
-	// needs reconnecting, or whose provider is unknown.
-	RenewAt time.Time
-}
-
-// Statuses returns every account with its retry and renewal times. It
-// reads no secret — the accounts' metadata and their providers' settings
-// (Config.ProviderSettings) only — so a locked keyring does not hold it up.
-func (k *Keeper) Statuses() ([]Status, error) {
-	accts, err := k.cfg.Tokens.Accounts()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Status, len(accts))
-	for i, a := range accts {
-		out[i] = Status{Account: a, NextRetry: k.retryAt(a.ID)}
-		if a.Status != StatusReconnect {
-			if at, _, err := k.due(a); err == nil {
-				out[i].RenewAt = at
-			}
-		}
-	}
-	return out, nil
 }
