@@ -3,9 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
-	"time"
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keeper"
@@ -14,10 +12,10 @@ import (
 )
 
 // Disconnect forgets an account: unless keepRemote, it first tells the
-// provider (Clio deauthorize, RFC 7009); the local secrets are deleted even
-// when that fails, and the failure is returned (a *RevokeError when the
-// provider could not be told). What it did is returned for the user to read
-// (Disconnected.Message).
+// provider (keeper.Revoke: Clio deauthorize, RFC 7009); the local secrets
+// are deleted even when that fails, and the failure is returned (a
+// *RevokeError when the provider could not be told). What it did is
+// returned for the user to read (Disconnected.Message).
 func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) (Disconnected, error) {
 	acct, err := a.store.Account(id)
 	if err != nil {
@@ -26,12 +24,18 @@ func (a *App) Disconnect(ctx context.Context, id string, keepRemote bool) (Disco
 	d := Disconnected{Account: acct.Name, Provider: a.ProviderName(acct.Provider), NotTold: keepRemote}
 	if p, err := a.providerSettings(acct.Provider); err == nil {
 		d.EndWhere = p.EndWhere
+		if p.Revoke == auth.RevokeClio {
+			d.ClioManage = clioManage(p)
+		}
 	}
 	var remoteErr error
 	if !keepRemote {
-		remoteErr = a.revoke(ctx, acct, &d)
+		remoteErr = a.keeper.Revoke(ctx, id)
 	}
-	if errors.Is(remoteErr, auth.ErrNoRevocation) {
+	switch {
+	case errors.Is(remoteErr, keeper.ErrGrantEnded):
+		d.AlreadyEnded, remoteErr = true, nil
+	case errors.Is(remoteErr, auth.ErrNoRevocation):
 		d.NotTold, d.NoWay, remoteErr = true, true, nil
 	}
 	if errors.Is(remoteErr, store.ErrKeyringUnavailable) {
@@ -107,45 +111,6 @@ func (d Disconnected) clioWhere() string {
 	return words.L("in Clio Manage ({{.Address}}), open Settings and remove the app under the apps you have connected.",
 		map[string]any{"Address": d.ClioManage})
 }
-
-// revoke tells the provider to end acct's access, noting in d what it did.
-func (a *App) revoke(ctx context.Context, acct store.Account, d *Disconnected) error {
-	p, err := a.Provider(ctx, acct.Provider)
-	if err != nil {
-		return err
-	}
-	tok, err := a.store.LoadToken(ctx, acct.ID)
-	if err != nil {
-		return err
-	}
-	if p.Revoke == auth.RevokeClio {
-		d.ClioManage = clioManage(p)
-		// Clio ends only the access token it is sent, and answers 401 to
-		// an expired one: send a live one. A token still good is sent as it
-		// is (a refresh would leave it live for whoever copied it); an
-		// expired one, or one about to expire, is refreshed first, through
-		// the keeper (which also knows a grant it found dead).
-		expiring := tok != nil && (tok.AccessToken == "" || auth.ExpiryKnown(tok) && time.Until(tok.Expiry) < clioRevokeMinValid)
-		if expiring || acct.Status == keeper.StatusReconnect {
-			tok, err = a.keeper.EnsureFresh(ctx, acct.ID, clioRevokeMinValid)
-			if errors.Is(err, auth.ErrReconnectNeeded) {
-				// Clio's refresh tokens do not expire: one it no longer
-				// takes means the grant was ended there (as removing the
-				// app in Clio Manage does, with all its tokens).
-				d.AlreadyEnded = true
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("refresh before deauthorizing: %w", err)
-			}
-		}
-	}
-	return auth.Revoke(ctx, a.http, p, tok)
-}
-
-// clioRevokeMinValid is how long a Clio access token must stay good for
-// the deauthorize request that carries it.
-const clioRevokeMinValid = time.Minute
 
 // clioManage is the Clio Manage address of a Clio provider's region: the
 // scheme and host its endpoints are on (https://eu.app.clio.com for
