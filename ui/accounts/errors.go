@@ -129,3 +129,19 @@ func (e *RevokeError) Message() string {
 	}
 	return msg + " " + words.L("Its access may still be live there: to end it, remove the app's access in your account settings at {{.Provider}}.", w)
 }
+
+// ErrNotBuiltIn: only a built-in provider moves to another base URL
+// (ProviderChange.BaseURL).
+var ErrNotBuiltIn = errors.New("only a built-in provider moves to another base URL")
+
+// SettingError is a setting of a ProviderChange that cannot be used:
+// Setting names the field ("BaseURL", "Redirect", "TokenURL" or
+// "APIBase"), Err says why (an *auth.RedirectError or *auth.URLError,
+// whose Message is the one shown; ErrNotBuiltIn).
+type SettingError struct {
+	Setting string
+	Err     error
+}
+
+func (e *SettingError) Error() string { return e.Setting + ": " + e.Err.Error() }
+func (e *SettingError) Unwrap() error { return e.Err }

@@ -153,19 +153,3 @@ func (a *App) ProviderName(id string) string {
 	}
 	return id
 }
-
-// AddProvider makes a custom provider from an issuer URL (OIDC or RFC 8414
-// discovery) and stores it under id.
-func (a *App) AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error) {
-	if _, preset := auth.Preset(id); preset {
-		return auth.Provider{}, fmt.Errorf("%q is a built-in provider", id)
-	}
-	if !a.CustomProvidersAllowed() {
-		return auth.Provider{}, &ManagedError{What: ManagedNoCustom, By: ManagedBy(a.Policy())}
-	}
-	p, err := auth.Custom{ID: id, Name: name, Issuer: issuer, ClientID: clientID, ClientSecret: secret}.Build(ctx, a.http)
-	if err != nil {
-		return auth.Provider{}, err
-	}
-	return p, a.SaveProvider(ctx, p)
-}
