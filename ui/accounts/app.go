@@ -1,9 +1,19 @@
-// Package accounts is Tokentray's application layer, what the tray and the
-// command line share: it opens the store, resolves providers (presets,
-// overrides and custom ones, with their client credentials), runs the
-// keeper, connects, imports and disconnects accounts, and keeps the
-// settings and connection profiles. It has no GUI, never imports Fyne, and
-// leaves OAuth to auth and OS integration to ui/system.
+// Package accounts is the accounts app (App): Tokentray's application,
+// which the tray and the command line share. An App opens the store, reads
+// the managed settings, resolves providers (presets, overrides and custom
+// ones, with their client credentials) and changes them, runs the keeper,
+// connects, imports and disconnects accounts, and keeps the settings,
+// connection profiles and recent events. It has no GUI and never imports
+// Fyne; OAuth is auth's (a token's life the keeper's), OS integration
+// ui/system's.
+//
+// Where to look: app.go (App, Open, Close), providers.go (reading
+// providers), providerchange.go (changing them: ChangeProvider),
+// policy.go (managed settings), find.go (finding and naming accounts),
+// connect.go, claude.go (importing Claude sign-ins), disconnect.go,
+// errors.go (the errors of those; policy.go, profile.go, gateway.go and
+// tokens.go keep their own), settings.go, profile.go (connection
+// profiles), gateway.go, events.go and tokens*.go.
 package accounts
 
 import (

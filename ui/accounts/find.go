@@ -35,6 +35,7 @@ func (a *App) Find(name string) (store.Account, error) {
 	return store.Account{}, &NameError{ErrAmbiguous, name}
 }
 
+// newID is a new account's ID: 16 random hex digits.
 func newID() string {
 	b := make([]byte, 8)
 	if _, err := rand.Read(b); err != nil {
