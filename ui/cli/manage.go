@@ -272,26 +272,23 @@ func providerAdd(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	p, err := auth.Custom{ID: pos[0], Name: *display, Issuer: *issuer, AuthURL: *authURL, TokenURL: *tokenURL,
-		ClientID: *clientID, ClientSecret: secret, ClientAuth: *clientAuth, Scopes: strings.Fields(*scopes),
-		Redirect: *redirect, RedirectPort: *port}.Build(ctx, nil)
-	var re *auth.RedirectError
-	if errors.As(err, &re) {
-		return badUsage("--redirect: " + words.Message(re))
-	}
-	if err != nil {
-		return err
-	}
-	if *apiBase != "" {
-		if p, err = p.WithAPIBase(*apiBase); err != nil {
-			return badUsage("--api-base: " + words.Message(err))
-		}
-	}
 	app, err := e.accounts()
 	if err != nil {
 		return err
 	}
-	if err := app.SaveProvider(ctx, p); err != nil {
+	ch := accounts.ProviderChange{ID: pos[0], Redirect: *redirect, New: &auth.Custom{Name: *display, Issuer: *issuer,
+		AuthURL: *authURL, TokenURL: *tokenURL, ClientID: *clientID, ClientSecret: secret, ClientAuth: *clientAuth,
+		Scopes: strings.Fields(*scopes), RedirectPort: *port}}
+	if *apiBase != "" {
+		ch.APIBase = apiBase
+	}
+	p, err := app.ChangeProvider(ctx, ch)
+	var se *accounts.SettingError
+	if errors.As(err, &se) {
+		flag := map[string]string{"Redirect": "--redirect", "APIBase": "--api-base"}[se.Setting]
+		return badUsage(flag + ": " + words.Message(se.Err))
+	}
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(e.ErrOut, words.L("Added provider {{.ID}}. Connect with: tokentray connect {{.ID}}", map[string]any{"ID": p.ID}))
@@ -324,46 +321,28 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	if l := app.Locked(p.ID); l.Any() {
 		return &accounts.ManagedError{What: accounts.ManagedProvider, Provider: p.Name, By: l.By}
 	}
-	if *baseURL != "" {
-		rebased, ok := auth.PresetAt(p.ID, *baseURL)
-		if !ok {
-			return badUsage(words.L("--base-url applies to built-in providers only"))
-		}
-		rebased.ClientID, rebased.ClientSecret = p.ClientID, p.ClientSecret
-		if *redirect == "" && p.Redirect != auth.RedirectNone {
-			// The redirect stays as it was set (Clio's approval page
-			// moves to the new host with it).
-			if rebased, err = rebased.WithRedirect(p.RedirectValue()); err != nil {
-				return err
-			}
-		}
-		p = rebased
-	}
-	if *redirect != "" {
-		if p, err = p.WithRedirect(*redirect); err != nil {
-			return badUsage("--redirect: " + words.Message(err))
-		}
-	}
-	if *tokenURL != "" {
-		if p, err = p.WithTokenURL(*tokenURL); err != nil {
-			return badUsage("--token-url: " + words.Message(err))
-		}
-	}
+	// A flag not given (or given empty) keeps its setting as it is.
+	ch := accounts.ProviderChange{ID: p.ID, BaseURL: *baseURL, Redirect: *redirect, TokenURL: *tokenURL}
 	if *apiBase != "" {
-		if p, err = p.WithAPIBase(*apiBase); err != nil {
-			return badUsage("--api-base: " + words.Message(err))
-		}
+		ch.APIBase = apiBase
 	}
 	if *clientID != "" {
-		p.ClientID = *clientID
+		ch.ClientID = clientID
 	}
-	p.ClientSecret = ""
 	if *secretStdin {
-		if p.ClientSecret, err = e.readSecret(); err != nil {
+		if ch.Secret, err = e.readSecret(); err != nil {
 			return err
 		}
 	}
-	if err := app.SaveProvider(ctx, p); err != nil {
+	p, err = app.ChangeProvider(ctx, ch)
+	var se *accounts.SettingError
+	switch {
+	case errors.Is(err, accounts.ErrNotBuiltIn):
+		return badUsage(words.L("--base-url applies to built-in providers only"))
+	case errors.As(err, &se):
+		flag := map[string]string{"Redirect": "--redirect", "TokenURL": "--token-url", "APIBase": "--api-base"}[se.Setting]
+		return badUsage(flag + ": " + words.Message(se.Err))
+	case err != nil:
 		return err
 	}
 	fmt.Fprintln(e.ErrOut, words.L("Saved settings for {{.ID}}.", map[string]any{"ID": p.ID}))
