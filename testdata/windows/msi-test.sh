@@ -14,11 +14,12 @@
 # machine-wide install (ALLUSERS=1). One line per check; stops at the first
 # failure, naming it.
 #
-# Managed settings (the policy properties, CLIO_REGION=… and so on): each
-# install is given some, after two "Group Policy" values (Notifications, a
-# DWORD, and AllowedProviders, a string, set with reg add) were put under
-# the scope's SOFTWARE\Policies\Tokentray; the key must then hold exactly
-# those values, with their types, and these two.
+# Managed settings (the policy properties, CLIO_REGION=… and so on, and
+# POLICY_FILE, a path written as PolicyFile): each install is given some,
+# after two "Group Policy" values (Notifications, a DWORD, and
+# AllowedProviders, a string, set with reg add) were put under the scope's
+# SOFTWARE\Policies\Tokentray; the key must then hold exactly those values,
+# with their types, and these two.
 # A repair (REINSTALL=ALL REINSTALLMODE=amus: Wine 8's msiexec cannot /f a
 # package file) and the upgrade from OLDER.msi (installed with them) run
 # without the properties and must keep them; the uninstall must leave only
@@ -150,17 +151,20 @@ ALLOW_CUSTOM_PROVIDERS AllowCustomProviders REG_DWORD
 GATEWAY_ALLOWED GatewayAllowed REG_DWORD
 CLEAR_CLIPBOARD_SECONDS ClearClipboardSeconds REG_DWORD
 START_AT_LOGIN StartAtLogin REG_DWORD
-NOTIFICATIONS Notifications REG_DWORD'
+NOTIFICATIONS Notifications REG_DWORD
+POLICY_FILE PolicyFile REG_SZ'
 policy_key='SOFTWARE\Policies\Tokentray'
 record_key='Software\Tokentray\Installer\Policy' # the MSI's record of what it wrote
 aumid=io.github.tokentray
 # Made-up secrets, unique to this run: a search finds only what it wrote.
 clio_secret="msi-test-clio-secret-$$-$RANDOM" casa_secret="msi-test-casa-secret-$$-$RANDOM"
-# Per-user: every property but the two "Group Policy" sets (below).
+# Per-user: every property but the two "Group Policy" sets (below); the
+# policy file's path as given (the MSI reads no JSON, so no file is needed).
 declare -A user_policy=([CLIO_REGION]=eu [CLIO_CLIENT_ID]=msi-test-clio-id [CLIO_CLIENT_SECRET]=$clio_secret
   [CLIENTCASA_CLIENT_ID]=msi-test-casa-id [CLIENTCASA_CLIENT_SECRET]=$casa_secret
   [CLIENTCASA_REDIRECT]=http://127.0.0.1:53682/callback [MANAGED_BY]="Example LLP IT"
-  [ALLOW_CUSTOM_PROVIDERS]=0 [GATEWAY_ALLOWED]=1 [CLEAR_CLIPBOARD_SECONDS]=45 [START_AT_LOGIN]=1)
+  [ALLOW_CUSTOM_PROVIDERS]=0 [GATEWAY_ALLOWED]=1 [CLEAR_CLIPBOARD_SECONDS]=45 [START_AT_LOGIN]=1
+  [POLICY_FILE]='C:\ProgramData\Example LLP\tokentray-policy.json')
 # Machine-wide: some of them.
 declare -A machine_policy=([CLIO_REGION]=ca [CLIO_CLIENT_ID]=msi-test-clio-id [CLIO_CLIENT_SECRET]=$clio_secret
   [MANAGED_BY]="Example LLP IT" [GATEWAY_ALLOWED]=0 [CLEAR_CLIPBOARD_SECONDS]=120)
@@ -371,7 +375,7 @@ msi_w=$(winpath "$msi")
 
 # Bad values are refused by a launch condition (Wine's log has no message,
 # but it stops there), and nothing is installed.
-for bad in GATEWAY_ALLOWED=yes CLIO_REGION=mars CLEAR_CLIPBOARD_SECONDS=0; do
+for bad in GATEWAY_ALLOWED=yes CLIO_REGION=mars CLEAR_CLIPBOARD_SECONDS=0 'POLICY_FILE=#1'; do
   rc=0; msiexec "bad-${bad%%=*}" /i "$msi_w" "$bad" || rc=$?
   [ "$rc" != 0 ] || fail "$scope: policy: installing with $bad succeeded"
   { grep -aq 'Action ended .*: LaunchConditions\.' "$tmp/bad-${bad%%=*}.log" &&
@@ -380,7 +384,7 @@ for bad in GATEWAY_ALLOWED=yes CLIO_REGION=mars CLEAR_CLIPBOARD_SECONDS=0; do
 done
 snap refused
 [ -z "$(entries)" ] && [ -z "$(policy_got HKCU)" ] || fail "$scope: policy: a refused install left an entry or policy values behind"
-ok "$scope: policy: GATEWAY_ALLOWED=yes, CLIO_REGION=mars, CLEAR_CLIPBOARD_SECONDS=0 each stopped at LaunchConditions (msiexec exit $rc), nothing installed"
+ok "$scope: policy: GATEWAY_ALLOWED=yes, CLIO_REGION=mars, CLEAR_CLIPBOARD_SECONDS=0, POLICY_FILE=#1 each stopped at LaunchConditions (msiexec exit $rc), nothing installed"
 
 gpo_set HKCU
 mapfile -t user_args < <(policy_args user_policy)

@@ -13,7 +13,10 @@
 #      the browser (rundll32 → winebrowser → a stand-in) at Clio's sign-in
 #      with the policy's client ID, asking the user for none, and the
 #      account connects;
-#   4. the policy removed, nothing of it stays in effect.
+#   4. a policy file (PolicyFile, the Linux JSON format) named by the key:
+#      its custom provider is listed as the firm's, the key's ManagedBy
+#      wins over the file's, doctor lists the file;
+#   5. the policy removed, nothing of it stays in effect.
 # Needs DISPLAY and WINEPREFIX (as e2e.sh). Prints one line per check.
 set -euo pipefail
 exe=$(realpath "$1")
@@ -106,7 +109,23 @@ ok "the Clio account connected with the policy's client"
 kill "$app" 2>/dev/null || true
 wineserver -k 2>/dev/null || true
 
-# 4. The policy gone: Clio (Europe)'s client is no longer there.
+# 4. A policy file named by the key: the firm's own provider, in JSON.
+cat >"$work/policy.json" <<JSON
+{"ManagedBy": "Someone else",
+ "Providers": {"firm-sso": {"Name": "Firm SSO", "Issuer": "$url", "ClientID": "firm-sso-id"}}}
+JSON
+policy_file=$(winepath -w "$work/policy.json" | tr -d '\r')
+reg "$key" /v PolicyFile /d "$policy_file"
+reg "$key" /v AllowedProviders /d "clio-eu,clientcasa,firm-sso"
+list=$(win provider list) || fail "provider list with a policy file: $(cat "$work/stderr")"
+echo "$list" | grep "^firm-sso" | grep -q "Firm SSO (set by Example LLP IT).*firm-sso-id" ||
+  fail "provider list does not show the policy file's provider as set by Example LLP IT (the key's ManagedBy): $list"
+if grep -q "Managed settings:" "$work/stderr"; then fail "provider list said a problem with the policy file: $(cat "$work/stderr")"; fi
+win doctor >"$work/doctor" 2>&1 || true
+grep -qF "managed settings: $policy_file (" "$work/doctor" || fail "doctor does not list the policy file $policy_file: $(cat "$work/doctor")"
+ok "PolicyFile $policy_file: its provider listed as set by Example LLP IT (the key's ManagedBy wins over the file's), doctor lists the file"
+
+# 5. The policy gone: Clio (Europe)'s client is no longer there.
 wine reg delete "$key" /f >/dev/null 2>&1 || fail "reg delete $key"
 win provider list | grep "^clio-eu" | grep -q "set by" && fail "the removed policy still applies"
 ok "the policy removed, nothing of it applies"

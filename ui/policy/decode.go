@@ -3,6 +3,7 @@ package policy
 import (
 	"math"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -20,6 +21,24 @@ type raw struct {
 	values      map[string]any
 	providers   map[string]map[string]any
 	recommended *raw
+	// file: r was read from a policy file, where PolicyFile has no place.
+	file bool
+}
+
+// policyFile is the policy file r's PolicyFile names, if it is one decode
+// takes: text, a full path, in a registry key. decode says what is wrong
+// with any other.
+func (r *raw) policyFile() (string, bool) {
+	if r == nil || r.file {
+		return "", false
+	}
+	for name, x := range r.values {
+		if s, ok := x.(string); ok && strings.EqualFold(name, PolicyFile) {
+			s = strings.TrimSpace(s)
+			return s, s != "" && filepath.IsAbs(s)
+		}
+	}
+	return "", false
 }
 
 // count is how many values r holds, its subkeys' included.
@@ -47,8 +66,10 @@ func (d *decoder) skip(name string, kind ProblemKind, detail string) {
 	d.problems = append(d.problems, Problem{Source: d.where, Name: name, Kind: kind, Detail: detail})
 }
 
-// decode checks r's values; managedBy is r's ManagedBy (mandatory only).
-func decode(r *raw) (s Settings, managedBy string, problems []Problem) {
+// decode checks r's values; managedBy is r's ManagedBy (mandatory only),
+// policyFile its PolicyFile (read by the source already: a mandatory
+// key's only).
+func decode(r *raw) (s Settings, managedBy, policyFile string, problems []Problem) {
 	d := &decoder{where: r.where}
 	names := make([]string, 0, len(r.values))
 	for name := range r.values {
@@ -72,6 +93,15 @@ func decode(r *raw) (s Settings, managedBy string, problems []Problem) {
 			switch v.Name {
 			case ManagedBy:
 				managedBy = str
+			case PolicyFile:
+				switch p, ok := r.policyFile(); {
+				case r.file:
+					d.skip(v.Name, RegistryOnly, "")
+				case !ok:
+					d.skip(v.Name, BadValue, str)
+				default:
+					policyFile = p
+				}
 			case ClioRegion:
 				if _, ok := auth.ClioRegionByCode(strings.ToLower(str)); !ok {
 					d.skip(v.Name, BadValue, str)
@@ -157,7 +187,7 @@ func decode(r *raw) (s Settings, managedBy string, problems []Problem) {
 		}
 	}
 	s.Providers = d.customs(r.providers)
-	return s, managedBy, d.problems
+	return s, managedBy, policyFile, d.problems
 }
 
 // customs checks the custom providers: each needs an ID the command line

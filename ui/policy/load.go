@@ -39,7 +39,7 @@ func fileSources(path string) (mandatory, recommended []*raw, sources []Source, 
 func merge(mandatory, recommended []*raw, sources []Source, problems []Problem) *Policy {
 	p := &Policy{Sources: sources, Problems: problems}
 	for _, r := range mandatory {
-		s, by, probs := decode(r)
+		s, by, _, probs := decode(r)
 		p.Mandatory.merge(s)
 		if p.ManagedBy == "" {
 			p.ManagedBy = by
@@ -47,14 +47,15 @@ func merge(mandatory, recommended []*raw, sources []Source, problems []Problem) 
 		p.Problems = append(p.Problems, probs...)
 	}
 	for _, r := range recommended {
-		s, by, probs := decode(r)
+		s, by, file, probs := decode(r)
 		p.Recommended.merge(s)
 		// Values no user may change are not defaults (Recommendable).
 		for _, v := range []struct {
 			name string
 			set  bool
 		}{{ManagedBy, by != ""}, {AllowedProviders, s.AllowedProviders != nil},
-			{AllowCustomProviders, s.AllowCustomProviders != nil}, {GatewayAllowed, s.GatewayAllowed != nil}} {
+			{AllowCustomProviders, s.AllowCustomProviders != nil}, {GatewayAllowed, s.GatewayAllowed != nil},
+			{PolicyFile, file != ""}} {
 			if v.set {
 				probs = append(probs, Problem{Source: r.where, Name: v.name, Kind: NotRecommended})
 			}
@@ -76,6 +77,17 @@ const FileEnv = "TOKENTRAY_POLICY_FILE"
 // DefaultFile is where policy is read on Linux (and other systems without
 // a registry).
 const DefaultFile = "/etc/tokentray/policy.json"
+
+// namedFile reads the policy file that the PolicyFile value of the key at
+// where names, as readFile does; that file missing is a problem, as
+// policy names it.
+func namedFile(path, where string) (mandatory, recommended *raw, src Source, problems []Problem) {
+	mandatory, recommended, src, problems = readFile(path)
+	if !src.Found {
+		problems = append(problems, Problem{Source: path, Name: PolicyFile, Kind: NotFound, Detail: where})
+	}
+	return mandatory, recommended, src, problems
+}
 
 // maxFile bounds what is read of a policy file.
 const maxFile = 1 << 20
@@ -116,7 +128,7 @@ func readFile(path string) (mandatory, recommended *raw, src Source, problems []
 // fromJSON sorts a JSON object's members into a raw: values, Providers,
 // and (at the top) Recommended.
 func fromJSON(where string, obj map[string]any, top bool, probs *[]Problem) *raw {
-	r := &raw{where: where, values: map[string]any{}}
+	r := &raw{where: where, values: map[string]any{}, file: true}
 	for name, v := range obj {
 		switch {
 		case strings.EqualFold(name, ProvidersKey):

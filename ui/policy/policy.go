@@ -3,8 +3,11 @@
 // HKCU\SOFTWARE\Policies\Tokentray (mandatory, below HKLM) and their
 // Recommended subkeys (defaults the user may change); elsewhere the file
 // /etc/tokentray/policy.json (TOKENTRAY_POLICY_FILE names another), with
-// the same names. Reading never fails: a value that cannot be used is
-// skipped and listed in Policy.Problems, and everything else applies.
+// the same names. On Windows a policy key's PolicyFile value may name a
+// file in that format (a JSON policy file kept on a share, say), read
+// right below the key that names it. Reading never fails: a value that
+// cannot be used is skipped and listed in Policy.Problems, and everything
+// else applies.
 //
 // The package reads and checks; ui/accounts applies what it read.
 package policy
@@ -65,6 +68,12 @@ const (
 	ClientCasaClientID    = "ClientCasaClientID"
 	ClientCasaSecret      = "ClientCasaClientSecret"
 	ClientCasaRedirect    = "ClientCasaRedirect"
+	// PolicyFile (Windows, in a mandatory policy key only) names a policy
+	// file in the JSON format of /etc/tokentray/policy.json, by its full
+	// path: its values are read right below that key's own, its top level
+	// mandatory, its Recommended object recommended. A policy file cannot
+	// name another: in a file, PolicyFile is skipped (RegistryOnly).
+	PolicyFile = "PolicyFile"
 
 	// ProvidersKey holds one subkey (object) per custom provider, named by
 	// its ID, with the values below.
@@ -97,6 +106,7 @@ var Values = []Value{
 	{ClientCasaClientID, String, false},
 	{ClientCasaSecret, String, false},
 	{ClientCasaRedirect, String, false},
+	{PolicyFile, String, false},
 	{ProviderName, String, true},
 	{ProviderIssuer, String, true},
 	{ProviderClientID, String, true},
@@ -108,10 +118,11 @@ var Values = []Value{
 // Recommendable reports whether v may be set in Recommended, as a default
 // the user may change. Who manages Tokentray, which providers it offers,
 // whether users add their own and whether the gateway may run are the
-// firm's to decide or not: mandatory only, as custom providers are.
+// firm's to decide or not: mandatory only, as custom providers are. So is
+// PolicyFile: it names where mandatory policy lives.
 func Recommendable(v Value) bool {
 	switch v.Name {
-	case ManagedBy, AllowedProviders, AllowCustomProviders, GatewayAllowed:
+	case ManagedBy, AllowedProviders, AllowCustomProviders, GatewayAllowed, PolicyFile:
 		return false
 	}
 	return !v.Provider

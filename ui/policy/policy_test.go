@@ -61,8 +61,9 @@ func TestFile(t *testing.T) {
 }
 
 // TestBadValues: a file with a wrong type, an unknown value, an unknown
-// region, a bad provider ID and more: each is skipped and said, once, in
-// plain words; everything else applies.
+// region, a bad provider ID, a PolicyFile (a file cannot name another)
+// and more: each is skipped and said, once, in plain words; everything
+// else applies.
 func TestBadValues(t *testing.T) {
 	words.Use("en")
 	p := load(t, "testdata/bad.json")
@@ -88,6 +89,7 @@ func TestBadValues(t *testing.T) {
 		`Providers\ok\Shape `:                           policy.UnknownName,
 		"ManagedBy ":                                    policy.NotRecommended,
 		"Notifications bool":                            policy.WrongType,
+		"PolicyFile ":                                   policy.RegistryOnly,
 	}
 	for k, kind := range want {
 		if g, ok := got[k]; !ok || g != kind {

@@ -32,6 +32,13 @@ const (
 	// NotRecommended: the value may be set as mandatory only (ManagedBy,
 	// custom providers), not in Recommended.
 	NotRecommended
+	// NotFound: the policy file a PolicyFile value names does not exist,
+	// or its share cannot be reached (Source: the file; Detail: the key
+	// that names it); nothing of it applies.
+	NotFound
+	// RegistryOnly: the value may be set in a registry policy key only,
+	// not in a policy file (PolicyFile: a file cannot name another).
+	RegistryOnly
 )
 
 // Problem is a policy value that was skipped, and why.
@@ -73,6 +80,10 @@ func (p Problem) Message() string {
 		return words.L("{{.Source}}: {{.Name}} can only be set as mandatory, not recommended; it was skipped.", data)
 	case Incomplete:
 		return words.L("{{.Source}}: {{.Name}} needs {{.Detail}} as well; it was skipped.", data)
+	case NotFound:
+		return words.L("{{.Source}}, named by {{.Name}} in {{.Detail}}, was not found (or its share cannot be reached): none of its settings apply.", data)
+	case RegistryOnly:
+		return words.L("{{.Source}}: {{.Name}} can only be set in a policy key of the registry, not in a policy file; it was skipped.", data)
 	}
 	return words.L("{{.Source}}: {{.Name}} was skipped.", data)
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"os"
+	"strings"
 
 	"golang.org/x/sys/windows/registry"
 )
@@ -16,15 +17,20 @@ const KeyEnv = "TOKENTRAY_POLICY_KEY"
 
 // readSources reads HKLM's and HKCU's policy keys and their Recommended
 // subkeys. Only the machine's 64-bit view is read (Tokentray is 64-bit).
+// A policy file named by a key's PolicyFile is read right below that key:
+// its top level after the key's values, its Recommended after the key's
+// Recommended subkey (each file once, where it is first named).
 func readSources() (mandatory, recommended []*raw, sources []Source, problems []Problem) {
 	key := KeyPath
 	if k := os.Getenv(KeyEnv); k != "" {
 		key = k
 	}
+	named := map[string]bool{}
 	for _, root := range []struct {
 		key  registry.Key
 		name string
 	}{{registry.LOCAL_MACHINE, "HKLM"}, {registry.CURRENT_USER, "HKCU"}} {
+		var fileRecommended *raw
 		for _, rec := range []bool{false, true} {
 			path := key
 			if rec {
@@ -41,6 +47,26 @@ func readSources() (mandatory, recommended []*raw, sources []Source, problems []
 			default:
 				mandatory = append(mandatory, r)
 			}
+			if rec {
+				if fileRecommended != nil {
+					recommended = append(recommended, fileRecommended)
+				}
+				continue
+			}
+			// PolicyFile: a mandatory key's only (a Recommended key's is
+			// skipped, NotRecommended).
+			file, ok := r.policyFile()
+			if !ok || named[strings.ToLower(file)] {
+				continue
+			}
+			named[strings.ToLower(file)] = true
+			m, fr, fsrc, fprobs := namedFile(file, where)
+			sources = append(sources, fsrc)
+			problems = append(problems, fprobs...)
+			if m != nil {
+				mandatory = append(mandatory, m)
+			}
+			fileRecommended = fr
 		}
 	}
 	return mandatory, recommended, sources, problems
