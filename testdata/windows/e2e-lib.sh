@@ -4,6 +4,7 @@
 # the Wine session and the test server), fail and ok (one line per check,
 # prefixed with $e2e_label; a failure keeps the screen in
 # bin/windows/$e2e_shot), win (the exe, its stderr in $work/stderr),
+# find_window (a visible window by title),
 # browser_standin and start_authserver.
 export WINEPREFIX=${WINEPREFIX:-$root/bin/windows/wine} WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 work=$(mktemp -d "${TMPDIR:-/tmp}/tokentray-e2e.XXXXXX")
@@ -27,6 +28,22 @@ fail() {
 }
 ok() { echo "$e2e_label: ok — $*"; }
 win() { wine "$exe" "$@" 2>"$work/stderr"; }
+
+# find_window TITLE SECONDS: prints the first visible window whose name
+# matches TITLE (a regular expression), waiting up to SECONDS; fails (status
+# 1) when none appears. Not xdotool search --sync: a window that goes away
+# while xdotool walks the tree (Wine makes and drops windows as a program
+# starts) ends xdotool with BadWindow, which --sync would take as "none"; a
+# search that ends so is simply tried again.
+find_window() {
+  local deadline=$((SECONDS + $2)) id
+  while [ $SECONDS -lt "$deadline" ]; do
+    id=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1) || id=
+    if [ -n "$id" ]; then echo "$id"; return 0; fi
+    sleep 0.2 # poll: a window appears with no signal outside the process
+  done
+  return 1
+}
 
 # browser_standin: Wine opens http(s) links with winebrowser, which runs
 # the first program named in HKCU\Software\Wine\WineBrowser\Browsers that

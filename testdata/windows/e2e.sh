@@ -113,7 +113,7 @@ sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1\n\2/p' 
 # the toast's script, which begins with its mark and the app ID.
 WINEDEBUG=-all,fixme+powershell wine "$exe" >"$work/app.log" 2>&1 &
 app=$!
-wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared"
+wid=$(find_window '^Tokentray$' 120) || fail "no window titled Tokentray appeared"
 ok "the desktop app's window is up (X window $wid)"
 # Registered at the start, before the window: Windows shows the app's
 # toasts under this ID, named Tokentray with its icon.
@@ -135,7 +135,7 @@ cp "$work/shot.png" "$root/bin/windows/screenshot.png"
 ok "screenshot: bin/windows/screenshot.png ($(convert "$work/shot.png" -format '%wx%h, %k colours' info:))"
 # Wine shows tray icons in its own "Wine System Tray" window when the X
 # desktop has no tray; the window is shown only while it holds an icon.
-tray=$(timeout 60 xdotool search --sync --onlyvisible --name '^Wine System Tray$' 2>/dev/null | head -n 1) || true
+tray=$(find_window '^Wine System Tray$' 60) || true
 if [ -n "$tray" ]; then
   ok "the tray icon registered: Wine's system tray window is up ($tray)"
 else
@@ -178,7 +178,7 @@ done
 if xdotool search --onlyvisible --name '^Tokentray$' >/dev/null; then fail "closing the window did not hide it"; fi
 kill -0 "$app" 2>/dev/null || fail "closing the window ended the app; it should stay in the tray"
 timeout 60 wine "$exe" >"$work/second.log" 2>&1 || fail "the second launch did not exit: $(cat "$work/second.log")"
-timeout 30 xdotool search --sync --onlyvisible --name '^Tokentray$' >/dev/null || fail "a second launch did not show the first one's window"
+find_window '^Tokentray$' 30 >/dev/null || fail "a second launch did not show the first one's window"
 ok "a second launch exits and shows the running app's window"
 kill "$app" 2>/dev/null || true
 wineserver -k 2>/dev/null || true
@@ -186,7 +186,7 @@ wineserver -k 2>/dev/null || true
 # light mode, set at the start).
 WINEDEBUG=-all wine "$exe" >"$work/app.log" 2>&1 &
 app=$!
-wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared on the next start"
+wid=$(find_window '^Tokentray$' 120) || fail "no window titled Tokentray appeared on the next start"
 at=
 for _ in $(seq 100); do
   at=$(xdotool getwindowgeometry --shell "$wid" 2>/dev/null | sed -n 's/^[XY]=//p' | paste -sd,) || at=

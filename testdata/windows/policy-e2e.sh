@@ -76,7 +76,7 @@ ok "doctor names the policy key it read"
 # 3. The window.
 WINEDEBUG=-all wine "$exe" >"$work/app.log" 2>&1 &
 app=$!
-wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Tokentray$' | head -n 1) || fail "no window titled Tokentray appeared"
+wid=$(find_window '^Tokentray$' 120) || fail "no window titled Tokentray appeared"
 for _ in $(seq 100); do
   import -window "$wid" "$work/shot.png" 2>/dev/null && [ "$(convert "$work/shot.png" -format '%k' info:)" -gt 50 ] && break
   sleep 0.2 # poll: a redraw has no signal outside the process
