@@ -1,17 +1,20 @@
-// Package cli is Tokentray's command line: the same binary as the tray app,
-// given a subcommand. It works with or without the tray running, on the same
-// store, and never spends a rotating refresh token twice (the keeper's
-// lock). It never imports Fyne.
+// Package cli is Tokentray's command line. Two programs run it: tokentray
+// (ui/cli/tokentray), the command line alone, built without Fyne so that a
+// script's call costs about a process start (Linux and macOS); and the
+// desktop app (the module's main package: tokentray-app, Tokentray.exe on
+// Windows, where tokentray.com from ui/cli/wincon runs it in the console),
+// given a subcommand. It works with or without the desktop app running, on
+// the same store, and never spends a rotating refresh token twice (the
+// keeper's lock). It never imports Fyne.
 //
 // Conventions: data on stdout, messages on stderr, --json where it lists,
-// secrets only through stdin, exit codes below.
+// secrets only through stdin, the exit codes in exit.go. The commands get
+// their streams, config folder and accounts app from a Factory.
 package cli
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -23,12 +26,6 @@ import (
 // Version is set at build time (-ldflags "-X …/ui/cli.Version=…").
 var Version = "dev"
 
-// IO is where a command reads and writes.
-type IO struct {
-	In          io.Reader
-	Out, ErrOut io.Writer
-}
-
 // IsCommand reports whether args (os.Args[1:]) ask for the CLI rather than
 // the desktop app: any argument but a lone connection profile, which the
 // app opens (double-click on a .tokentray.json file).
@@ -36,28 +33,18 @@ func IsCommand(args []string) bool {
 	return len(args) > 0 && !(len(args) == 1 && strings.HasSuffix(args[0], ".tokentray.json"))
 }
 
-// Opener opens the shared application core (store and keeper).
-type Opener func() (*accounts.App, error)
-
-// OpenCore is the Opener of a real command: the store in its usual place,
-// and a log on stderr of warnings and errors only (the commands say in
-// plain words what they do; a script's stderr gets nothing else).
-func OpenCore() (*accounts.App, error) {
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return accounts.Open(accounts.Options{Logger: log})
-}
-
-// Run runs the command in args and returns the exit code.
-func Run(args []string, stdio IO, open Opener) int {
+// Run runs the command in args, with what f gives, and returns the exit
+// code.
+func Run(args []string, f *Factory) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "--version", "version":
-		fmt.Fprintln(stdio.Out, "tokentray", Version)
+		fmt.Fprintln(f.IO.Out, "tokentray", Version)
 		return ExitOK
 	case "-h", "--help", "help":
-		fmt.Fprint(stdio.Out, usage())
+		fmt.Fprint(f.IO.Out, usage())
 		return ExitOK
 	}
 	commands := map[string]func(context.Context, *env, []string) error{
@@ -67,26 +54,29 @@ func Run(args []string, stdio IO, open Opener) int {
 	}
 	run, ok := commands[cmd]
 	if !ok {
-		fmt.Fprintf(stdio.ErrOut, "tokentray: %s\n\n%s", words.L("unknown command “{{.Command}}”", map[string]any{"Command": cmd}), usage())
+		fmt.Fprintf(f.IO.ErrOut, "tokentray: %s\n\n%s", words.L("unknown command “{{.Command}}”", map[string]any{"Command": cmd}), usage())
 		return ExitUsage
 	}
-	e := &env{IO: stdio, open: open}
+	e := &env{IO: f.IO, f: f}
 	defer e.close()
 	err := run(ctx, e, rest)
 	return e.fail(err)
 }
 
-// env is one command's run: its IO and the lazily opened core.
+// env is one command's run: its factory, the factory's IO, and the
+// accounts app, opened when the command first needs it.
 type env struct {
 	IO
-	open Opener
+	f    *Factory
 	app  *accounts.App
 	exit int // set by exec: the child's exit code
 }
 
+// accounts is the command's accounts app: the factory opens it the first
+// time.
 func (e *env) accounts() (*accounts.App, error) {
 	if e.app == nil {
-		a, err := e.open()
+		a, err := e.f.App()
 		if err != nil {
 			return nil, err
 		}
@@ -95,6 +85,7 @@ func (e *env) accounts() (*accounts.App, error) {
 	return e.app, nil
 }
 
+// close closes the accounts app, if the command opened it.
 func (e *env) close() {
 	if e.app != nil {
 		e.app.Close()

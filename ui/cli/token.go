@@ -90,7 +90,7 @@ func (e *env) patientToken(ctx context.Context, name string, minValid time.Durat
 // the app never hands out.
 func (e *env) freshToken(ctx context.Context, name string, minValid time.Duration, withRefreshToken bool) (*auth.Token, store.Account, error) {
 	if !withRefreshToken && e.app == nil {
-		if dir, err := store.DefaultDir(); err == nil {
+		if dir, err := e.f.ConfigDir(); err == nil {
 			tok, acct, err := accounts.AskToken(ctx, dir, name, minValid)
 			if !errors.Is(err, accounts.ErrNoTokenServer) {
 				return tok, acct, err
