@@ -16,7 +16,7 @@ import (
 func main() {
 	if cli.IsCommand(os.Args[1:]) {
 		cli.UseParentConsole() // Windows GUI build started from a console: use it
-		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, cli.OpenCore))
+		os.Exit(cli.Run(os.Args[1:], cli.NewFactory()))
 	}
 	if tray.Run(func() (*accounts.App, error) { return accounts.Open(accounts.Options{}) }, os.Args[1:]...) != nil {
 		os.Exit(1)

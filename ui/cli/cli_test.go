@@ -23,13 +23,14 @@ import (
 	"github.com/tokentray/tokentray/ui/cli"
 )
 
-// The test binary plays two more roles, chosen by TOKENTRAY_ROLE: the
-// tokentray command line itself (cli.Run behind the same 10-line main), and
-// the user's browser (a headless visitor that approves and follows the
-// redirect back to the loopback listener).
+// The test binary plays more roles, chosen by TOKENTRAY_ROLE: the
+// tokentray command line itself (cli.Run with cli.NewFactory, as main runs
+// it), the user's browser (a headless visitor that approves and follows
+// the redirect back to the loopback listener), and Claude Code renewing
+// its sign-in (claudeStandIn).
 //
 // On Windows, which runs no shell scripts, the browser is a copy of the
-// test binary named browser.exe.
+// test binary named browser.exe, and exec's command one named checkenv.exe.
 func TestMain(m *testing.M) {
 	role := os.Getenv("TOKENTRAY_ROLE")
 	switch strings.ToLower(filepath.Base(os.Args[0])) {
@@ -49,7 +50,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	case "cli":
-		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, cli.OpenCore))
+		os.Exit(cli.Run(os.Args[1:], cli.NewFactory()))
 	case "browser":
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

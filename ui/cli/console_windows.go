@@ -19,7 +19,8 @@ const attachParentProcess = ^uintptr(0)
 // (SetStdHandle). A handle that is valid (redirected to a file or a pipe:
 // `tokentray token x > t.txt`, `$t = tokentray token x`) is left alone.
 // Started with no console around (Explorer), it changes nothing. Call it
-// first thing, before anything uses os.Stdin, os.Stdout or os.Stderr.
+// first thing, before anything uses os.Stdin, os.Stdout or os.Stderr
+// (NewFactory takes them as they are then).
 //
 // The shell does not wait for a GUI-subsystem program it starts
 // interactively: its prompt comes back at once, and the output follows it.

@@ -37,17 +37,6 @@ func cmdGateway(ctx context.Context, e *env, args []string) error {
 	return badUsage(words.L("unknown gateway command “{{.Command}}”: want on, off, status, key, allow or run", map[string]any{"Command": args[0]}))
 }
 
-func noArgs(fs *flagSet, args []string) error {
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return badUsage(words.L("unexpected argument “{{.Arg}}”", map[string]any{"Arg": pos[0]}))
-	}
-	return nil
-}
-
 // gatewaySwitch turns the desktop app's gateway on or off.
 func gatewaySwitch(ctx context.Context, e *env, on bool, args []string) error {
 	name := "gateway off"

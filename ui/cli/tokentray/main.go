@@ -29,7 +29,7 @@ const appName = "tokentray-app"
 
 func main() {
 	if cli.IsCommand(os.Args[1:]) {
-		os.Exit(cli.Run(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, cli.OpenCore))
+		os.Exit(cli.Run(os.Args[1:], cli.NewFactory()))
 	}
 	app, err := appPath()
 	if err != nil {

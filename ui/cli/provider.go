@@ -8,83 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/tokentray/tokentray/auth"
-	"github.com/tokentray/tokentray/auth/claude"
-	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/ui/accounts"
-	"github.com/tokentray/tokentray/ui/system"
 	"github.com/tokentray/tokentray/ui/words"
 )
-
-func cmdImport(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("import")
-	file := fs.String("file", "", words.Mark(`credentials file ("-" or none: standard input)`))
-	name := fs.String("name", "", words.Mark("name for the account"))
-	into := fs.String("account", "", words.Mark("import again into this existing account, keeping its ID and name"))
-	copyOnly := fs.Bool("no-link", false, words.Mark("take a copy instead of staying linked to Claude Code's file"))
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 || pos[0] != "anthropic" {
-		return badUsage(words.L("import takes one kind of credentials: anthropic"))
-	}
-	if *into != "" && *name != "" {
-		return badUsage(words.L("--account keeps the account's name: give --name or --account, not both"))
-	}
-	var s claude.SignIn
-	if *file != "" && *file != "-" {
-		s, err = claude.Load(*file)
-	} else {
-		var data []byte
-		if data, err = io.ReadAll(io.LimitReader(e.In, 1<<20)); err != nil {
-			return fmt.Errorf("read credentials: %w", err)
-		}
-		s, err = claude.FromText(data)
-	}
-	if err != nil {
-		return err
-	}
-	link := s.Path != "" && !*copyOnly
-	app, err := e.accounts()
-	if err != nil {
-		return err
-	}
-	var acct store.Account
-	if *into != "" {
-		found, err := app.Find(*into)
-		if err != nil {
-			return err
-		}
-		acct, err = app.ReimportClaude(ctx, found.ID, s, link)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(e.ErrOut, words.L("Imported the new sign-in into {{.Name}} (same name and ID).", map[string]any{"Name": acct.Name}))
-	} else {
-		acct, err = app.ImportClaude(ctx, s, *name, link)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(e.ErrOut, words.L("Imported {{.Name}}; Tokentray keeps it fresh from now on.", map[string]any{"Name": acct.Name}))
-	}
-	if link {
-		fmt.Fprintln(e.ErrOut, words.L("It stays linked to {{.Path}}: Tokentray and Claude Code share one sign-in, "+
-			"and each renewal is written back to the file.", map[string]any{"Path": s.Path}))
-	} else {
-		fmt.Fprintln(e.ErrOut, words.L("Note: this is a copy, not linked to a file. If another program (such as Claude Code) "+
-			"uses the same sign-in, whichever renews it first signs the other out. Import from Claude Code's "+
-			"file (--file ~/.claude/.credentials.json) to keep both working."))
-	}
-	fmt.Fprintln(e.Out, acct.ID)
-	return nil
-}
 
 func cmdProvider(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
@@ -351,91 +281,3 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	}
 	return nil
 }
-
-func cmdDoctor(ctx context.Context, e *env, args []string) error {
-	if len(args) > 0 {
-		return badUsage(words.L("doctor takes no arguments"))
-	}
-	ok := true
-	check := func(good bool, what, fix string) {
-		mark := "ok  "
-		if !good {
-			mark, ok = words.L("FAIL"), false
-		}
-		fmt.Fprintf(e.Out, "%s  %s\n", mark, what)
-		if !good && fix != "" {
-			fmt.Fprintf(e.Out, "      %s\n", fix)
-		}
-	}
-	dir, err := store.DefaultDir()
-	if err == nil {
-		fi, serr := os.Stat(dir)
-		switch {
-		case serr != nil:
-			check(true, words.L("config folder {{.Dir}} (not created yet)", map[string]any{"Dir": dir}), "")
-		case runtime.GOOS == "windows":
-			// Its access list (the user's alone) is set each time the
-			// store opens it; Windows has no mode bits to read.
-			check(fi.IsDir(), words.L("config folder {{.Dir}}", map[string]any{"Dir": dir}), "")
-		default:
-			check(fi.Mode().Perm()&0o077 == 0, words.L("config folder {{.Dir}} is private ({{.Mode}})",
-				map[string]any{"Dir": dir, "Mode": fi.Mode().Perm().String()}),
-				words.L("run: {{.Command}}", map[string]any{"Command": "chmod 700 " + dir}))
-			if mf, err := os.Stat(filepath.Join(dir, "accounts.json")); err == nil {
-				check(mf.Mode().Perm()&0o077 == 0, words.L("account list is private"),
-					words.L("run: {{.Command}}", map[string]any{"Command": "chmod 600 " + filepath.Join(dir, "accounts.json")}))
-			}
-		}
-	}
-	doctorPolicy(e, check)
-	kctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	kerr := store.CheckKeyring(kctx, store.Options{}) // the store is not opened: that would create its folder
-	cancel()
-	fix := ""
-	if kerr != nil {
-		fix = message(kerr)
-	}
-	check(kerr == nil, words.L("system keyring reachable and unlocked"), fix)
-
-	if runtime.GOOS == "windows" {
-		// The notification area is part of Windows; its toasts are shown
-		// through PowerShell, which a managed computer may block or
-		// restrict (Constrained Language Mode).
-		check(true, words.L("tray: the Windows notification area"), "")
-		nctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		toasts, why := system.CheckNotifications(nctx)
-		cancel()
-		check(toasts, words.L("notifications: Windows toasts (through PowerShell)"), why)
-		if !ok {
-			return errDoctor
-		}
-		return nil
-	}
-	display := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
-	switch {
-	case os.Getenv("WAYLAND_DISPLAY") != "":
-		check(true, words.L("display: Wayland (reading the browser's window title needs XWayland; pasting always works)"), "")
-	case os.Getenv("DISPLAY") != "":
-		check(true, words.L("display: X11 {{.Display}}", map[string]any{"Display": os.Getenv("DISPLAY")}), "")
-	default:
-		check(display, words.L("a display for the desktop app"), words.L("the command line works without one"))
-	}
-	if s, err := system.ProbeSession(ctx); err != nil {
-		check(false, words.L("desktop session bus (D-Bus)"), words.L("start a desktop session; the tray and notifications need it"))
-	} else {
-		check(s.TrayHost, words.L("tray host (StatusNotifierItem)"),
-			words.L("on GNOME install the AppIndicator extension (gnome-shell-extension-appindicator); Tokentray's window works without it"))
-		check(s.Notifications, words.L("notification service"), words.L("install a notification daemon (e.g. dunst) for alerts"))
-	}
-	if !ok {
-		return errDoctor
-	}
-	return nil
-}
-
-// errDoctor is doctor's failure, worded when it is shown.
-var errDoctor error = doctorError{}
-
-type doctorError struct{}
-
-func (doctorError) Error() string { return words.L("some checks failed (see above)") }
