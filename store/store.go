@@ -77,7 +77,7 @@ var ErrCorrupt = errors.New("metadata file is corrupt")
 
 // CorruptError reports a metadata file that does not parse. The store keeps
 // a copy at Backup and refuses to overwrite the file until it is reopened
-// with Options.ResetCorrupt.
+// with Options.ResetCorrupt. ui/words says it to a person.
 type CorruptError struct {
 	Path, Backup string
 	Err          error
@@ -88,20 +88,13 @@ func (e *CorruptError) Error() string {
 }
 func (e *CorruptError) Unwrap() error        { return e.Err }
 func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
-func (e *CorruptError) Message() string      { return render(e.Words()) }
-
-// Words is Message as a message ID and its fields, for a translation
-// (ui/words).
-func (e *CorruptError) Words() (string, map[string]any) {
-	return "Tokentray's list of accounts is damaged and could not be read. A copy was kept at {{.Backup}}. " +
-		"Your tokens are still protected. Start with an empty list to reconnect your accounts.", map[string]any{"Backup": e.Backup}
-}
 
 // ErrWrite matches (errors.Is) every *WriteError.
 var ErrWrite = errors.New("cannot write")
 
 // WriteError reports a file the store could not write (a full disk, a
-// read-only folder). The file it was replacing is left as it was.
+// read-only folder). The file it was replacing is left as it was. ui/words
+// says it to a person.
 type WriteError struct {
 	Path string
 	Err  error
@@ -110,14 +103,6 @@ type WriteError struct {
 func (e *WriteError) Error() string        { return fmt.Sprintf("write %s: %v", e.Path, e.Err) }
 func (e *WriteError) Unwrap() error        { return e.Err }
 func (e *WriteError) Is(target error) bool { return target == ErrWrite }
-func (e *WriteError) Message() string      { return render(e.Words()) }
-
-// Words is Message as a message ID and its fields, for a translation
-// (ui/words).
-func (e *WriteError) Words() (string, map[string]any) {
-	return "Tokentray could not save its data in {{.Folder}} (the disk may be full, or the folder read-only). " +
-		"What was saved before is unchanged; Tokentray will try again.", map[string]any{"Folder": filepath.Dir(e.Path)}
-}
 
 const (
 	metadataFile = "accounts.json"
