@@ -72,9 +72,9 @@ const (
 	BadPath
 )
 
-var ruleNames = [...]string{"", "no browser sign-in", "empty", "only Clio has an approval page", "not an address",
-	"user name in the address", "fragment in the address", "port out of range", "not http or https",
-	"plain http off this computer", "query in a loopback address", "path not clean"}
+var ruleNames = [...]string{"", "no browser sign-in", "empty", "no approval page", "not an address",
+	"user name", "fragment", "port out of range", "not http or https", "plain http elsewhere", "loopback query",
+	"unclean path"}
 
 func (r RedirectRule) String() string {
 	if r > 0 && int(r) < len(ruleNames) {

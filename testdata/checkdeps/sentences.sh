@@ -34,17 +34,29 @@ found=$(awk '
 function flag(s, why) {
 	printf "sentences.sh: %s:%d: %s is %s: auth and store say what happened (kinds, fields); put the words in ui/words and say them there\n", FILENAME, FNR, "\"" s "\"", why
 }
+# prose counts the lowercase words of s.
+function prose(s,    w, n, k, c) {
+	n = split(s, w, / +/); c = 0
+	for (k = 1; k <= n; k++) if (w[k] ~ /^\(?[a-z][a-z'\''’-]+[,.;:)]?$/) c++
+	return c
+}
 function check(s, code) {
 	if (index(s, "{{.") > 0) { flag(s, "a message ID (it has a template field)"); return }
-	if (s ~ /^[A-Z][a-z'\''’-]*( +\(?[a-z][a-z0-9'\''’(),;:…–—-]*)+[.!?]?$/) { flag(s, "a sentence (a capital letter, then lowercase words)"); return }
+	if (s ~ /^[A-Z][a-z'\''’-]*( +\(?[a-z][a-z0-9'\''’(),;:…–—-]*)+[.!?]?$/ || s ~ /^[A-Z][a-z'\''’-]*( +\(?[a-z][a-z'\''’,;:-]*)( +\(?[a-z][a-z'\''’,;:-]*)+ /) {
+		flag(s, "a sentence (a capital letter, then lowercase words)"); return
+	}
 	if (s ~ / / && s ~ /[a-z)”'\''’][.!?]$/) { flag(s, "a sentence (words ending in a full stop)"); return }
 	if (s !~ /[A-Za-z]/) return
+	if (fn != "Error" && fn != "String" && code !~ /(errors\.New|Errorf|Sprintf|\.(Debug|Info|Warn|Error)|panic)\(/ && prose(s) >= 5) {
+		flag(s, "prose (five lowercase words or more, outside an error or a log message)"); return
+	}
 	if (fn ~ /(Words|Message|Explain|Said|Description|Summary)$/ && (s ~ /^[A-Z]/ || s ~ / /)) { flag(s, "words returned from " fn); return }
 	if (code ~ /([Pp]hrase|[Ww]ords?|[Ww]ording|[Tt]ext|[Pp]age)[A-Za-z]*\{/ || code ~ /(^|[^A-Za-z])(ID|Title|Body|Text|Reason|Why|Message):/) {
 		if (s ~ /^[A-Z]/ || s ~ / /) { flag(s, "words put into a phrase or page struct"); return }
 	}
 }
 FNR == 1 { fn = ""; inraw = 0; inblock = 0 }
+/^(}|var |const |type |\)|import )/ { fn = "" }
 /^func / {
 	line = $0
 	sub(/^func (\([^)]*\) )?/, "", line)
