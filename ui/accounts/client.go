@@ -27,7 +27,7 @@ type ClientSettings struct {
 // SaveClient sets a provider's client ID, secret, redirect, token URL and
 // API address in one update, and returns the provider as saved. A redirect that does
 // not parse (an *auth.RedirectError), or a token URL that is not https
-// (an *auth.URLError), both with a Message, changes nothing.
+// (an *auth.URLError), both said by ui/words, changes nothing.
 func (a *App) SaveClient(ctx context.Context, id string, s ClientSettings) (auth.Provider, error) {
 	p, err := a.Provider(ctx, id)
 	if err != nil {
