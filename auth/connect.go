@@ -60,8 +60,8 @@ type ConnectOptions struct {
 	Approval <-chan string
 	// PasteRejected, when set, is told on Connect's goroutine why an input
 	// from Approval was not taken (another attempt's state, no state, not
-	// an address or code); Connect goes on waiting. Show Message(err). It
-	// must not block.
+	// an address or code); Connect goes on waiting. ui/words says err to
+	// the user (words.Message). It must not block.
 	PasteRejected func(err error)
 	// Logger receives progress; default: slog.Default(). It never receives
 	// a token or a code.
@@ -87,7 +87,7 @@ type Connection struct {
 //
 // It returns when the flow ends, ctx is cancelled (KindCanceled) or the
 // timeout passes (KindTimeout); all its goroutines and listeners are gone by
-// then. Every error is an *Error; show Message(err) to the user. A
+// then. Every error is an *Error; ui/words says it to the user. A
 // provider without a client ID, or a Confidential one without a client
 // secret, fails at once, the browser never opened, with an *Error that
 // names it (NoClientID, NoClientSecret): not after the user approved.
@@ -392,7 +392,7 @@ func pasteParser(mode RedirectMode) func(input, state string) (string, error) {
 // Otherwise the error is the parser's (ParseApproval's, or ParseLanded's
 // for RedirectPage): ErrNotApproval, ErrNotLanded, ErrNoState, or an
 // *Error for a provider's answer that carries no state ("Failure
-// error=access_denied"). Show Message(err).
+// error=access_denied"), which ui/words says to the user.
 func CheckPaste(mode RedirectMode, input string) error {
 	read := readApproval
 	if mode == RedirectPage {

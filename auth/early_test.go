@@ -3,7 +3,6 @@ package auth_test
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -54,7 +53,7 @@ func TestConnectWithoutClientSecret(t *testing.T) {
 		}
 		want := p.Name + " needs the client secret registered for Tokentray, and none is set. Enter it under Provider settings " +
 			"(or: tokentray provider set " + p.ID + " --client-secret-stdin), then connect again."
-		if msg := ae.Message(); msg != want {
+		if msg := auth.Message(ae); msg != want {
 			t.Errorf("%s: says %q\nwant %q", p.Name, msg, want)
 		}
 		if n := opened.Load(); n != 0 {
@@ -98,7 +97,7 @@ func TestConnectWithoutClientSecret(t *testing.T) {
 // sign-in is ended from its dashboard, on the host the settings use.
 func TestDocumentedFactsOfStoredSettings(t *testing.T) {
 	stored := func(p auth.Provider) auth.Provider {
-		p.Confidential, p.EndURL, p.EndWhere = false, "", auth.Phrase{} // as written before
+		p.Confidential, p.EndURL, p.EndWhere = false, "", auth.EndPlace{} // as written before
 		raw, err := json.Marshal(p)
 		if err != nil {
 			t.Fatal(err)
@@ -116,8 +115,8 @@ func TestDocumentedFactsOfStoredSettings(t *testing.T) {
 	casa, _ := auth.PresetAt("clientcasa", "https://sandbox.casa.example")
 	p := stored(casa).Documented()
 	if !p.Confidential || p.EndURL != "https://sandbox.casa.example" ||
-		p.EndWhere.String() != "from your ClientCasa dashboard (https://sandbox.casa.example)" {
-		t.Errorf("stored ClientCasa settings: Confidential %v, EndURL %q, EndWhere %q", p.Confidential, p.EndURL, p.EndWhere)
+		p.EndWhere != (auth.EndPlace{ID: auth.EndClientCasaDashboard, Address: "https://sandbox.casa.example"}) {
+		t.Errorf("stored ClientCasa settings: Confidential %v, EndURL %q, EndWhere %+v", p.Confidential, p.EndURL, p.EndWhere)
 	}
 	live, _ := auth.Preset("clientcasa")
 	if live.EndURL != "https://www.clientcasa.com" || !live.Confidential {
@@ -143,8 +142,8 @@ func TestTokenURLSetWhole(t *testing.T) {
 		if !errors.As(err, &ue) || !errors.Is(err, auth.ErrBadURL) || got.Endpoint.TokenURL != auth.AnthropicTokenURL {
 			t.Errorf("%q: %v, token URL %q", bad, err, got.Endpoint.TokenURL)
 		}
-		if err != nil && !strings.Contains(ue.Message(), "https://") {
-			t.Errorf("%q: says %q", bad, ue.Message())
+		if err != nil && ue.Value != bad {
+			t.Errorf("%q: refused as %q", bad, ue.Value)
 		}
 	}
 	moved := e.srv.URL + authtest.PathAnthropicTokenMoved

@@ -11,7 +11,8 @@ import (
 var ErrBadURL = errors.New("not an address Tokentray sends tokens to")
 
 // URLError is an address that WithTokenURL refuses: tokens go only to an
-// https address, or over plain http to this computer (SafeURL).
+// https address, or over plain http to this computer (SafeURL). ui/words
+// says so to a person.
 type URLError struct {
 	Value string // as given
 }
@@ -20,15 +21,6 @@ func (e *URLError) Error() string {
 	return "address " + strconv.Quote(e.Value) + ": not https, nor http to this computer"
 }
 func (e *URLError) Is(target error) bool { return target == ErrBadURL }
-
-// Message is the plain sentence.
-func (e *URLError) Message() string { return Render(e.Words()) }
-
-// Words is Message as a message ID and its fields.
-func (e *URLError) Words() (string, map[string]any) {
-	return "The address “{{.Value}}” cannot be used: tokens are sent only to an https:// address " +
-		"(plain http only to this computer: 127.0.0.1, [::1] or localhost).", map[string]any{"Value": e.Value}
-}
 
 // WithTokenURL returns p with its token endpoint set to value, whole: for
 // a service that moved it (Anthropic's is a fixed path on its host, which a

@@ -6,37 +6,42 @@ import (
 	"testing"
 )
 
-// worded is an error of another package that words itself.
-type worded struct{ err error }
+// TestNoWordsWithoutUIWords: without ui/words linked in (a program that
+// registers no Words), no error has words, Message is the technical text
+// and a loopback page is only named: auth holds no sentence of its own.
+// (ui/words tests what the errors say.)
+func TestNoWordsWithoutUIWords(t *testing.T) {
+	var w Words = noWords{}
+	declined := fmt.Errorf("connect: %w", &Error{Kind: KindDeclined, Op: "connect"})
+	for _, err := range []error{declined, ErrNotApproval, errors.New("plain")} {
+		if id, data, ok := w.Explain(err); ok || id != "" || data != nil {
+			t.Errorf("Explain(%v) = %q, %v, %v; want nothing", err, id, data, ok)
+		}
+		if msg := w.Message(err); msg != err.Error() {
+			t.Errorf("Message(%v) = %q, want the error's text", err, msg)
+		}
+	}
+	if msg := w.Message(nil); msg != "" {
+		t.Errorf("Message(nil) = %q", msg)
+	}
+	for p := PageApproved; p <= PageFailed; p++ {
+		if title, body := w.Page(p); title != p.String() || body != "" {
+			t.Errorf("page %d: %q, %q; want only its name", p, title, body)
+		}
+	}
+}
 
-func (w worded) Error() string   { return "worded: " + w.err.Error() }
-func (w worded) Unwrap() error   { return w.err }
-func (w worded) Message() string { return "The outer words." }
-
-// TestExplain: the outermost error that words itself is the one heard; a
-// refused paste has words; an error without any has none, and Message
-// gives the generic sentence for it.
-func TestExplain(t *testing.T) {
+// TestWordsAskedOfUIWords: auth's ExplainWords and Message ask the Words
+// ui/words registered (linked into auth's tests: words_test.go).
+func TestWordsAskedOfUIWords(t *testing.T) {
+	if _, ok := said().(noWords); ok {
+		t.Fatal("no Words registered: ui/words is not linked into the tests")
+	}
 	declined := &Error{Kind: KindDeclined, Op: "connect"}
-	for _, c := range []struct {
-		err  error
-		want string
-		ok   bool
-	}{
-		{declined, declined.Message(), true},
-		{fmt.Errorf("connect: %w", declined), declined.Message(), true},
-		{worded{declined}, "The outer words.", true},
-		{fmt.Errorf("disconnect: %w", worded{declined}), "The outer words.", true},
-		{fmt.Errorf("paste: %w", ErrNotApproval), "That is not Clio's approval page. Paste the address of the page you landed on after approving (it contains code=…), its title, or just the code.", true},
-		{errors.New("plain"), "", false},
-		{nil, "", false},
-	} {
-		got, ok := Explain(c.err)
-		if got != c.want || ok != c.ok {
-			t.Errorf("Explain(%v) = %q, %v; want %q, %v", c.err, got, ok, c.want, c.ok)
-		}
-		if msg := Message(c.err); !c.ok && msg != "Something went wrong. Please try again." || c.ok && msg != c.want {
-			t.Errorf("Message(%v) = %q", c.err, msg)
-		}
+	if id, _, ok := ExplainWords(declined); !ok || id == "" || Message(declined) == declined.Error() {
+		t.Errorf("a declined sign-in has no words: %q, %v, %q", id, ok, Message(declined))
+	}
+	if id, _, ok := ExplainWords(errors.New("plain")); ok || id == "" {
+		t.Errorf("an error with no words: %q, %v; want the general sentence", id, ok)
 	}
 }

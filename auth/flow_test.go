@@ -173,7 +173,7 @@ func wantKind(t *testing.T, err error, k auth.Kind) *auth.Error {
 	if ae.Kind != k {
 		t.Fatalf("error kind = %v (%v), want %v", ae.Kind, err, k)
 	}
-	if msg := ae.Message(); msg == "" || strings.Contains(msg, "oauth2:") {
+	if msg := auth.Message(ae); msg == "" || strings.Contains(msg, "oauth2:") {
 		t.Errorf("Message() = %q: want a plain sentence", msg)
 	}
 	return ae
@@ -757,8 +757,8 @@ func TestPortBusy(t *testing.T) {
 	if (runtime.GOOS == "linux" || runtime.GOOS == "windows" && !wine) && !strings.Contains(ae.Holder, strconv.Itoa(os.Getpid())) {
 		t.Errorf("holder = %q, want this process (PID %d)", ae.Holder, os.Getpid())
 	}
-	if !strings.Contains(ae.Message(), strconv.Itoa(port)) {
-		t.Errorf("message does not name the port: %q", ae.Message())
+	if !strings.Contains(auth.Message(ae), strconv.Itoa(port)) {
+		t.Errorf("message does not name the port: %q", auth.Message(ae))
 	}
 }
 

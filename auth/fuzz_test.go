@@ -36,9 +36,9 @@ func FuzzCallback(f *testing.F) {
 	f.Add("code=abc;state=" + fuzzState)
 	f.Add("%zz&code=&state=" + fuzzState)
 	pages := map[string]bool{}
-	for _, p := range []page{pageApproved, pageWrongState, pageFailed(KindDeclined), pageFailed(KindMisconfigured)} {
+	for _, p := range []Page{PageApproved, PageNotThisSignIn, failedPage(KindDeclined), failedPage(KindMisconfigured)} {
 		rec := httptest.NewRecorder()
-		writePage(rec, 200, p)
+		writePage(rec, 200, English.page(p))
 		pages[rec.Body.String()] = true
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -141,7 +141,7 @@ func checkTokenResult(t *testing.T, tok *oauth2.Token, err error, body []byte) {
 		if !errors.As(err, &e) {
 			t.Fatalf("untyped error %T: %v", err, err)
 		}
-		msg := e.Message()
+		msg := Message(e)
 		if msg == "" || (len(body) >= 12 && strings.Contains(msg, string(body))) {
 			t.Fatalf("message %q", msg)
 		}
@@ -179,7 +179,7 @@ func FuzzDiscovery(f *testing.F) {
 		p, err := Discover(context.Background(), client, "https://id.example")
 		if err != nil {
 			var e *Error
-			if !errors.As(err, &e) || e.Message() == "" {
+			if !errors.As(err, &e) || Message(e) == "" {
 				t.Fatalf("untyped error %T: %v", err, err)
 			}
 			return

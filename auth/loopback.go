@@ -175,27 +175,27 @@ func callbackHandler(state string, log *slog.Logger, deliver func(callbackResult
 		q := r.URL.Query()
 		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 			log.Warn("loopback callback with a wrong state", "remote", r.RemoteAddr)
-			writePage(w, http.StatusBadRequest, words.page(textNotThisSignIn))
+			writePage(w, http.StatusBadRequest, words.page(PageNotThisSignIn))
 			return
 		}
 		if code := q.Get("error"); code != "" {
 			kind := authorizeErrorKind(code)
-			writePage(w, http.StatusOK, words.page(failedText(kind)))
+			writePage(w, http.StatusOK, words.page(failedPage(kind)))
 			deliver(callbackResult{err: &Error{Kind: kind, Op: "connect", Code: code}})
 			return
 		}
 		code := q.Get("code")
 		if code == "" {
-			writePage(w, http.StatusBadRequest, words.page(textNotThisSignIn))
+			writePage(w, http.StatusBadRequest, words.page(PageNotThisSignIn))
 			return
 		}
-		writePage(w, http.StatusOK, words.page(textApproved))
+		writePage(w, http.StatusOK, words.page(PageApproved))
 		deliver(callbackResult{code: code})
 	})
 }
 
 // The browser pages reflect no input: their text is fixed (in the
-// user's language: pages.go).
+// user's language: pages.go, with ui/words' words).
 var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 <html{{with .Lang}} lang="{{.}}"{{end}}><head><meta charset="utf-8"><title>{{.Title}} – Tokentray</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -207,14 +207,6 @@ h1{font-size:1.4em}</style></head>
 // page is a loopback page as it is written: its language's tag ("" when
 // unknown), title and text.
 type page struct{ Lang, Title, Body string }
-
-// The pages in English.
-var (
-	pageApproved   = English.page(textApproved)
-	pageWrongState = English.page(textNotThisSignIn)
-)
-
-func pageFailed(k Kind) page { return English.page(failedText(k)) }
 
 func writePage(w http.ResponseWriter, status int, p page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -2,14 +2,15 @@ package auth
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
 // Wording says auth's words for people in the user's language: the pages
 // the loopback listener answers the browser with after a sign-in
-// (approved, declined, failed, not this sign-in). auth has the English
-// text; the layers that speak the user's language (ui/words) give the
-// translation. The zero Wording is English.
+// (approved, declined, failed, not this sign-in). Their message IDs are
+// ui/words' (Words.Page); the layers that speak the user's language
+// (ui/words) give the translation. The zero Wording is English.
 type Wording struct {
 	// Lang is the language L translates to, a BCP 47 tag ("fr"): the
 	// pages' <html lang> and Content-Language. Empty: not said.
@@ -19,7 +20,8 @@ type Wording struct {
 	L func(id string, data ...any) string
 }
 
-// English is the Wording that says auth's words as they are.
+// English is the Wording that says auth's words in English: their
+// message IDs as they are.
 var English = Wording{Lang: "en"}
 
 type wordingKey struct{}
@@ -38,15 +40,15 @@ func wordingOf(ctx context.Context) Wording {
 	return English
 }
 
-// say is p in w's language.
-func (w Wording) say(p Phrase) string {
+// say is the message ID id in w's language.
+func (w Wording) say(id string) string {
 	if w.L == nil {
-		return p.String()
+		return id
 	}
-	if s := w.L(p.Words()); s != "" {
+	if s := w.L(id); s != "" {
 		return s
 	}
-	return p.String()
+	return id
 }
 
 // tag is w.Lang if it is a language tag (letters, digits and hyphens),
@@ -62,31 +64,40 @@ func (w Wording) tag() string {
 	return l
 }
 
-// pageText is a loopback page's words, as message IDs.
-type pageText struct{ Title, Body Phrase }
+// Page is which page the loopback listener answers the browser with.
+// The pages reflect nothing of the request.
+type Page int
 
-// The loopback pages' words. They reflect nothing of the request.
-var (
-	textApproved = pageText{Phrase{ID: "Approved"},
-		Phrase{ID: "Tokentray received your approval. You can close this tab and go back to Tokentray."}}
-	textNotThisSignIn = pageText{Phrase{ID: "This link is not for Tokentray's current sign-in"},
-		Phrase{ID: "It may be from an older attempt. Go back to Tokentray and choose Connect again if it is still waiting."}}
-	textDeclined = pageText{Phrase{ID: "Not connected"},
-		Phrase{ID: "You declined access, so nothing was connected. You can close this tab."}}
-	textFailed = pageText{Phrase{ID: "Not connected"},
-		Phrase{ID: "The provider reported a problem. You can close this tab; Tokentray explains what to do next."}}
+const (
+	// PageApproved: the code came back; Tokentray has it.
+	PageApproved Page = iota + 1
+	// PageNotThisSignIn: a link with another attempt's state, or none.
+	PageNotThisSignIn
+	// PageDeclined: the user said no on the provider's consent page.
+	PageDeclined
+	// PageFailed: the provider redirected back with another error.
+	PageFailed
 )
 
-// failedText is the words of the page for an error the provider
-// redirected back with.
-func failedText(k Kind) pageText {
-	if k == KindDeclined {
-		return textDeclined
+var pageNames = [...]string{"", "approved", "not this sign-in", "declined", "failed"}
+
+func (p Page) String() string {
+	if p > 0 && int(p) < len(pageNames) {
+		return pageNames[p]
 	}
-	return textFailed
+	return "page(" + strconv.Itoa(int(p)) + ")"
 }
 
-// page is t in w's language.
-func (w Wording) page(t pageText) page {
-	return page{Lang: w.tag(), Title: w.say(t.Title), Body: w.say(t.Body)}
+// failedPage is the page for an error the provider redirected back with.
+func failedPage(k Kind) Page {
+	if k == KindDeclined {
+		return PageDeclined
+	}
+	return PageFailed
+}
+
+// page is p in w's language.
+func (w Wording) page(p Page) page {
+	title, body := said().Page(p)
+	return page{Lang: w.tag(), Title: w.say(title), Body: w.say(body)}
 }

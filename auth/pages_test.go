@@ -16,7 +16,8 @@ import (
 )
 
 // french is a Wording as ui/words gives one (auth cannot import it): the
-// loopback pages' words in French, any other ID as it is.
+// loopback pages' words (their message IDs are ui/words') in French, any
+// other ID as it is.
 var french = auth.Wording{Lang: "fr", L: func(id string, _ ...any) string {
 	if s, ok := map[string]string{
 		"Approved": "Approuvé",
@@ -158,36 +159,4 @@ func TestLoopbackPagesInTheUsersLanguage(t *testing.T) {
 	}
 	check("approved, with no Wording", pages[0], http.StatusOK, "en", "<h1>Approved</h1>",
 		"Tokentray received your approval. You can close this tab and go back to Tokentray.")
-}
-
-// TestClioNamesAsWords: a built-in Clio preset's own name goes into a
-// message as words to translate — "Clio ({{.Region}})" with the region's
-// label as a message ID — and reads as before in English; a name someone
-// gave the provider, and any other provider's, goes in as it is.
-func TestClioNamesAsWords(t *testing.T) {
-	for _, r := range auth.ClioRegions() {
-		ph, ok := r.Name()
-		if !ok || ph.ID != r.Label {
-			t.Errorf("%s: Name() = %v, %v; want its label %q as the message ID", r.Code, ph, ok, r.Label)
-		}
-		p, _ := auth.Preset(r.PresetID())
-		for _, name := range []string{p.Name, ""} {
-			said, ok := auth.ProviderName{ID: p.ID, Name: name}.Said().(auth.Phrase)
-			if !ok || said.ID != "Clio ({{.Region}})" || said.String() != p.Name {
-				t.Errorf("%s named %q: said as %#v, want Clio ({{.Region}}) reading %q", p.ID, name, said, p.Name)
-			}
-		}
-		e := &auth.Error{Kind: auth.KindMisconfigured, Op: "connect", NoClientID: &auth.ProviderName{ID: p.ID, Name: p.Name}}
-		if want := p.Name + " has no client ID yet."; !strings.HasPrefix(e.Message(), want) {
-			t.Errorf("%s: %q, want it to begin %q", p.ID, e.Message(), want)
-		}
-	}
-	for _, n := range []auth.ProviderName{{ID: "clio-eu", Name: "Clio — Cabinet Dupont"}, {ID: "clientcasa", Name: "ClientCasa"}, {ID: "acme", Name: "Acme"}} {
-		if said, ok := n.Said().(string); !ok || said != n.Name {
-			t.Errorf("%v: said as %#v, want the name as it is", n, n.Said())
-		}
-	}
-	if _, ok := (auth.ClioRegion{Code: "xx", Label: "Elsewhere"}).Name(); ok {
-		t.Error("a region that is not Clio's has a name to translate")
-	}
 }

@@ -20,29 +20,12 @@ const (
 // preset ("clio-" + Code).
 type ClioRegion struct {
 	Code  string // "us", "ca", "eu", "au": tokentray connect clio --region
-	Label string // "United States": the connect dialog's choice
+	Label string // "United States": its name in English (ui/words says it in the user's language)
 	Host  string // ClioHostUS, …
 }
 
 // PresetID is the ID of the region's preset ("clio-eu").
 func (r ClioRegion) PresetID() string { return "clio-" + r.Code }
-
-// Name is the region's name as words to translate: its Label as a
-// message ID ("United States", said "États-Unis" in French by ui/words);
-// false for a region that is not one of ClioRegions.
-func (r ClioRegion) Name() (Phrase, bool) {
-	switch r.Code {
-	case "us":
-		return Phrase{ID: "United States"}, true
-	case "ca":
-		return Phrase{ID: "Canada"}, true
-	case "eu":
-		return Phrase{ID: "Europe"}, true
-	case "au":
-		return Phrase{ID: "Australia"}, true
-	}
-	return Phrase{}, false
-}
 
 // ClioRegions lists Clio's regions, the default (the United States) first.
 func ClioRegions() []ClioRegion {
@@ -144,7 +127,7 @@ func ClientCasa(base string) Provider {
 		Revoke:               RevokeRFC7009,
 		APIBase:              base,
 		EndURL:               base,
-		EndWhere:             Phrase{"from your ClientCasa dashboard ({{.Address}})", map[string]any{"Address": base}},
+		EndWhere:             EndPlace{ID: EndClientCasaDashboard, Address: base},
 	}
 }
 

@@ -1,7 +1,9 @@
 // Package auth is Tokentray's OAuth domain, with no GUI: providers as data,
 // the authorization-code + PKCE connect flow with its loopback listener, the
 // token dialects (form and JSON), identity and revocation calls, and typed
-// errors the UI words plainly.
+// errors that say what happened: their kinds and fields, for the program
+// to act on. auth holds no sentence for people: ui/words says each error,
+// loopback page and redirect to a person, in their language (see Words).
 package auth
 
 import (
@@ -165,15 +167,27 @@ type Provider struct {
 	// Bearer token. A fact of the preset (Anthropic).
 	APIWrapper bool `json:"-"`
 	// EndURL is where the user ends Tokentray's access at the provider
-	// themselves, and EndWhere says so in words for people (with EndURL in
-	// it): what is left to say when the provider offers Tokentray no way
-	// to end a sign-in (ClientCasa: "when a user revokes from their
-	// dashboard"). Empty when the documents say nothing. They are facts of
-	// the provider's documents, not settings: not stored, but filled in
-	// from the preset (see Documented).
-	EndURL   string `json:"-"`
-	EndWhere Phrase `json:"-"`
+	// themselves, and EndWhere which place that is (ui/words says it,
+	// with its address): what is left to say when the provider offers
+	// Tokentray no way to end a sign-in (ClientCasa: "when a user revokes
+	// from their dashboard"). Empty when the documents say nothing. They
+	// are facts of the provider's documents, not settings: not stored, but
+	// filled in from the preset (see Documented).
+	EndURL   string   `json:"-"`
+	EndWhere EndPlace `json:"-"`
 }
+
+// EndPlace is where a person ends Tokentray's access at a provider
+// themselves, as the provider's documents say: ID names the place, Address
+// is where it is. The zero EndPlace: the documents say nothing.
+type EndPlace struct {
+	ID      string
+	Address string
+}
+
+// EndClientCasaDashboard is the user's ClientCasa dashboard, at the
+// ClientCasa host.
+const EndClientCasaDashboard = "clientcasa dashboard"
 
 func (p Provider) redirectMode() RedirectMode {
 	if p.Redirect == "" {

@@ -12,11 +12,11 @@ import (
 // ErrBadRedirect matches (errors.Is) every *RedirectError.
 var ErrBadRedirect = errors.New("not a redirect Tokentray can use")
 
-// RedirectError is a redirect value that WithRedirect refuses, with the
-// reason in words for the user.
+// RedirectError is a redirect value that WithRedirect refuses, and why
+// (ui/words says it to a person).
 type RedirectError struct {
 	Value  string // as given
-	Reason Phrase // lower-case, no final full stop
+	Reason RedirectReason
 }
 
 func (e *RedirectError) Error() string {
@@ -24,18 +24,64 @@ func (e *RedirectError) Error() string {
 }
 func (e *RedirectError) Is(target error) bool { return target == ErrBadRedirect }
 
-// Message is the plain sentence.
-func (e *RedirectError) Message() string { return Render(e.Words()) }
-
-// Words is Message as a message ID and its fields; the reason is a Phrase
-// of its own, translated as a field.
-func (e *RedirectError) Words() (string, map[string]any) {
-	return "The redirect “{{.Value}}” cannot be used: {{.Reason}}.", map[string]any{"Value": e.Value, "Reason": e.Reason}
+// RedirectReason is why WithRedirect refused a value: the rule it breaks,
+// and the parts of the value (or the provider) that rule names.
+type RedirectReason struct {
+	Rule     RedirectRule
+	Provider string // the provider's name: NoSignIn, OnlyClio
+	Port     string // the port as given: PortRange
+	Path     string // the path as given: BadPath
 }
 
-// RedirectChoices is what WithRedirect takes, for help texts. The words
-// loopback and approval are typed as they are, in every language.
-var RedirectChoices = Phrase{ID: "loopback, approval (Clio), http://127.0.0.1:PORT/PATH (or localhost, [::1]) or an https:// address"}
+// String is the rule and its parts, for logs.
+func (r RedirectReason) String() string {
+	s := r.Rule.String()
+	for _, part := range []string{r.Provider, r.Port, r.Path} {
+		if part != "" {
+			s += " (" + strconv.Quote(part) + ")"
+		}
+	}
+	return s
+}
+
+// RedirectRule is a rule a redirect breaks.
+type RedirectRule int
+
+const (
+	// NoSignIn: the provider has no browser sign-in (RedirectNone).
+	NoSignIn RedirectRule = iota + 1
+	// EmptyRedirect: nothing was given.
+	EmptyRedirect
+	// OnlyClio: "approval" for a provider with no approval page.
+	OnlyClio
+	// NotAnAddress: neither a word WithRedirect knows nor an address.
+	NotAnAddress
+	// UserInAddress: the address carries a user name or password.
+	UserInAddress
+	// FragmentInAddress: the address has a #… part.
+	FragmentInAddress
+	// PortRange: the port is not from 1 to 65535.
+	PortRange
+	// OtherScheme: neither http nor https.
+	OtherScheme
+	// PlainHTTPOff: plain http to another computer.
+	PlainHTTPOff
+	// QueryInLoopback: a loopback address with a ?… part.
+	QueryInLoopback
+	// BadPath: a loopback path that is not clean (see cleanPath).
+	BadPath
+)
+
+var ruleNames = [...]string{"", "no browser sign-in", "empty", "no approval page", "not an address",
+	"user name", "fragment", "port out of range", "not http or https", "plain http elsewhere", "loopback query",
+	"unclean path"}
+
+func (r RedirectRule) String() string {
+	if r > 0 && int(r) < len(ruleNames) {
+		return ruleNames[r]
+	}
+	return "rule(" + strconv.Itoa(int(r)) + ")"
+}
 
 // WithRedirect returns p with its redirect set from value, in the words a
 // person types (the same for the command line, the settings dialog and
@@ -58,16 +104,15 @@ var RedirectChoices = Phrase{ID: "loopback, approval (Clio), http://127.0.0.1:PO
 // scheme. A provider without a browser sign-in (RedirectNone) takes none.
 func (p Provider) WithRedirect(value string) (Provider, error) {
 	v := strings.TrimSpace(value)
-	bad := func(why Phrase) (Provider, error) {
+	bad := func(why RedirectReason) (Provider, error) {
 		return Provider{}, &RedirectError{Value: v, Reason: why}
 	}
-	choices := map[string]any{"Choices": RedirectChoices}
 	if p.redirectMode() == RedirectNone {
-		return bad(Phrase{"{{.Provider}} has no browser sign-in (its credentials are imported), so it takes no redirect", map[string]any{"Provider": p.Name}})
+		return bad(RedirectReason{Rule: NoSignIn, Provider: p.Name})
 	}
 	switch strings.ToLower(v) {
 	case "":
-		return bad(Phrase{"it is empty; give one of {{.Choices}}", choices})
+		return bad(RedirectReason{Rule: EmptyRedirect})
 	case "loopback":
 		host, port, pth := "127.0.0.1", 0, "/callback"
 		if pre, ok := Preset(p.ID); ok {
@@ -92,24 +137,24 @@ func (p Provider) WithRedirect(value string) (Provider, error) {
 		return p, nil
 	case "approval":
 		if p.ApprovalURL == "" {
-			return bad(Phrase{"only Clio has an approval page; for {{.Provider}} use loopback, a http://127.0.0.1:PORT/PATH address or an https:// page", map[string]any{"Provider": p.Name}})
+			return bad(RedirectReason{Rule: OnlyClio, Provider: p.Name})
 		}
 		p.Redirect, p.RedirectPort, p.RedirectPath, p.PageURL = RedirectApproval, 0, "", ""
 		return p, nil
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme == "" || u.Hostname() == "" || u.Opaque != "" {
-		return bad(Phrase{"it is not an address; give one of {{.Choices}}", choices})
+		return bad(RedirectReason{Rule: NotAnAddress})
 	}
 	if u.User != nil {
-		return bad(Phrase{ID: "a redirect address cannot carry a user name or password"})
+		return bad(RedirectReason{Rule: UserInAddress})
 	}
 	if u.Fragment != "" || strings.Contains(v, "#") {
-		return bad(Phrase{ID: "a redirect address cannot have a #… part"})
+		return bad(RedirectReason{Rule: FragmentInAddress})
 	}
 	if port := u.Port(); port != "" {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return bad(Phrase{"its port {{.Port}} is not a port number from 1 to 65535", map[string]any{"Port": port}})
+			return bad(RedirectReason{Rule: PortRange, Port: port})
 		}
 	}
 	switch strings.ToLower(u.Scheme) {
@@ -121,7 +166,7 @@ func (p Provider) WithRedirect(value string) (Provider, error) {
 		return p, nil
 	case "http":
 	default:
-		return bad(Phrase{ID: "Tokentray can receive the sign-in only at an http://127.0.0.1 (or localhost, [::1]) address on this computer, or at an https:// page"})
+		return bad(RedirectReason{Rule: OtherScheme})
 	}
 	host := u.Hostname()
 	switch ip := net.ParseIP(host); {
@@ -132,17 +177,17 @@ func (p Provider) WithRedirect(value string) (Provider, error) {
 	case ip != nil && ip.IsLoopback():
 		host = ip.String()
 	default:
-		return bad(Phrase{ID: "plain http is allowed only to this computer (127.0.0.1, [::1] or localhost); a page on the web needs https://"})
+		return bad(RedirectReason{Rule: PlainHTTPOff})
 	}
 	if u.RawQuery != "" || u.ForceQuery {
-		return bad(Phrase{ID: "a loopback redirect cannot have a ?… part"})
+		return bad(RedirectReason{Rule: QueryInLoopback})
 	}
 	pth := u.EscapedPath()
 	if pth == "" {
 		pth = "/"
 	}
 	if !cleanPath(pth) {
-		return bad(Phrase{"its path {{.Path}} may hold only letters, digits, '-', '.', '_', '~' and single '/' between its parts", map[string]any{"Path": pth}})
+		return bad(RedirectReason{Rule: BadPath, Path: pth})
 	}
 	port := 0
 	if s := u.Port(); s != "" {
@@ -203,26 +248,4 @@ func (p Provider) loopbackURL(port int) string {
 		host += ":" + strconv.Itoa(port)
 	}
 	return "http://" + host + pth
-}
-
-// RedirectDescription says in a sentence where the sign-in comes back to,
-// for summaries and the settings dialog.
-func (p Provider) RedirectDescription() string { return Render(p.RedirectWords()) }
-
-// RedirectWords is RedirectDescription as a message ID and its fields.
-func (p Provider) RedirectWords() (string, map[string]any) {
-	switch p.redirectMode() {
-	case RedirectApproval:
-		return "Sign-in ends on Clio's approval page ({{.Page}}): Tokentray reads the code from the browser's window title, " +
-			"or you paste the page's address.", map[string]any{"Page": p.ApprovalURL}
-	case RedirectPage:
-		return "Sign-in ends on the web page {{.Page}}: after you approve, copy the address your browser shows " +
-			"and paste it into Tokentray.", map[string]any{"Page": p.PageURL}
-	case RedirectLoopback:
-		if p.RedirectPort == 0 {
-			return "Sign-in comes back to Tokentray on this computer at {{.Address}}, on any free port.", map[string]any{"Address": p.loopbackURL(0)}
-		}
-		return "Sign-in comes back to Tokentray on this computer at {{.Address}}.", map[string]any{"Address": p.loopbackURL(p.RedirectPort)}
-	}
-	return "No browser sign-in: the credentials are imported.", nil
 }

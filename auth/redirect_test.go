@@ -59,35 +59,36 @@ func TestWithRedirect(t *testing.T) {
 		if err != nil || again.RedirectValue() != got.RedirectValue() || again.redirectMode() != got.redirectMode() {
 			t.Errorf("%s %q: RedirectValue %q does not round-trip: %q, %v", c.p.ID, c.in, got.RedirectValue(), again.RedirectValue(), err)
 		}
-		if d := got.RedirectDescription(); d == "" || strings.Contains(d, "No browser") {
-			t.Errorf("%s %q: description %q", c.p.ID, c.in, d)
+		if got.redirectMode() == RedirectNone {
+			t.Errorf("%s %q: no browser sign-in", c.p.ID, c.in)
 		}
 	}
 
 	refused := []struct {
-		p      Provider
-		in, is string // is: a word the message must contain
+		p    Provider
+		in   string
+		rule RedirectRule // ui/words says it (its words are tested there)
 	}{
-		{casa, "", "empty"},
-		{casa, "approval", "only Clio"},
-		{custom, "approval", "only Clio"},
-		{anthropic, "loopback", "no browser sign-in"},
-		{casa, "http://crm.firm.example/callback", "plain http"},
-		{casa, "http://192.168.1.10:53111/callback", "plain http"},
-		{casa, "http://127.0.0.1:0/callback", "1 to 65535"},
-		{casa, "http://127.0.0.1:70000/callback", "1 to 65535"},
-		{casa, "https://crm.firm.example:99999/cb", "1 to 65535"},
-		{casa, "http://127.0.0.1:8080/cb?x=1", "?…"},
-		{casa, "https://crm.firm.example/cb#top", "#…"},
-		{casa, "https://user:pw@crm.firm.example/cb", "user name"},
-		{casa, "http://127.0.0.1:8080/a/../b", "path"},
-		{casa, "http://127.0.0.1:8080/{id}", "path"},
-		{casa, "http://127.0.0.1:8080//cb", "path"},
-		{casa, "com.firm.app:/oauth", "not an address"},
-		{casa, "ftp://127.0.0.1/cb", "https://"},
-		{casa, "127.0.0.1:8080/callback", "not an address"},
-		{casa, "https:///cb", "not an address"},
-		{casa, "localhost", "not an address"},
+		{casa, "", EmptyRedirect},
+		{casa, "approval", OnlyClio},
+		{custom, "approval", OnlyClio},
+		{anthropic, "loopback", NoSignIn},
+		{casa, "http://crm.firm.example/callback", PlainHTTPOff},
+		{casa, "http://192.168.1.10:53111/callback", PlainHTTPOff},
+		{casa, "http://127.0.0.1:0/callback", PortRange},
+		{casa, "http://127.0.0.1:70000/callback", PortRange},
+		{casa, "https://crm.firm.example:99999/cb", PortRange},
+		{casa, "http://127.0.0.1:8080/cb?x=1", QueryInLoopback},
+		{casa, "https://crm.firm.example/cb#top", FragmentInAddress},
+		{casa, "https://user:pw@crm.firm.example/cb", UserInAddress},
+		{casa, "http://127.0.0.1:8080/a/../b", BadPath},
+		{casa, "http://127.0.0.1:8080/{id}", BadPath},
+		{casa, "http://127.0.0.1:8080//cb", BadPath},
+		{casa, "com.firm.app:/oauth", NotAnAddress},
+		{casa, "ftp://127.0.0.1/cb", OtherScheme},
+		{casa, "127.0.0.1:8080/callback", NotAnAddress},
+		{casa, "https:///cb", NotAnAddress},
+		{casa, "localhost", NotAnAddress},
 	}
 	for _, c := range refused {
 		_, err := c.p.WithRedirect(c.in)
@@ -96,8 +97,13 @@ func TestWithRedirect(t *testing.T) {
 			t.Errorf("%s %q: got %v, want a *RedirectError", c.p.ID, c.in, err)
 			continue
 		}
-		if msg := Message(err); !strings.Contains(msg, c.is) || !strings.HasPrefix(msg, "The redirect ") {
-			t.Errorf("%s %q: message %q lacks %q", c.p.ID, c.in, msg, c.is)
+		if re.Reason.Rule != c.rule || re.Value != strings.TrimSpace(c.in) {
+			t.Errorf("%s %q: refused %q for %v, want %v", c.p.ID, c.in, re.Value, re.Reason, c.rule)
+		}
+		if c.rule == NoSignIn || c.rule == OnlyClio {
+			if re.Reason.Provider != c.p.Name {
+				t.Errorf("%s %q: the reason names %q, want %q", c.p.ID, c.in, re.Reason.Provider, c.p.Name)
+			}
 		}
 	}
 }

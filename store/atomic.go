@@ -12,7 +12,8 @@ import (
 var ErrWrite = errors.New("cannot write")
 
 // WriteError reports a file the store could not write (a full disk, a
-// read-only folder). The file it was replacing is left as it was.
+// read-only folder). The file it was replacing is left as it was. ui/words
+// says it to a person.
 type WriteError struct {
 	Path string
 	Err  error
@@ -21,14 +22,6 @@ type WriteError struct {
 func (e *WriteError) Error() string        { return fmt.Sprintf("write %s: %v", e.Path, e.Err) }
 func (e *WriteError) Unwrap() error        { return e.Err }
 func (e *WriteError) Is(target error) bool { return target == ErrWrite }
-func (e *WriteError) Message() string      { return render(e.Words()) }
-
-// Words is Message as a message ID and its fields, for a translation
-// (ui/words).
-func (e *WriteError) Words() (string, map[string]any) {
-	return "Tokentray could not save its data in {{.Folder}} (the disk may be full, or the folder read-only). " +
-		"What was saved before is unchanged; Tokentray will try again.", map[string]any{"Folder": filepath.Dir(e.Path)}
-}
 
 // readShared reads the whole file at path (see openShared).
 func readShared(path string) ([]byte, error) {

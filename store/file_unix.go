@@ -30,6 +30,3 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
-
-// keyringChoices names the Secret Service keyrings Tokentray works with.
-const keyringChoices = "GNOME Keyring (package gnome-keyring), KWallet, or KeePassXC with its Secret Service enabled"

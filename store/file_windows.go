@@ -121,6 +121,3 @@ func retrySharing(fn func() error) error {
 // syncDir does nothing: NTFS journals the rename, and Windows cannot
 // flush a directory handle.
 func syncDir(string) {}
-
-// keyringChoices names the keyring Tokentray uses on Windows.
-const keyringChoices = "on Windows that is Credential Manager: sign in to Windows with your own account and make sure the Credential Manager service is running"

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -26,7 +25,8 @@ var ErrKeyringUnavailable = errors.New("keyring unavailable")
 
 // KeyringError is a failure of the OS keyring: no Secret Service, a locked
 // collection, a call that did not return in time. Tokentray never falls back
-// to plaintext: the user must fix the keyring.
+// to plaintext: the user must fix the keyring, as ui/words tells them (a
+// locked keyring is to be unlocked, a missing one installed).
 type KeyringError struct {
 	Op      string // "read key", "store key"
 	Timeout bool   // the call did not return within the timeout
@@ -43,46 +43,6 @@ func (e *KeyringError) Error() string {
 func (e *KeyringError) Unwrap() error { return e.Err }
 
 func (e *KeyringError) Is(target error) bool { return target == ErrKeyringUnavailable }
-
-// Message says in plain words what is wrong and how to fix it: a locked
-// keyring is to be unlocked, a missing one installed; anything else gets
-// both pieces of advice.
-func (e *KeyringError) Message() string { return render(e.Words()) }
-
-// Words is Message as a message ID (the English, with text/template
-// fields) and its fields, for a translation (ui/words).
-func (e *KeyringError) Words() (string, map[string]any) {
-	choices := map[string]any{"Keyrings": keyringChoices}
-	switch {
-	case e.Timeout:
-		return "The system keyring did not answer. It may be locked and waiting for your password: " +
-			"unlock it (look for a password prompt), then try again.", nil
-	case e.Locked():
-		return "Your system keyring is locked, and Tokentray keeps your tokens protected by it. " +
-			"Unlock it — enter your login password when it asks, or unlock the Login keyring in Passwords and Keys — then try again.", nil
-	case e.Missing():
-		return "No system keyring is running, and Tokentray keeps your tokens protected by one. " +
-			"Install and start one — {{.Keyrings}} — then try again.", choices
-	}
-	return "Tokentray keeps your tokens protected by the system keyring, and could not use it. " +
-		"Make sure a keyring is installed, running and unlocked — {{.Keyrings}} — then try again.", choices
-}
-
-// render fills in a message ID's fields: the English sentence.
-func render(id string, data map[string]any) string {
-	if len(data) == 0 {
-		return id
-	}
-	t, err := template.New("").Option("missingkey=error").Parse(id)
-	if err != nil {
-		return id
-	}
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		return id
-	}
-	return b.String()
-}
 
 // Locked reports whether the keyring answered but stayed locked (its
 // unlock prompt was dismissed, or could not be shown).

@@ -19,7 +19,7 @@ var ErrCorrupt = errors.New("metadata file is corrupt")
 
 // CorruptError reports a metadata file that does not parse. The store keeps
 // a copy at Backup and refuses to overwrite the file until it is reopened
-// with Options.ResetCorrupt.
+// with Options.ResetCorrupt. ui/words says it to a person.
 type CorruptError struct {
 	Path, Backup string
 	Err          error
@@ -30,14 +30,6 @@ func (e *CorruptError) Error() string {
 }
 func (e *CorruptError) Unwrap() error        { return e.Err }
 func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
-func (e *CorruptError) Message() string      { return render(e.Words()) }
-
-// Words is Message as a message ID and its fields, for a translation
-// (ui/words).
-func (e *CorruptError) Words() (string, map[string]any) {
-	return "Tokentray's list of accounts is damaged and could not be read. A copy was kept at {{.Backup}}. " +
-		"Your tokens are still protected. Start with an empty list to reconnect your accounts.", map[string]any{"Backup": e.Backup}
-}
 
 // metadataVersion 2 keeps each account's refresh state in state/; a
 // version 1 file (all in accounts.json) is read, and rewritten as 2 at the

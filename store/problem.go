@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"strings"
+	"text/template"
 )
 
 // Problem is what last went wrong with an account, kept as words to be said
@@ -66,8 +68,26 @@ func (p Problem) Words() (string, map[string]any) {
 	return p.ID, data
 }
 
-// String is the problem in English.
+// String is the problem in English: its message ID with its fields
+// filled in (a phrase said in English too).
 func (p Problem) String() string { return render(p.Words()) }
+
+// render fills in a message ID's fields: the English sentence, or the ID
+// as it is when they do not fit it.
+func render(id string, data map[string]any) string {
+	if len(data) == 0 {
+		return id
+	}
+	t, err := template.New("").Option("missingkey=error").Parse(id)
+	if err != nil {
+		return id
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return id
+	}
+	return b.String()
+}
 
 // IsZero reports whether p says nothing: there is no problem.
 func (p Problem) IsZero() bool {

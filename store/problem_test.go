@@ -9,7 +9,7 @@ import (
 	"github.com/tokentray/tokentray/store"
 )
 
-// phrase is a value that words itself, as auth.Phrase does.
+// phrase is a value that words itself, as a ui/words Phrase does.
 type phrase struct {
 	id   string
 	data map[string]any

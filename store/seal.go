@@ -48,7 +48,8 @@ var sealMagic = []byte("TTS1")
 var ErrUnreadable = errors.New("sealed secret unreadable")
 
 // UnreadableError reports a sealed secret that cannot be opened: its key is
-// gone from the keyring, or the file was changed.
+// gone from the keyring, or the file was changed. ui/words says it to a
+// person.
 type UnreadableError struct {
 	Name string
 	Err  error
@@ -59,13 +60,6 @@ func (e *UnreadableError) Error() string {
 }
 func (e *UnreadableError) Unwrap() error        { return e.Err }
 func (e *UnreadableError) Is(target error) bool { return target == ErrUnreadable }
-func (e *UnreadableError) Message() string      { return render(e.Words()) }
-
-// Words is Message as a message ID, for a translation (ui/words).
-func (e *UnreadableError) Words() (string, map[string]any) {
-	return "Tokentray can no longer read this account's saved tokens (the key that protects them is missing " +
-		"from the system keyring, or the file was changed). Please reconnect the account.", nil
-}
 
 type sealKey struct {
 	mu   sync.Mutex

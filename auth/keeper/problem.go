@@ -17,13 +17,10 @@ const (
 
 // ProblemOf is what err says, kept to be said later in the reader's
 // language (ui/words.LastError): the message ID and fields of its sentence
-// (auth.ExplainWords; auth.Unexplained for an error with none) and its
-// kind. The keeper keeps it as an account's LastProblem.
+// (auth.ExplainWords: ui/words', the general one for an error with none)
+// and its kind. The keeper keeps it as an account's LastProblem.
 func ProblemOf(err error) store.Problem {
-	id, data, ok := auth.ExplainWords(err)
-	if !ok {
-		id, data = auth.Unexplained.Words()
-	}
+	id, data, _ := auth.ExplainWords(err)
 	return store.NewProblem(problemKind(err), id, data)
 }
 
@@ -46,26 +43,11 @@ func problemKind(err error) string {
 
 // LinkError is a renewed sign-in that could not be written to the
 // account's linked file (Claude Code's credentials): Tokentray's pair is
-// safe, but the other program's is now spent. Err is why.
+// safe, but the other program's is now spent. Err is why. ui/words says
+// what the user has to do in the other program, and why.
 type LinkError struct{ Err error }
 
 func (e *LinkError) Error() string {
 	return "write the renewed sign-in to the linked file: " + e.Err.Error()
 }
 func (e *LinkError) Unwrap() error { return e.Err }
-
-// Message says what the user has to do in the other program, and why, in
-// English (ui/words says it in the user's language, from Words).
-func (e *LinkError) Message() string { return auth.Render(e.Words()) }
-
-// Words is Message as a message ID and its fields: the reason as a phrase
-// (translated with it).
-func (e *LinkError) Words() (string, map[string]any) {
-	id, data, ok := auth.ExplainWords(e.Err)
-	if !ok {
-		id, data = auth.Unexplained.Words()
-	}
-	why := store.NewProblem("", id, data)
-	return "Tokentray renewed this sign-in but could not write it to Claude's credentials file, " +
-		"so Claude Code will ask you to sign in again there (/login). {{.Why}}", map[string]any{"Why": why}
-}

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store"
 )
@@ -52,8 +53,8 @@ func TestLinkedFileProblemKeptAsWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	linkID, _ := (&LinkError{Err: why}).Words()
-	whyID, _ := why.Words()
+	linkID, _, _ := auth.ExplainWords(&LinkError{Err: why})
+	whyID, _, _ := auth.ExplainWords(why)
 	p := a.LastProblem
 	if a.Status != StatusOK || p.Kind != ProblemLinkedFile || p.ID != linkID || len(p.Fields) != 0 ||
 		p.Phrases["Why"].ID != whyID || p.Phrases["Why"].Fields["Folder"] != filepath.Dir(why.Path) {
@@ -62,7 +63,7 @@ func TestLinkedFileProblemKeptAsWords(t *testing.T) {
 	if a.LastError != "" {
 		t.Errorf("the older sentence %q is still kept beside the problem", a.LastError)
 	}
-	if want := (&LinkError{Err: why}).Message(); p.String() != want {
+	if want := auth.Message(&LinkError{Err: why}); p.String() != want {
 		t.Errorf("the problem says in English %q, want %q", p.String(), want)
 	}
 }

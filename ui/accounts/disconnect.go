@@ -74,7 +74,7 @@ type Disconnected struct {
 	// EndWhere is where the user ends the access at the provider
 	// themselves, as its documents say (the provider's EndWhere: ClientCasa's
 	// dashboard); zero when they say nothing.
-	EndWhere auth.Phrase
+	EndWhere auth.EndPlace
 }
 
 // Message says what was removed, and what the provider still holds.

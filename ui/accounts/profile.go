@@ -229,7 +229,7 @@ func (pr Profile) Summary() string {
 			if p.RedirectPort != 0 {
 				prov.RedirectPort = p.RedirectPort
 			}
-			b.WriteString(words.L("Redirect: {{.Redirect}}", map[string]any{"Redirect": prov.RedirectValue()}) + "\n  " + words.L(prov.RedirectWords()) + "\n")
+			b.WriteString(words.L("Redirect: {{.Redirect}}", map[string]any{"Redirect": prov.RedirectValue()}) + "\n  " + words.L(words.RedirectWords(prov)) + "\n")
 		}
 	} else if p.RedirectPort != 0 {
 		b.WriteString(words.L("Redirect port: {{.Port}}", map[string]any{"Port": p.RedirectPort}) + "\n")

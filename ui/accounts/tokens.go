@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/store"
+	"github.com/tokentray/tokentray/ui/words"
 )
 
 // FreshToken finds the account by name (or ID) and hands out its token
@@ -60,8 +61,8 @@ type tokenReply struct {
 // that its message and exit code are those of the direct path.
 type RemoteError struct {
 	Text  string `json:"text"`              // the error's own text
-	Plain string `json:"message,omitempty"` // its Message(), if it had one
-	// Said is its Message as words (auth.ExplainWords), where it gives
+	Plain string `json:"message,omitempty"` // its sentence (words.English), if it had one
+	// Said is its sentence as words (words.ExplainWords), where it gives
 	// them, for the command line to say in its own user's language.
 	Said      store.Problem `json:"words,omitzero"`
 	Reconnect bool          `json:"reconnect,omitempty"`
@@ -109,11 +110,8 @@ func remoteError(err error) *RemoteError {
 			r.NoName = name
 		}
 	}
-	var m interface{ Message() string }
-	if errors.As(err, &m) {
-		r.Plain = m.Message()
-	}
-	if id, data, ok := auth.ExplainWords(err); ok {
+	r.Plain, _ = words.English(err)
+	if id, data, ok := words.ExplainWords(err); ok {
 		r.Said = store.NewProblem("", id, data)
 	}
 	return r

@@ -28,12 +28,9 @@ func TestRemoteErrorKeepsWordsAndKind(t *testing.T) {
 		if jerr != nil || json.Unmarshal(data, &back) != nil {
 			t.Fatalf("%v does not travel: %v", err, jerr)
 		}
-		var m interface{ Message() string }
-		want := err.Error()
-		if errors.As(err, &m) {
-			want = m.Message()
-		} else {
-			want = want[len("tokentray: "):]
+		want, ok := words.English(err)
+		if !ok {
+			want = err.Error()[len("tokentray: "):]
 		}
 		if back.Message() != want {
 			t.Errorf("%v said as %q, want %q", err, back.Message(), want)
@@ -89,7 +86,7 @@ func TestKeptErrorInTheReadersLanguage(t *testing.T) {
 	why := &store.KeyringError{Op: "read key", Timeout: true}
 	got := (&KeptError{Err: fmt.Errorf("load token: %w", why)}).Message()
 	if !strings.HasPrefix(got, "Le trousseau du système n’a pas répondu.") || !strings.Contains(got, "Le compte a été conservé") ||
-		strings.Contains(got, why.Message()) {
+		strings.Contains(got, auth.Message(why)) {
 		t.Errorf("said in French as %q", got)
 	}
 }

@@ -277,7 +277,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintln(e.ErrOut, words.L("Saved settings for {{.ID}}.", map[string]any{"ID": p.ID}))
 	if *redirect != "" {
-		fmt.Fprintln(e.ErrOut, words.L(p.RedirectWords()))
+		fmt.Fprintln(e.ErrOut, words.L(words.RedirectWords(p)))
 	}
 	return nil
 }

@@ -177,7 +177,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d *formDialog, preselect string) f
 			redirect.SetText(p.RedirectValue())
 			redirect.Enable()
 		}
-		redirectNote.SetText(lang.L(p.RedirectWords()))
+		redirectNote.SetText(lang.L(words.RedirectWords(p)))
 	}
 	// What the firm's managed settings fix for the chosen provider: shown,
 	// not editable, and said by whom; a secret set by policy never shown.
@@ -218,9 +218,9 @@ func (u *UI) settingsForm(ps []auth.Provider, d *formDialog, preselect string) f
 	redirect.OnChanged = func(v string) {
 		if p, ok := byName[picker.Selected]; ok && p.Redirect != auth.RedirectNone {
 			if np, err := p.WithRedirect(v); err == nil {
-				redirectNote.SetText(lang.L(np.RedirectWords()))
+				redirectNote.SetText(lang.L(words.RedirectWords(np)))
 			} else {
-				redirectNote.SetText(lang.L(auth.RedirectChoices.Words()) + ".")
+				redirectNote.SetText(lang.L(words.RedirectChoices.Words()) + ".")
 			}
 		}
 	}
@@ -256,7 +256,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d *formDialog, preselect string) f
 		if p.Redirect != auth.RedirectNone {
 			next.Redirect = strings.TrimSpace(redirect.Text)
 			if next.Redirect == "" {
-				result.SetText(lang.L("Say where sign-in comes back (the redirect): {{.Choices}}.", map[string]any{"Choices": lang.L(auth.RedirectChoices.Words())}))
+				result.SetText(lang.L("Say where sign-in comes back (the redirect): {{.Choices}}.", map[string]any{"Choices": lang.L(words.RedirectChoices.Words())}))
 				return
 			}
 			if _, err := p.WithRedirect(next.Redirect); err != nil {

@@ -55,10 +55,12 @@ var sinkLocal = map[string]bool{"badUsage": true, "badProfile": true, "check": t
 	// ui/tray's keyboard wrappers of Fyne's widgets (keys.go).
 	"newButton": true, "newButtonWithIcon": true, "newCheck": true}
 
-// worded are the packages below ui whose errors give their words as
-// message IDs (Words methods, and auth.PasteWords): what those return
-// first is an ID, translated by Explain.
-var worded = []string{"../../auth", "../../auth/keeper", "../../store"}
+// wordsHere is ui/words itself, which holds the words of auth's, the
+// store's and the keeper's errors, pages and redirects (those packages
+// hold none: testdata/checkdeps/sentences.sh): the string literals its
+// Words functions return (errorWords, pasteWords, pageWords,
+// RedirectWords…) are IDs, translated by Explain and L.
+var wordsHere = []string{"."}
 
 // messageMethods are methods that return a sentence for people: what they
 // return or assign is checked too.
@@ -170,28 +172,34 @@ func scan(t *testing.T) (ids []use, bare []string) {
 			return true
 		})
 	})
-	sources(t, fset, worded, func(f *ast.File) {
-		at := func(n ast.Node) string {
-			p := fset.Position(n.Pos())
-			rel, _ := filepath.Rel("../..", p.Filename)
-			return fmt.Sprintf("%s:%d", filepath.ToSlash(rel), p.Line)
-		}
-		// What a Words method (Words, PasteWords, RedirectWords…)
-		// returns first is an ID.
+	root, _ := filepath.Abs("../..")
+	at := func(n ast.Node) string {
+		p := fset.Position(n.Pos())
+		abs, _ := filepath.Abs(p.Filename)
+		rel, _ := filepath.Rel(root, abs)
+		return fmt.Sprintf("%s:%d", filepath.ToSlash(rel), p.Line)
+	}
+	sources(t, fset, wordsHere, func(f *ast.File) {
+		// What a Words function (errorWords, pasteWords, pageWords,
+		// RedirectWords…) returns as a string literal is an ID.
 		for _, d := range f.Decls {
 			fn, ok := d.(*ast.FuncDecl)
 			if !ok || fn.Body == nil || !strings.HasSuffix(fn.Name.Name, "Words") {
 				continue
 			}
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
-				if r, ok := n.(*ast.ReturnStmt); ok && len(r.Results) > 0 {
-					if id, ok := constString(r.Results[0]); ok && id != "" {
-						ids = append(ids, use{id, at(r)})
+				if r, ok := n.(*ast.ReturnStmt); ok {
+					for _, res := range r.Results {
+						if id, ok := constString(res); ok && id != "" {
+							ids = append(ids, use{id, at(r)})
+						}
 					}
 				}
 				return true
 			})
 		}
+	})
+	sources(t, fset, scanned, func(f *ast.File) {
 		// So is a Phrase's ID, wherever one is made.
 		ast.Inspect(f, func(n ast.Node) bool {
 			lit, ok := n.(*ast.CompositeLit)
@@ -199,11 +207,11 @@ func scan(t *testing.T) (ids []use, bare []string) {
 				return true
 			}
 			switch typ := lit.Type.(type) {
-			case *ast.Ident: // Phrase{…} in auth
+			case *ast.Ident: // Phrase{…} in ui/words
 				if typ.Name != "Phrase" {
 					return true
 				}
-			case *ast.SelectorExpr: // auth.Phrase{…} elsewhere
+			case *ast.SelectorExpr: // words.Phrase{…} elsewhere
 				if typ.Sel.Name != "Phrase" {
 					return true
 				}
@@ -378,7 +386,7 @@ func TestEveryShownStringIsTranslated(t *testing.T) {
 // TestNoEnglishInsideTheUsersWords: what people are told of an error,
 // or of an account's last problem, goes through ui/words (words.Explain,
 // words.Message, words.LastError, or a helper on them), never through
-// auth's English (auth.Message, auth.Explain, auth.Render) nor as the
+// the English auth keeps and logs (auth.Message) nor as the
 // sentence an older Tokentray kept (store.Account.LastError), nor as a
 // field of a translated message that is English (an error's Go text; an
 // error or a phrase given to Fyne's lang.L, which translates no field):
@@ -408,7 +416,7 @@ func TestNoEnglishInsideTheUsersWords(t *testing.T) {
 				x, _ := n.X.(*ast.Ident)
 				p := fset.Position(n.Pos())
 				switch {
-				case x != nil && x.Name == "auth" && (n.Sel.Name == "Message" || n.Sel.Name == "Explain" || n.Sel.Name == "Render"):
+				case x != nil && x.Name == "auth" && n.Sel.Name == "Message":
 					t.Errorf("%s:%d: auth.%s is English: word the error with words.Explain or words.Message "+
 						"(plainError in ui/tray)", p.Filename, p.Line, n.Sel.Name)
 				case n.Sel.Name == "LastError" && (x == nil || x.Name != "words"):
@@ -444,8 +452,7 @@ func englishFields(c *ast.CallExpr) []ast.Expr {
 		}
 		switch v := kv.Value.(type) {
 		case *ast.CallExpr:
-			if sel, ok := v.Fun.(*ast.SelectorExpr); ok && len(v.Args) == 0 &&
-				(sel.Sel.Name == "Error" || pkg == "lang" && sel.Sel.Name == "Said") { // auth.ProviderName's
+			if sel, ok := v.Fun.(*ast.SelectorExpr); ok && len(v.Args) == 0 && sel.Sel.Name == "Error" {
 				out = append(out, v)
 			}
 		case *ast.Ident:
@@ -537,7 +544,7 @@ func TestErrorsReadInFrenchThroughout(t *testing.T) {
 		}
 		en, kept := words.Message(err), words.LastError(accts[i])
 		if kept != en || en != auth.Message(err) {
-			t.Errorf("%v in English: kept as %q, said as %q, want auth's own %q", err, kept, en, auth.Message(err))
+			t.Errorf("%v in English: kept as %q, said as %q, want what auth.Message says, %q", err, kept, en, auth.Message(err))
 		}
 	}
 	// The names of Clio's regions, as the presets have them in English:

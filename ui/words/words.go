@@ -10,6 +10,11 @@
 // with named data: L("Disconnect {{.Name}}?", map[string]any{"Name": n}).
 // Every ID is in each of translations/{en,fr,de,es}.json; coverage_test.go
 // fails when a user-visible string is not.
+//
+// The sentences of auth, the store and the keeper are here too: those
+// packages say what happened (an error's kind and fields, which loopback
+// page to show) and ui/words says it to a person (explain.go and the
+// files it names), and tells auth the words it needs to keep (auth.Words).
 package words
 
 import (
@@ -106,8 +111,9 @@ func Match(locales []string) string {
 // L is the translation of the English text id, its template filled with
 // data (a map or a struct with exported fields). An ID with no translation
 // is the English text itself. A field of a map that words itself (a value
-// with a Words method, such as auth.Phrase, or an error with words, such as
-// an *auth.Error: the reason inside a sentence) is translated first.
+// with a Words method, such as a Phrase; auth's data that says something,
+// such as an auth.RedirectReason; or an error with words, such as an
+// *auth.Error: the reason inside a sentence) is translated first.
 func L(id string, data ...any) string {
 	s, _ := say(id, data...)
 	return s
@@ -142,18 +148,17 @@ type worder interface {
 
 // phrases is m with each field that words itself translated (m itself is
 // left as it is): an error that has a plain sentence (Explain), or a
-// value with words (a Words method with an ID). Any other value, an error
-// with no words of its own among them, is left to the template.
+// value with words (a Words method with an ID, or auth's data that says
+// something: valueWords). Any other value, an error with no words of its
+// own among them, is left to the template.
 func phrases(m map[string]any) map[string]any {
 	var out map[string]any
 	for k, v := range m {
 		var said string
 		if err, ok := v.(error); ok {
 			said, _ = Explain(err)
-		} else if w, ok := v.(worder); ok {
-			if id, data := w.Words(); id != "" {
-				said = L(id, data)
-			}
+		} else if id, data, ok := valueWords(v); ok {
+			said = L(id, data)
 		}
 		if said == "" {
 			continue
