@@ -37,7 +37,7 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 TEST_PKGS  := xvfb xauth dbus dbus-bin gnome-keyring chromium openbox imagemagick xclip desktop-file-utils procps \
               xfce4-panel xdotool tesseract-ocr xdg-desktop-portal xdg-desktop-portal-gtk libglib2.0-bin dconf-gsettings-backend
 
-.PHONY: screenshots run build package package-check install test faults bench fuzz vulncheck deps test-deps vet fmt-check check-deps clean \
+.PHONY: screenshots run build package package-check install test unit faults bench fuzz vulncheck deps test-deps vet fmt-check check-deps clean \
         windows msi test-windows test-windows-skipped windows-deps windows-test-deps
 
 # make run builds with the demo provider (a local test authorization server),
@@ -68,36 +68,16 @@ VULNDB ?=
 vulncheck: build $(GOVULNCHECK)
 	@VULNDB="$(VULNDB)" VULNCHECK="$(VULNCHECK)" ./testdata/vulncheck.sh $(GOVULNCHECK) $(BIN) $(APP)
 
-# make package: bin/Tokentray.tar.xz with the command and the desktop app,
-# the icon and the .desktop file (from FyneApp.toml). Fyne's tool packs one
-# program, the command (the menu entry runs it, and it starts the app); the
-# app is added beside it, and to the install lines of the package's
-# Makefile. On macOS and Windows the same tool makes
-# a .app or an .exe (--os darwin / --os windows), but only on those systems:
-# cross-building Fyne needs their C toolchains.
+# make package: bin/Tokentray.tar.xz, the command and the desktop app with
+# the icon and the .desktop file (testdata/package.sh).
 package: build $(FYNE)
-	@cp FyneApp.toml bin/FyneApp.toml.orig # the tool counts builds in it; keep it unchanged
-	$(FYNE) package --os linux --exe $(BIN) --release; rc=$$?; mv bin/FyneApp.toml.orig FyneApp.toml; exit $$rc
-	@rm -rf bin/pkg && mkdir -p bin/pkg && tar xJf Tokentray.tar.xz -C bin/pkg && rm Tokentray.tar.xz
-	install -m755 $(APP) bin/pkg/tokentray/usr/local/bin/tokentray-app
-	sed -i -e '/usr\/local\/bin\/$$(Exec) /{p;s/$$(Exec)/$$(Exec)-app/g}' -e '/\/bin\/$$(Exec)$$/{p;s/$$/-app/}' bin/pkg/tokentray/Makefile
-	tar cJf bin/Tokentray.tar.xz -C bin/pkg tokentray && rm -rf bin/pkg
+	./testdata/package.sh $(FYNE) $(BIN) $(APP)
 
-# make package-check (run by make test): builds the package and checks what
-# is inside: its Makefile installs both programs, each runs and says its
-# version, the app is a release build (as the Windows exe is: test-windows),
-# the desktop file validates, the icon is there.
+# make package-check (run by make test): the package's Makefile installs
+# both programs, each runs and says its version, the app is a release build,
+# the desktop file validates, the icon is there (testdata/package-check.sh).
 package-check: package test-deps
-	@rm -rf bin/package-check && mkdir -p bin/package-check && tar xJf bin/Tokentray.tar.xz -C bin/package-check
-	@$(MAKE) -s -C bin/package-check/tokentray install DESTDIR=$(CURDIR)/bin/package-check/root PREFIX=/usr
-	@for p in tokentray tokentray-app; do \
-	  v=$$(bin/package-check/root/usr/bin/$$p --version 2>/dev/null); \
-	  [ "$$v" = "tokentray $(VERSION)" ] || { echo "package-check: $$p --version says '$$v'"; exit 1; }; \
-	done
-	@$(call release_build,bin/package-check/root/usr/bin/tokentray-app)
-	desktop-file-validate bin/package-check/tokentray/usr/local/share/applications/io.github.tokentray.desktop
-	@test -s bin/package-check/tokentray/usr/local/share/pixmaps/io.github.tokentray.png
-	@echo "package-check: ok (tokentray $(VERSION): the command and the app install and run, desktop file valid, icon present)"
+	@GO=$(GO) ./testdata/package-check.sh $(VERSION)
 
 # make install: for the current user, no root needed; .tokentray.json
 # connection profiles open with Tokentray.
@@ -117,8 +97,8 @@ install: build
 	@echo "Installed Tokentray $(VERSION) in ~/.local (start it from your applications menu)."
 
 # ---- Windows: cross-built here with mingw-w64, tested under Wine ----------
-# make windows: bin/windows/Tokentray.exe, the same single program as on
-# Linux (the desktop app; the command line when given arguments), GUI
+# make windows: bin/windows/Tokentray.exe, the desktop app (which is also
+# the command line when given arguments, as bin/tokentray-app is), GUI
 # subsystem, with the icon, a manifest and the version resource from
 # FyneApp.toml (testdata/windows/resources.sh, windres). fyne package
 # --os windows would do the resources too, but it builds twice and drops
@@ -152,79 +132,27 @@ msi: windows
 	./testdata/windows/msi.sh $(VERSION) $(WIN_EXE) $(WIN_MSI)
 	rm -rf $(WIN_DIR)/policy && mkdir -p $(WIN_DIR)/policy && cp -R assets/windows/policy/. $(WIN_DIR)/policy/
 
-# make test-windows (run by make test): in a private Wine prefix kept in
-# bin/windows/wine (made once, with a test-only shim for Wine 8), under the
-# private test session's Xvfb:
-#  1. go test of every package that does not link Fyne's driver, built for
-#     Windows and run by Wine (testdata/windows/gotest.sh: every binary
-#     built first, then one Wine session set up alone and kept for the whole
-#     run); tests of Linux-only machinery skip saying why;
-#  2. the exe end to end (testdata/windows/e2e.sh): command line connect →
-#     token → disconnect against the test server, the desktop window with a
-#     screenshot, the tray icon, single instance, and a scan of the prefix
-#     for tokens in plain text;
-#  3. managed settings written with reg add, seen by the command line and
-#     the window (testdata/windows/policy-e2e.sh);
-#  4. the MSI installed, started and uninstalled (testdata/windows/msi-test.sh).
-WIN_TEST_PKGS_GO := ./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/accounts/ ./ui/instance/ ./ui/policy/ ./ui/system/
+# make test-windows (run by make test): the Windows build under Wine: go
+# test of the packages that do not link Fyne's driver, the exe end to end,
+# managed settings, the MSI (testdata/windows/test.sh says each step).
 test-windows: windows msi windows-test-deps test-deps $(TESTSUM)
-	@$(call release_build,$(WIN_EXE))
-	@./testdata/windows/prefix.sh $(WIN_DIR)/wine
-	@./testdata/windows/overlay.sh $(WIN_DIR)/overlay
-	@set -o pipefail; start=$$(date +%s); secrets=$(CURDIR)/$(WIN_DIR)/test-secrets; rm -f "$$secrets"; \
-	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine TOKENTRAY_TEST_SECRETS="$$(WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine winepath -w "$$secrets" 2>/dev/null)" \
-	  ./testdata/session.sh env CGO_ENABLED=0 GOOS=windows \
-	  ./testdata/windows/gotest.sh $(CURDIR)/$(WIN_DIR)/overlay/overlay.json $(WIN_TEST_PKGS_GO) 2>&1 | tee $(WIN_DIR)/test.json | \
-	  $(TESTSUM) -label windows -o $(WIN_DIR)/test.out; rc=$$?; \
-	if [ $$rc -ne 0 ]; then tail -n 60 $(WIN_DIR)/test.out; fi; \
-	echo "windows go test under Wine took $$(( $$(date +%s) - start )) s"; \
-	$(TESTSUM) -scan "$$secrets" $(WIN_DIR)/test.out || rc=1; \
-	rm -f "$$secrets"; exit $$rc
-	@WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine VERSION=$(VERSION) ./testdata/session.sh ./testdata/windows/e2e.sh $(WIN_EXE)
-	@WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine ./testdata/session.sh ./testdata/windows/policy-e2e.sh $(WIN_EXE)
-	@rm -rf $(WIN_DIR)/wine-msi && cp -a $(WIN_DIR)/wine $(WIN_DIR)/wine-msi && \
-	./testdata/windows/msi.sh 0.0.9 $(WIN_EXE) $(WIN_DIR)/Tokentray-0.0.9.msi >/dev/null && \
-	WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine-msi ./testdata/windows/msi-test.sh $(WIN_MSI) $(VERSION) $(WIN_DIR)/Tokentray-0.0.9.msi; rc=$$?; \
-	rm -rf $(WIN_DIR)/wine-msi; exit $$rc
+	@GO=$(GO) ./testdata/windows/test.sh $(VERSION)
 
 test-windows-skipped:
 	@echo "test-windows: SKIPPED (WINDOWS=skip was given; CI runs it)"
 
-# ensure_pkgs installs the named Debian packages that are not installed yet,
-# saying which, with apt-get (sudo when not root).
-define ensure_pkgs
-	@if ! command -v dpkg-query >/dev/null; then \
-	  echo "Not a Debian-like system: make sure these are installed: $(1)"; exit 0; fi; \
-	missing=""; for p in $(1); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  echo "Installing missing system packages:$$missing"; \
-	  $$sudo apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi
-endef
-
-# release_build fails unless the program was built with Fyne's release tag.
-define release_build
-$(GO) version -m $(1) | grep -qE '^\s+build\s+-tags=release$$' || { echo "$(1) was not built with -tags release"; exit 1; }
-endef
+# ensure_pkgs installs the named Debian packages that are not installed yet
+# (testdata/ensure-pkgs.sh).
+ensure_pkgs = @./testdata/ensure-pkgs.sh $(1)
 
 deps:
 	$(call ensure_pkgs,$(BUILD_PKGS))
 
-# The tests (and Windows programs under Wine, which resolve names through
-# the system) need "localhost" to resolve, as every installed Debian has it
-# in /etc/hosts; a bare root (debootstrap) has no /etc/hosts: make one.
+# test-deps: the test packages, and a "localhost" that resolves
+# (testdata/hosts.sh: a bare debootstrap root has no /etc/hosts).
 test-deps: deps
 	$(call ensure_pkgs,$(TEST_PKGS))
-	@if ! getent hosts localhost >/dev/null; then \
-	  if [ ! -e /etc/hosts ] && [ "$$(id -u)" = 0 ]; then \
-	    printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >/etc/hosts; \
-	    echo "make: this system had no /etc/hosts, so localhost did not resolve; wrote Debian's default one"; \
-	  else echo "make: localhost does not resolve here: add '127.0.0.1 localhost' to /etc/hosts"; exit 1; fi; \
-	fi
+	@./testdata/hosts.sh
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -233,55 +161,29 @@ fmt-check:
 vet: deps
 	$(GO) vet ./...
 
-# The architecture's rules (design.md): no package of the app outside auth
-# and store imports the OAuth client (golang.org/x/oauth2); auth, store,
-# ui/accounts, ui/system and ui/cli never import Fyne (so the tokentray
-# command, ui/cli/tokentray, links none of it), nor does ui/gateway (the
-# local gateway, also served by tokentray gateway run); auth never imports ui/system (OS integration stays out of the
-# OAuth domain); authtest never imports auth; fosite stays out of the release
-# binary; auth, store and ui/system build without cgo for Windows and macOS.
+# make check-deps (run by make test): the architecture's rules — which
+# packages may import Fyne, the OAuth client or ui/*, what builds without
+# cgo for each OS, no sentences for people in auth or store — each a check in
+# testdata/checkdeps/checkdeps.sh that says which rule broke and why.
 check-deps:
-	@if $(GO) list -deps ./auth/... ./store/... ./ui/accounts/... ./ui/system/... ./ui/cli/... ./ui/words/... ./ui/gateway/... ./ui/policy/... | grep -q '^fyne.io/'; then \
-	  echo "check-deps: auth, store, ui/accounts, ui/system, ui/words, ui/gateway, ui/policy and ui/cli (the tokentray command among them) must not import Fyne"; exit 1; fi
-	@if $(GO) list -deps ./auth/... | grep -q '^github.com/tokentray/tokentray/ui/'; then \
-	  echo "check-deps: auth must not import ui/* (the OS integration is ui/system's)"; exit 1; fi
-	@if $(GO) list -f '{{.ImportPath}}: {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' . ./ui/... | grep 'golang.org/x/oauth2'; then \
-	  echo "check-deps: the packages above import golang.org/x/oauth2: OAuth belongs in auth (use auth.Token)"; exit 1; fi
-	@if $(GO) list -deps ./auth/authtest | grep -qx 'github.com/tokentray/tokentray/auth'; then \
-	  echo "check-deps: auth/authtest must not import auth"; exit 1; fi
-	@if $(GO) list -deps . | grep -q '^github.com/ory/fosite'; then \
-	  echo "check-deps: fosite must not be linked into the default binary"; exit 1; fi
-	@for os in linux windows darwin; do \
-	  CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... ./store/... ./ui/system/... ./ui/words/... ./ui/gateway/... ./ui/policy/... || { echo "check-deps: auth/store/ui/system/ui/words/ui/gateway do not build for $$os without cgo"; exit 1; }; \
-	done
-	@if git grep -n 'keyring\.DeleteAll(' -- '*.go'; then \
-	  echo "check-deps: no keyring.DeleteAll: on Windows it lists every credential, and under Wine that crashes when another process writes one (delete by name)"; exit 1; fi
-	@echo "check-deps: ok"
+	@GO=$(GO) ./testdata/checkdeps/checkdeps.sh
 
-# Tests run inside testdata/session.sh (private D-Bus, unlocked
-# gnome-keyring, Xvfb, temporary HOME). Every token a test handles is written
-# to a list (storetest.Secret); afterwards the whole test output is searched
-# for each of them: none may appear (an empty list fails: a scan with nothing
-# to look for proves nothing). The tests run through go test -json and
-# bin/testsum, so that a test binary that dies is a failure named with its
-# exit status and test. The end-to-end tests leave the README's screenshots
-# in bin/screenshots; make screenshots copies them into assets/.
-# WINDOWS=skip leaves the Windows part out (and says so; the Linux test of
-# the console under Wine skips with TOKENTRAY_SKIP_WINE=1); CI runs it.
+# make test: everything the tests need, then every test: the checks above,
+# the package, the Windows part (WINDOWS=skip leaves it out, and says so;
+# CI runs it), then every Go test with the race detector in the private
+# session (testdata/test.sh: private D-Bus, unlocked gnome-keyring, Xvfb;
+# dead test binaries named, tokens searched for in the output, screenshots
+# left in bin/screenshots).
 WINDOWS ?= run
 TEST_WINDOWS := $(if $(filter skip,$(WINDOWS)),test-windows-skipped,test-windows)
 test: test-deps fmt-check vet check-deps vulncheck package-check $(TEST_WINDOWS) $(TESTSUM)
-	@$(GO) test -count=1 ./testdata/testsum/
-	@mkdir -p bin/screenshots; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; set -o pipefail; \
-	TOKENTRAY_TEST_SECRETS="$$work/secrets" TOKENTRAY_SCREENSHOTS=$(CURDIR)/bin/screenshots $(if $(filter skip,$(WINDOWS)),TOKENTRAY_SKIP_WINE=1,WINEPREFIX=$(CURDIR)/$(WIN_DIR)/wine) ./testdata/session.sh \
-	  $(GO) test -json -race -count=1 -timeout 20m -exec $(CURDIR)/testdata/exec.sh ./... 2>&1 | tee bin/test.json | \
-	  $(TESTSUM) -label linux -o bin/test.out; rc=$$?; \
-	sed -n '/^FAULT MATRIX$$/,/^fault matrix:/p' bin/test.out; \
-	if [ $$rc -ne 0 ]; then tail -n 80 bin/test.out; fi; \
-	$(TESTSUM) -scan "$$work/secrets" bin/test.out || rc=1; \
-	echo "screenshots: in bin/screenshots (make screenshots copies them into assets/ for the README)"; \
-	$(TESTSUM) -total bin/test.json $(if $(filter skip,$(WINDOWS)),,$(WIN_DIR)/test.json) || rc=1; \
-	exit $$rc
+	@GO=$(GO) WINDOWS=$(WINDOWS) ./testdata/test.sh
+
+# make unit: the tests that need no private session, display or Wine, in
+# about a minute, for a quick check while changing code (make test runs
+# everything; tests that need the session skip here and say so).
+unit: deps
+	TOKENTRAY_SKIP_SESSION=1 TOKENTRAY_SKIP_WINE=1 $(GO) test -short -count=1 ./...
 
 .PHONY: $(TESTSUM)
 $(TESTSUM):
@@ -303,36 +205,17 @@ faults: test-deps
 	./testdata/session.sh $(GO) test -race -count=1 -run '^TestFault' -v ./auth/keeper/ | \
 	  grep -vE '^(=== |\s+--- PASS|--- PASS)'; exit $${PIPESTATUS[0]}
 
-# make bench: every benchmark, several runs each, in the private session
-# (real keyring, local authorization server, Xvfb), then BENCHMARKS.md is
-# rewritten with the medians (testdata/benchreport). Raw output: bin/bench/.
-# About 10 minutes on 2 cores.
+# make bench: every benchmark, several runs each, in the private session,
+# then BENCHMARKS.md rewritten with the medians (testdata/bench.sh). About
+# 10 minutes on 2 cores.
 bench: test-deps
-	@mkdir -p bin/bench && rm -f bin/bench/go.txt bin/bench/idle.txt && start=$$(date +%s); \
-	set -o pipefail; \
-	./testdata/session.sh $(GO) test -run '^$$' -bench KeeperScale -benchtime=1x -count=3 -timeout 45m ./auth/keeper/ | tee -a bin/bench/go.txt && \
-	./testdata/session.sh $(GO) test -run '^$$' -bench ConnectFlow -benchtime=20x -count=5 ./ui/accounts/ | tee -a bin/bench/go.txt && \
-	./testdata/session.sh $(GO) test -run '^$$' -bench TokenVsProcessStart -benchtime=1x -count=5 -timeout 20m ./ui/cli/ | tee -a bin/bench/go.txt && \
-	./testdata/session.sh $(GO) test -run '^$$' -bench GatewayLatency -benchtime=2000x -count=5 ./ui/gateway/ | tee -a bin/bench/go.txt && \
-	./testdata/session.sh $(GO) test -run '^$$' -bench GatewayStream200MB -benchtime=1x -count=5 ./ui/gateway/ | tee -a bin/bench/go.txt && \
-	for i in 1 2 3; do ./testdata/session.sh ./testdata/idle-bench.sh 30 | tee -a bin/bench/idle.txt || exit 1; done && \
-	$(GO) run ./testdata/benchreport -go bin/bench/go.txt -idle bin/bench/idle.txt -o BENCHMARKS.md \
-	  -wall "$$(( ($$(date +%s) - start) / 60 )) min $$(( ($$(date +%s) - start) % 60 )) s"
+	@GO=$(GO) ./testdata/bench.sh
 
-# Fuzz every fuzz target of every package for a bounded time (FUZZTIME
-# each): the parsers of outside input (loopback callback, approval
-# title/URL/paste, token responses in both dialects, discovery documents,
-# identity answers, imported credentials, connection profiles, the metadata
-# file). New failing inputs land in the package's testdata/fuzz: commit them
-# with the fix.
+# make fuzz: every fuzz target of every package for FUZZTIME each
+# (testdata/fuzz.sh).
 FUZZTIME ?= 30s
 fuzz: deps
-	@set -o pipefail; for pkg in $$($(GO) list ./...); do \
-	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-	    echo "fuzzing $$pkg $$target for $(FUZZTIME)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 | tail -n 3 || exit 1; \
-	  done; \
-	done
+	@GO=$(GO) ./testdata/fuzz.sh $(FUZZTIME)
 
 clean:
 	rm -rf bin
