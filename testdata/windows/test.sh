@@ -26,7 +26,7 @@ EXE=$WIN_DIR/Tokentray.exe
 MSI=$WIN_DIR/Tokentray-$VERSION.msi
 # The packages whose tests run under Wine: all but those that link Fyne's
 # driver (ui/tray, the main package) or need a Linux desktop.
-PKGS=(./auth/ ./auth/claude/ ./auth/keeper/ ./auth/title/ ./store/... ./ui/cli/ ./ui/accounts/ ./ui/instance/ ./ui/policy/ ./ui/system/)
+PKGS=(./auth/ ./auth/claude/ ./auth/keeper/ ./ui/system/title/ ./store/... ./ui/cli/ ./ui/accounts/ ./ui/instance/ ./ui/policy/ ./ui/system/)
 
 $GO version -m "$EXE" | grep -qE '^\s+build\s+-tags=release$' || { echo "$EXE was not built with -tags release"; exit 1; }
 ./testdata/windows/prefix.sh "$WIN_DIR/wine"
