@@ -233,3 +233,12 @@ func (u *UI) copySelected() {
 	}
 	u.Copy(id, false)
 }
+
+// clearCopied clears the clipboard if it still holds a token Copy put
+// there. Run it on Fyne's goroutine.
+func (u *UI) clearCopied() {
+	if u.lastCopy != "" && u.app.Clipboard().Content() == u.lastCopy {
+		u.app.Clipboard().SetContent("")
+	}
+	u.lastCopy = ""
+}
