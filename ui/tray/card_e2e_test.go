@@ -208,14 +208,14 @@ func TestCardE2ECopyTokenStays(t *testing.T) {
 	a, x, win := startE2E(t, func(a *demoApp) {
 		// The clipboard cleared after 11 s: the countdown gets to one
 		// digit in 2 s.
-		be, err := accounts.Open(accounts.Options{Dir: filepath.Join(a.dir, "config")})
+		app, err := accounts.Open(accounts.Options{Dir: filepath.Join(a.dir, "config")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer be.Close()
-		s, _ := be.Settings()
+		defer app.Close()
+		s, _ := app.Settings()
 		s.ClearClipboardSeconds = 11
-		if err := be.SaveSettings(context.Background(), s); err != nil {
+		if err := app.SaveSettings(context.Background(), s); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -32,7 +32,7 @@ func TestEventsKeptAcrossRestart(t *testing.T) {
 	f.ui.doAndWait(func() { before = append(before, f.ui.log...) })
 	f.ui.Close() // quitting: the lines are written before it returns
 
-	kept, err := f.accounts.Events()
+	kept, err := f.app.Events()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestEventsKeptAcrossRestart(t *testing.T) {
 	}
 
 	// The next start, on the same accounts.
-	u := New(f.app, f.accounts, &recordingTray{}, Options{})
+	u := New(f.fyneApp, f.app, &recordingTray{}, Options{})
 	u.Start()
 	t.Cleanup(u.Close)
 	u.loadEvents() // Start's first step (ui.go), until it is there: a second call changes nothing

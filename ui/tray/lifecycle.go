@@ -16,7 +16,7 @@ const startupSettles = 8 * time.Second
 // Start loads the accounts and follows the keeper's events until Close.
 func (u *UI) Start() {
 	u.loadEvents()
-	events, unsubscribe := u.be.Subscribe(64)
+	events, unsubscribe := u.app.Subscribe(64)
 	u.reload()
 	u.do(u.refreshSetUp) // the start screen's "Not set up on this computer yet"
 	u.applyManaged(false)
@@ -63,7 +63,7 @@ func (u *UI) Start() {
 				if !ok {
 					return
 				}
-				sts, err := u.be.Statuses()
+				sts, err := u.app.Statuses()
 				names := u.providerNames(sts)
 				u.do(func() {
 					if err == nil {
@@ -93,7 +93,7 @@ func (u *UI) Close() {
 func (u *UI) quit() {
 	u.clearCopied()
 	u.saveWindowNow(true)
-	u.app.Quit()
+	u.fyneApp.Quit()
 }
 
 // Stopped runs as the app stops (Lifecycle().SetOnStopped), after its

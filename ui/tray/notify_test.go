@@ -30,12 +30,12 @@ func TestRefreshFailureInFrench(t *testing.T) {
 	ctx := context.Background()
 	id := f.connect("Cabinet Dupont")
 	px := authtest.NewProxy(t, f.srv.URL)
-	p, err := f.accounts.Provider(ctx, "demo")
+	p, err := f.app.Provider(ctx, "demo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Endpoint.TokenURL = px.URL + authtest.PathToken
-	if err := f.accounts.SaveProvider(ctx, p); err != nil {
+	if err := f.app.SaveProvider(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	tok, err := f.st.LoadToken(ctx, id)
@@ -49,7 +49,7 @@ func TestRefreshFailureInFrench(t *testing.T) {
 	}
 
 	px.Inject(authtest.PathToken, authtest.FaultStatus(http.StatusServiceUnavailable, ""))
-	_, err = f.accounts.EnsureFresh(ctx, id, time.Minute)
+	_, err = f.app.EnsureFresh(ctx, id, time.Minute)
 	if !errors.Is(err, auth.ErrTransient) {
 		t.Fatalf("a refresh against a provider answering 503: %v", err)
 	}
@@ -60,7 +60,7 @@ func TestRefreshFailureInFrench(t *testing.T) {
 	if err := f.srv.Revoke(ctx, tok.RefreshToken); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.accounts.EnsureFresh(ctx, id, time.Minute)
+	_, err = f.app.EnsureFresh(ctx, id, time.Minute)
 	if !errors.Is(err, auth.ErrReconnectNeeded) {
 		t.Fatalf("a refresh of an ended grant: %v", err)
 	}
@@ -79,9 +79,9 @@ func (f *fixture) said(err error, lineBegins, line, noticeBegins, notice string)
 	var log, sent []string
 	f.eventually("the events' line and the notification", func() bool {
 		log = append([]string(nil), f.ui.log...)
-		f.app.mu.Lock()
-		sent = append([]string(nil), f.app.sent...)
-		f.app.mu.Unlock()
+		f.fyneApp.mu.Lock()
+		sent = append([]string(nil), f.fyneApp.sent...)
+		f.fyneApp.mu.Unlock()
 		for _, l := range log {
 			if _, l, ok := strings.Cut(l, "  "); ok && strings.HasPrefix(l, lineBegins) {
 				gotLine = l

@@ -20,8 +20,8 @@ var defaultWindow = fyne.NewSize(640, 600)
 
 // savedWindow is the window's size and place when it was last closed, if
 // saved.
-func savedWindow(be *accounts.App) *accounts.WindowSize {
-	if s, err := be.Settings(); err == nil && s.Window != nil {
+func savedWindow(app *accounts.App) *accounts.WindowSize {
+	if s, err := app.Settings(); err == nil && s.Window != nil {
 		return s.Window
 	}
 	return nil
@@ -107,7 +107,7 @@ func (u *UI) saveWindow() {
 		return
 	}
 	u.goOwned(func() {
-		err := u.be.SaveWindow(u.ctx, w)
+		err := u.app.SaveWindow(u.ctx, w)
 		u.do(func() {
 			if err != nil {
 				u.setStatusLine(lang.L("Could not remember the window's size. {{.Reason}}", map[string]any{"Reason": plainError(err)}))
@@ -129,5 +129,5 @@ func (u *UI) saveWindowNow(place bool) {
 	}
 	ctx, cancel := context.WithTimeout(u.ctx, 2*time.Second)
 	defer cancel()
-	_ = u.be.SaveWindow(ctx, w)
+	_ = u.app.SaveWindow(ctx, w)
 }

@@ -12,7 +12,7 @@ import (
 
 // reload reads the statuses (I/O) off Fyne's goroutine and applies them on it.
 func (u *UI) reload() {
-	sts, err := u.be.Statuses()
+	sts, err := u.app.Statuses()
 	names := u.providerNames(sts)
 	u.do(func() {
 		if err != nil {
@@ -28,7 +28,7 @@ func (u *UI) providerNames(sts []keeper.Status) map[string]string {
 	names := map[string]string{}
 	for _, s := range sts {
 		if _, ok := names[s.Provider]; !ok {
-			names[s.Provider] = u.be.ProviderName(s.Provider)
+			names[s.Provider] = u.app.ProviderName(s.Provider)
 		}
 	}
 	return names

@@ -62,10 +62,10 @@ type Options struct {
 // UI is the desktop app's state. Its exported methods are called on Fyne's
 // goroutine, except Start and Close.
 type UI struct {
-	app  fyne.App
-	be   *accounts.App // the application layer; the only one there is
-	tray Tray
-	opts Options
+	fyneApp fyne.App
+	app     *accounts.App // the accounts app: the application layer, the only one there is
+	tray    Tray
+	opts    Options
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -109,7 +109,7 @@ type UI struct {
 }
 
 // New makes the UI; tray may be nil (no tray host: the window is the app).
-func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
+func New(fyneApp fyne.App, app *accounts.App, tray Tray, opts Options) *UI {
 	if opts.ClearAfter == 0 {
 		opts.ClearAfter = 30 * time.Second
 	}
@@ -117,12 +117,12 @@ func New(a fyne.App, be *accounts.App, tray Tray, opts Options) *UI {
 		opts.Now = time.Now
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, be: be, tray: tray, opts: opts, ctx: ctx, cancel: cancel, gwWake: make(chan struct{}, 1)}
-	u.win = a.NewWindow("Tokentray")
+	u := &UI{fyneApp: fyneApp, app: app, tray: tray, opts: opts, ctx: ctx, cancel: cancel, gwWake: make(chan struct{}, 1)}
+	u.win = fyneApp.NewWindow("Tokentray")
 	u.win.SetIcon(Icon)
 	u.win.SetContent(u.content())
 	u.win.Resize(defaultWindow)
-	if w := savedWindow(be); w != nil {
+	if w := savedWindow(app); w != nil {
 		u.win.Resize(fyne.NewSize(w.Width, w.Height))
 		u.placeAt = w
 	}

@@ -79,17 +79,17 @@ func (a *notifyingApp) count(substr string) int {
 	return n
 }
 
-// fixture: the real core (store on the session keyring, keeper) against
-// the test authorization server, a "demo" provider on it, and the UI on
-// Fyne's test app.
+// fixture: the real accounts app (accounts.App: the store on the session
+// keyring, the keeper) against the test authorization server, a "demo"
+// provider on it, and the UI on Fyne's test app.
 type fixture struct {
-	t        *testing.T
-	srv      *authtest.Server
-	accounts *accounts.App
-	st       *store.Store
-	app      *notifyingApp
-	tray     *recordingTray
-	ui       *UI
+	t       *testing.T
+	srv     *authtest.Server
+	app     *accounts.App
+	st      *store.Store
+	fyneApp *notifyingApp
+	tray    *recordingTray
+	ui      *UI
 
 	// applied is signalled (never blocking: one pending signal is enough)
 	// each time the UI has applied an update (UI.applied).
@@ -101,13 +101,13 @@ func newFixture(t *testing.T, opts Options) *fixture {
 	storetest.RequireSession(t)
 	f := &fixture{t: t, srv: authtest.NewServer(t, authtest.Config{UserName: "Demo User"}), tray: &recordingTray{}}
 	var err error
-	if f.accounts, err = accounts.Open(accounts.Options{Dir: t.TempDir()}); err != nil {
+	if f.app, err = accounts.Open(accounts.Options{Dir: t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.accounts.Close() })
+	t.Cleanup(func() { f.app.Close() })
 	// The store itself, as another process sees it (tests seed and inspect
 	// tokens there; the app has no way to hand them out but EnsureFresh).
-	if f.st, err = store.Open(store.Options{Dir: f.accounts.ConfigDir()}); err != nil {
+	if f.st, err = store.Open(store.Options{Dir: f.app.ConfigDir()}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := auth.Discover(context.Background(), nil, f.srv.URL)
@@ -115,14 +115,14 @@ func newFixture(t *testing.T, opts Options) *fixture {
 		t.Fatal(err)
 	}
 	p.ID, p.Name, p.ClientID, p.ClientSecret = "demo", "Demo provider", authtest.ClientID, authtest.ClientSecret
-	if err := f.accounts.SaveProvider(context.Background(), p); err != nil {
+	if err := f.app.SaveProvider(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
-	f.app = &notifyingApp{App: test.NewTempApp(t)}
+	f.fyneApp = &notifyingApp{App: test.NewTempApp(t)}
 	if opts.OpenURL == nil {
 		opts.OpenURL = f.browser
 	}
-	f.ui = New(f.app, f.accounts, f.tray, opts)
+	f.ui = New(f.fyneApp, f.app, f.tray, opts)
 	f.applied = make(chan struct{}, 1)
 	f.ui.applied = func() {
 		select {
@@ -143,7 +143,7 @@ func (f *fixture) browser(u string) error {
 
 func (f *fixture) connect(name string) string {
 	f.t.Helper()
-	acct, err := f.accounts.Connect(context.Background(), "demo", name, auth.ConnectOptions{Open: f.browser})
+	acct, err := f.app.Connect(context.Background(), "demo", name, auth.ConnectOptions{Open: f.browser})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestTrayMenuAndIcon(t *testing.T) {
 	}
 	// The tray's Copy token goes through the keeper to the clipboard.
 	f.ui.doAndWait(m.Items[0].ChildMenu.Items[0].Action)
-	f.eventually("the token on the clipboard", func() bool { return f.app.Clipboard().Content() != "" })
+	f.eventually("the token on the clipboard", func() bool { return f.fyneApp.Clipboard().Content() != "" })
 }
 
 // findIn finds the first visible object below root that match accepts,
@@ -279,7 +279,7 @@ func TestCopyThenClear(t *testing.T) {
 	}
 	f.ui.doAndWait(func() { test.Tap(copyButton) })
 	var tok string
-	f.eventually("the token on the clipboard", func() bool { tok = f.app.Clipboard().Content(); return tok != "" })
+	f.eventually("the token on the clipboard", func() bool { tok = f.fyneApp.Clipboard().Content(); return tok != "" })
 	storetest.Secret(t, tok)
 	if !f.srv.Accepts(context.Background(), tok) {
 		t.Error("the copied token is rejected by the server")
@@ -289,16 +289,16 @@ func TestCopyThenClear(t *testing.T) {
 	if !strings.Contains(line, "copied. It will be cleared from the clipboard in") {
 		t.Errorf("status line: %q", line)
 	}
-	f.eventually("the clipboard cleared", func() bool { return f.app.Clipboard().Content() == "" })
+	f.eventually("the clipboard cleared", func() bool { return f.fyneApp.Clipboard().Content() == "" })
 
 	// Something else copied meanwhile is left alone.
 	f.ui.doAndWait(func() { f.ui.Copy(id, true) })
 	f.eventually("the header on the clipboard", func() bool {
-		return strings.HasPrefix(f.app.Clipboard().Content(), "Authorization: Bearer ")
+		return strings.HasPrefix(f.fyneApp.Clipboard().Content(), "Authorization: Bearer ")
 	})
-	f.ui.doAndWait(func() { f.app.Clipboard().SetContent("the user's own text") })
+	f.ui.doAndWait(func() { f.fyneApp.Clipboard().SetContent("the user's own text") })
 	f.eventually("the clear timer to pass", func() bool { return f.ui.lastCopy == "" })
-	if got := f.app.Clipboard().Content(); got != "the user's own text" {
+	if got := f.fyneApp.Clipboard().Content(); got != "the user's own text" {
 		t.Errorf("the user's clipboard was changed: %q", got)
 	}
 
@@ -306,7 +306,7 @@ func TestCopyThenClear(t *testing.T) {
 	f.ui.doAndWait(func() { f.ui.Copy(id, false) })
 	f.eventually("the token on the clipboard", func() bool { return f.ui.lastCopy != "" })
 	f.ui.doAndWait(f.ui.clearCopied) // what quit does first
-	if got := f.app.Clipboard().Content(); got != "" {
+	if got := f.fyneApp.Clipboard().Content(); got != "" {
 		t.Error("the token stayed on the clipboard after quitting")
 	}
 }
@@ -320,7 +320,7 @@ func TestNotificationsOncePerCondition(t *testing.T) {
 	f := newFixture(t, Options{})
 	ctx := context.Background()
 	id := f.connect("Work")
-	f.eventually("the connected notification", func() bool { return f.app.count("Connected Work") == 1 })
+	f.eventually("the connected notification", func() bool { return f.fyneApp.count("Connected Work") == 1 })
 	expire := func() {
 		t.Helper()
 		tok, err := f.st.LoadToken(ctx, id)
@@ -335,12 +335,12 @@ func TestNotificationsOncePerCondition(t *testing.T) {
 	}
 	lines := func(substr string) int { return strings.Count(strings.Join(f.ui.log, "\n"), substr) } // on Fyne's goroutine
 	px := authtest.NewProxy(t, f.srv.URL)
-	p, err := f.accounts.Provider(ctx, "demo")
+	p, err := f.app.Provider(ctx, "demo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Endpoint.TokenURL = px.URL + authtest.PathToken
-	if err := f.accounts.SaveProvider(ctx, p); err != nil {
+	if err := f.app.SaveProvider(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	failing := func(n int) {
@@ -351,7 +351,7 @@ func TestNotificationsOncePerCondition(t *testing.T) {
 		var before int
 		f.ui.doAndWait(func() { before = lines("could not refresh") })
 		for range n {
-			if _, err := f.accounts.EnsureFresh(ctx, id, time.Minute); err == nil {
+			if _, err := f.app.EnsureFresh(ctx, id, time.Minute); err == nil {
 				t.Fatal("a refresh against a failing provider succeeded")
 			}
 		}
@@ -361,34 +361,34 @@ func TestNotificationsOncePerCondition(t *testing.T) {
 	failing(3)
 	// A refresh that works ends the condition; its event comes after every
 	// event of the failed attempts, so once it is shown they all were.
-	fresh, err := f.accounts.EnsureFresh(ctx, id, time.Minute)
+	fresh, err := f.app.EnsureFresh(ctx, id, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	storetest.Secret(t, fresh.AccessToken, fresh.RefreshToken)
 	f.eventually("the refresh in the events", func() bool { return lines("Work: token refreshed.") == 1 })
-	if n := f.app.count("expires soon"); n != 1 {
+	if n := f.fyneApp.count("expires soon"); n != 1 {
 		t.Errorf("%d expiring notifications for 3 failed attempts, want 1", n)
 	}
-	if n := f.app.count("could not refresh"); n != 0 {
+	if n := f.fyneApp.count("could not refresh"); n != 0 {
 		t.Errorf("retries notified %d times", n)
 	}
 	// The next failure is a new condition.
 	expire()
 	failing(1)
-	f.eventually("the second expiring notification", func() bool { return f.app.count("expires soon") == 2 })
+	f.eventually("the second expiring notification", func() bool { return f.fyneApp.count("expires soon") == 2 })
 	// The grant ends: reconnect needed is said once, however often asked.
 	tok, _ := f.st.LoadToken(ctx, id)
 	if err := f.srv.Revoke(ctx, tok.RefreshToken); err != nil {
 		t.Fatal(err)
 	}
 	for range 3 {
-		if _, err := f.accounts.EnsureFresh(ctx, id, time.Minute); !errors.Is(err, auth.ErrReconnectNeeded) {
+		if _, err := f.app.EnsureFresh(ctx, id, time.Minute); !errors.Is(err, auth.ErrReconnectNeeded) {
 			t.Fatalf("after revocation: %v", err)
 		}
 	}
 	f.eventually("reconnect needed in the events", func() bool { return lines("Work: reconnect needed.") == 1 })
-	if n := f.app.count("needs to be reconnected"); n != 1 {
+	if n := f.fyneApp.count("needs to be reconnected"); n != 1 {
 		t.Errorf("%d reconnect notifications, want 1", n)
 	}
 }
@@ -405,7 +405,7 @@ func TestConnectDialog(t *testing.T) {
 	f.eventually("the success step", func() bool {
 		return findDialogLabel(t, f.ui.win.Canvas(), "Connected Demo User.") != ""
 	})
-	if sts, _ := f.accounts.Statuses(); len(sts) != 1 || sts[0].Name != "Demo User" {
+	if sts, _ := f.app.Statuses(); len(sts) != 1 || sts[0].Name != "Demo User" {
 		t.Errorf("accounts after connecting: %+v", sts)
 	}
 
@@ -443,7 +443,7 @@ func TestConnectDialogWhenTheBrowserFails(t *testing.T) {
 	var link string
 	f.ui.doAndWait(func() {
 		test.Tap(copyLink)
-		link = f.app.Clipboard().Content()
+		link = f.fyneApp.Clipboard().Content()
 	})
 	if !strings.HasPrefix(link, f.srv.URL+authtest.PathAuthorize+"?") {
 		t.Fatalf("Copy link put %q on the clipboard, not the sign-in address", link)
@@ -514,7 +514,7 @@ func TestProviderSettings(t *testing.T) {
 	f.eventually("the saved message", func() bool {
 		return findDialogLabel(t, f.ui.win.Canvas(), "Saved the settings of Clio (Europe).") != ""
 	})
-	p, err := f.accounts.Provider(context.Background(), "clio-eu")
+	p, err := f.app.Provider(context.Background(), "clio-eu")
 	if err != nil || p.ClientID != "my-clio-app" || p.ClientSecret != "my-clio-secret" || p.APIBase != auth.ClioHostEU {
 		t.Errorf("clio-eu after saving: client %q, secret set %v, API base %q, %v", p.ClientID, p.ClientSecret != "", p.APIBase, err)
 	}
@@ -522,7 +522,7 @@ func TestProviderSettings(t *testing.T) {
 	f.eventually("the added message", func() bool {
 		return findDialogLabel(t, f.ui.win.Canvas(), "Added acme.") != ""
 	})
-	if p, err := f.accounts.Provider(context.Background(), "acme"); err != nil || p.Endpoint.TokenURL != f.srv.URL+authtest.PathToken {
+	if p, err := f.app.Provider(context.Background(), "acme"); err != nil || p.Endpoint.TokenURL != f.srv.URL+authtest.PathToken {
 		t.Errorf("custom provider: %+v, %v", p.Endpoint, err)
 	}
 }
@@ -540,7 +540,7 @@ func TestReconnect(t *testing.T) {
 	if err := f.srv.Revoke(context.Background(), tok.RefreshToken); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.accounts.EnsureFresh(context.Background(), id, 2*time.Hour); !errors.Is(err, auth.ErrReconnectNeeded) {
+	if _, err := f.app.EnsureFresh(context.Background(), id, 2*time.Hour); !errors.Is(err, auth.ErrReconnectNeeded) {
 		t.Fatalf("after revocation: %v", err)
 	}
 	f.eventually("reconnect needed in the window", func() bool {
@@ -553,11 +553,11 @@ func TestReconnect(t *testing.T) {
 	if hint := f.srv.LastAuthorize().Get("login_hint"); hint != "demo.user@example.test" {
 		t.Errorf("login_hint = %q", hint)
 	}
-	sts, _ := f.accounts.Statuses()
+	sts, _ := f.app.Statuses()
 	if len(sts) != 1 || sts[0].ID != id || sts[0].Status != keeper.StatusOK {
 		t.Fatalf("after reconnecting: %+v", sts)
 	}
-	fresh, err := f.accounts.EnsureFresh(context.Background(), id, time.Minute)
+	fresh, err := f.app.EnsureFresh(context.Background(), id, time.Minute)
 	if err != nil || !f.srv.Accepts(context.Background(), fresh.AccessToken) {
 		t.Errorf("the reconnected account's token: %v", err)
 	}
@@ -569,7 +569,7 @@ func TestReconnect(t *testing.T) {
 	if err := f.st.Update(context.Background(), func(tx *store.Tx) error { return tx.PutAccount(acct) }); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.accounts.Reconnect(context.Background(), id, auth.ConnectOptions{Open: f.browser})
+	_, err = f.app.Reconnect(context.Background(), id, auth.ConnectOptions{Open: f.browser})
 	var other *accounts.OtherUserError
 	if !errors.As(err, &other) || !strings.Contains(other.Message(), "Demo User") {
 		t.Fatalf("reconnect as another user: %v", err)
@@ -658,12 +658,12 @@ func TestImportProfile(t *testing.T) {
 	f.eventually("the confirmation", func() bool {
 		return findDialogLabel(t, f.ui.win.Canvas(), "Provider: Clio (Canada)") != ""
 	})
-	if p, _ := f.accounts.Provider(context.Background(), "clio-ca"); p.ClientID != "" {
+	if p, _ := f.app.Provider(context.Background(), "clio-ca"); p.ClientID != "" {
 		t.Fatal("saved before the user confirmed")
 	}
 	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Add")) })
 	f.eventually("the profile saved", func() bool {
-		p, _ := f.accounts.Provider(context.Background(), "clio-ca")
+		p, _ := f.app.Provider(context.Background(), "clio-ca")
 		return p.ClientID == "firm-app"
 	})
 }
@@ -699,7 +699,7 @@ func TestPreferences(t *testing.T) {
 		test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Save"))
 	})
 	f.eventually("saved and closed", func() bool { return len(f.ui.keys.open) == 0 && f.ui.status.Text == "Preferences saved." })
-	s, err := f.accounts.Settings()
+	s, err := f.app.Settings()
 	if err != nil || s.ClearClipboardSeconds != 0 || !s.NotificationsOff || !s.Gateway.On {
 		t.Fatalf("saved settings: %+v, %v", s, err)
 	}
@@ -712,7 +712,7 @@ func TestPreferences(t *testing.T) {
 	if clearAfter >= 0 {
 		t.Errorf("clear delay %v, want never", clearAfter)
 	}
-	if n := f.app.count("needs to be reconnected"); n != 0 {
+	if n := f.fyneApp.count("needs to be reconnected"); n != 0 {
 		t.Errorf("%d notifications with notifications off", n)
 	}
 }
@@ -727,10 +727,10 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 	p, _ := auth.PresetAt("clio-eu", f.srv.URL)
 	p.Redirect = auth.RedirectLoopback
 	p.ClientID, p.ClientSecret = authtest.ClientID, authtest.ClientSecret
-	if err := f.accounts.SaveProvider(ctx, p); err != nil {
+	if err := f.app.SaveProvider(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	acct, err := f.accounts.Connect(ctx, "clio-eu", "Firm", auth.ConnectOptions{Open: f.browser})
+	acct, err := f.app.Connect(ctx, "clio-eu", "Firm", auth.ConnectOptions{Open: f.browser})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -766,7 +766,7 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 	if n := f.srv.GrantCount("refresh_token"); n != 1 {
 		t.Errorf("%d refreshes before deauthorizing, want 1", n)
 	}
-	if sts, _ := f.accounts.Statuses(); len(sts) != 0 {
+	if sts, _ := f.app.Statuses(); len(sts) != 0 {
 		t.Errorf("accounts after disconnect: %+v", sts)
 	}
 }
