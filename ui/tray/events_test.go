@@ -2,13 +2,17 @@ package tray
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/ui/accounts"
 )
 
@@ -96,4 +100,30 @@ func TestEventLines(t *testing.T) {
 			t.Errorf("%v: %q, want no event", err, got)
 		}
 	}
+}
+
+// TestRecentEventsKeepTheWindowsSize: the recent events are a list of fixed
+// height, newest first: sixty events later the window's content asks for
+// no more room than with none, and the first line is the latest event.
+func TestRecentEventsKeepTheWindowsSize(t *testing.T) {
+	f := newFixture(t, Options{})
+	var before fyne.Size
+	f.ui.doAndWait(func() { before = f.ui.win.Content().MinSize() })
+	f.ui.doAndWait(func() {
+		for i := range 60 {
+			f.ui.note(keeper.Event{Account: fmt.Sprint("acct-", i), Kind: keeper.EventRefreshed})
+		}
+	})
+	f.ui.doAndWait(func() {
+		if after := f.ui.win.Content().MinSize(); after.Height != before.Height {
+			t.Errorf("the window's content grew from %v to %v with the events", before, after)
+		}
+		if n := f.ui.events.Length(); n != keptEvents {
+			t.Errorf("%d events kept, want %d", n, keptEvents)
+		}
+		first := findIn(t, f.ui.events, func(l *widget.Label) bool { return l.Text != "" })
+		if first == nil || !strings.Contains(first.Text, "acct-59: token refreshed.") {
+			t.Errorf("the first line is not the newest event: %v", first)
+		}
+	})
 }
