@@ -138,6 +138,7 @@ func startE2E(t *testing.T, before func(a *demoApp), env ...string) (*demoApp, *
 // pixels thick, that contrasts by at least 3:1 with the button and with
 // what is around it.
 func TestCardE2EFocusRingOnBlueButton(t *testing.T) {
+	skipShort(t)
 	storetest.RequireSession(t)
 	for _, tool := range []string{"gsettings", "/usr/libexec/xdg-desktop-portal", "/usr/libexec/xdg-desktop-portal-gtk"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -205,17 +206,18 @@ func TestCardE2EFocusRingOnBlueButton(t *testing.T) {
 // "Copied · clears in 11 s" to one digit: the blue Copy token button and
 // the row it is on (with ⋮) do not change a pixel meanwhile.
 func TestCardE2ECopyTokenStays(t *testing.T) {
+	skipShort(t)
 	a, x, win := startE2E(t, func(a *demoApp) {
 		// The clipboard cleared after 11 s: the countdown gets to one
 		// digit in 2 s.
-		be, err := accounts.Open(accounts.Options{Dir: filepath.Join(a.dir, "config")})
+		app, err := accounts.Open(accounts.Options{Dir: filepath.Join(a.dir, "config")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer be.Close()
-		s, _ := be.Settings()
+		defer app.Close()
+		s, _ := app.Settings()
 		s.ClearClipboardSeconds = 11
-		if err := be.SaveSettings(context.Background(), s); err != nil {
+		if err := app.SaveSettings(context.Background(), s); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -334,6 +336,7 @@ func TestCardE2ECopyTokenStays(t *testing.T) {
 // connect dialog opens the (stand-in) browser, which approves, and the
 // command line lists the account as ok again.
 func TestCardE2EReconnectFromTheCard(t *testing.T) {
+	skipShort(t)
 	a, x, win := startE2E(t, nil)
 	empty := settledShot(t, x, win, a.dir, "empty.png")
 	a.run(t, "connect", "demo", "--name", "Assistant")

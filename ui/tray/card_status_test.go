@@ -77,7 +77,7 @@ func TestCopyBannerCountsDown(t *testing.T) {
 		t.Errorf("the banner said %v seconds, want 3, 2, 1", said)
 	}
 	f.eventually("the clipboard cleared, and said", func() bool {
-		return f.ui.status.Text == "The copied token was cleared from the clipboard." && f.app.Clipboard().Content() == ""
+		return f.ui.status.Text == "The copied token was cleared from the clipboard." && f.fyneApp.Clipboard().Content() == ""
 	})
 	f.eventually("the line empty", func() bool { return f.ui.status.Text == "" })
 	t.Logf("the banner counted %v", said)
@@ -86,6 +86,6 @@ func TestCopyBannerCountsDown(t *testing.T) {
 	// goes when its time is up.
 	f.ui.doAndWait(func() { test.Tap(card.copy) })
 	f.eventually("the banner", func() bool { return banner.MatchString(f.ui.status.Text) })
-	f.ui.doAndWait(func() { f.app.Clipboard().SetContent("the user's own text") })
+	f.ui.doAndWait(func() { f.fyneApp.Clipboard().SetContent("the user's own text") })
 	f.eventually("the banner gone", func() bool { return f.ui.status.Text == "" })
 }

@@ -227,7 +227,7 @@ func TestCopyConfirmation(t *testing.T) {
 		return regexp.MustCompile(`^Header copied · clears in [0-9]+ s$`).MatchString(f.cardsNow()["Work"].copied.Text)
 	})
 	// Ctrl+C copies the selected account.
-	f.ui.doAndWait(func() { f.app.Clipboard().SetContent("") })
+	f.ui.doAndWait(func() { f.fyneApp.Clipboard().SetContent("") })
 	home := -1
 	f.ui.doAndWait(func() {
 		for i, s := range f.ui.statuses {
@@ -241,12 +241,12 @@ func TestCopyConfirmation(t *testing.T) {
 	f.eventually("Ctrl+C's copy of the selected account", func() bool {
 		return countdown.MatchString(f.cardsNow()["Home"].copied.Text) && f.cardsNow()["Work"].copied.Text == ""
 	})
-	if f.app.Clipboard().Content() == "" {
+	if f.fyneApp.Clipboard().Content() == "" {
 		t.Error("Ctrl+C put nothing on the clipboard")
 	}
 	// The account before it in the list goes: the selection moves with
 	// Home, to its new place.
-	if _, err := f.accounts.Disconnect(context.Background(), work, true); err != nil {
+	if _, err := f.app.Disconnect(context.Background(), work, true); err != nil {
 		t.Fatal(err)
 	}
 	f.ui.reload()
@@ -263,7 +263,7 @@ func TestCopyConfirmation(t *testing.T) {
 	// Home disconnected: nothing is selected, and Ctrl+C says to choose.
 	var homeID string
 	f.ui.doAndWait(func() { homeID = f.ui.selected })
-	if _, err := f.accounts.Disconnect(context.Background(), homeID, true); err != nil {
+	if _, err := f.app.Disconnect(context.Background(), homeID, true); err != nil {
 		t.Fatal(err)
 	}
 	f.ui.reload()
@@ -333,10 +333,10 @@ func TestWindowKeepsItsSize(t *testing.T) {
 	f.ui.doAndWait(func() { f.ui.win.Resize(want) })
 	f.ui.doAndWait(f.ui.closeWindow) // what closing the window does (Fyne's test window has no intercept)
 	f.eventually("the size saved", func() bool {
-		s, err := f.accounts.Settings()
+		s, err := f.app.Settings()
 		return err == nil && s.Window != nil
 	})
-	again := New(f.app, f.accounts, nil, Options{})
+	again := New(f.fyneApp, f.app, nil, Options{})
 	t.Cleanup(again.Close)
 	var got fyne.Size
 	f.ui.doAndWait(func() { got = again.win.Canvas().Size() })
@@ -344,25 +344,25 @@ func TestWindowKeepsItsSize(t *testing.T) {
 		t.Errorf("the window opens at %v, want %v (as it was closed)", got, want)
 	}
 	// Saving the preferences keeps it.
-	s, _ := f.accounts.Settings()
+	s, _ := f.app.Settings()
 	s.NotificationsOff = true
 	s.Window = nil
-	if err := f.accounts.SaveSettings(context.Background(), s); err != nil {
+	if err := f.app.SaveSettings(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
-	if s, _ := f.accounts.Settings(); s.Window == nil || s.Window.Width != want.Width {
+	if s, _ := f.app.Settings(); s.Window == nil || s.Window.Width != want.Width {
 		t.Errorf("saving the preferences lost the window's size: %+v", s.Window)
 	}
 	// A place, then a size without one (the app stopping, its window gone):
 	// the place stays.
 	ctx := context.Background()
-	if err := f.accounts.SaveWindow(ctx, accounts.WindowSize{Width: 700, Height: 610, Placed: true, X: 210, Y: 140}); err != nil {
+	if err := f.app.SaveWindow(ctx, accounts.WindowSize{Width: 700, Height: 610, Placed: true, X: 210, Y: 140}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.accounts.SaveWindow(ctx, accounts.WindowSize{Width: 720, Height: 610}); err != nil {
+	if err := f.app.SaveWindow(ctx, accounts.WindowSize{Width: 720, Height: 610}); err != nil {
 		t.Fatal(err)
 	}
-	if s, _ := f.accounts.Settings(); s.Window == nil || !s.Window.Placed || s.Window.X != 210 || s.Window.Y != 140 || s.Window.Width != 720 {
+	if s, _ := f.app.Settings(); s.Window == nil || !s.Window.Placed || s.Window.X != 210 || s.Window.Y != 140 || s.Window.Width != 720 {
 		t.Errorf("a size saved without a place lost the place: %+v", s.Window)
 	}
 }
@@ -481,7 +481,7 @@ func posIn(t *testing.T, root, o fyne.CanvasObject) (fyne.Position, bool) {
 // where they were: nothing the user may click next moves.
 func TestCardButtonsStayDuringCountdown(t *testing.T) {
 	f := newFixture(t, Options{ClearAfter: 10 * time.Second})
-	f.app.Settings().SetTheme(newAppTheme(theme.DefaultTheme())) // the app's, as Run sets it
+	f.fyneApp.Settings().SetTheme(newAppTheme(theme.DefaultTheme())) // the app's, as Run sets it
 	work := f.connect("Work")
 	f.eventually("the card", func() bool { return len(f.ui.statuses) == 1 })
 	card := f.cards()["Work"]
@@ -585,7 +585,7 @@ func TestCardMenuUnderItsButton(t *testing.T) {
 	// Another window made after the accounts window: the driver's lookup
 	// finds the wrong window. The tap (as the real driver makes it, from
 	// where the pointer is) still says where the button is.
-	other := f.app.NewWindow("Other")
+	other := f.fyneApp.NewWindow("Other")
 	t.Cleanup(other.Close)
 	check("tapped, the lookup failing", func(card *accountCard, at fyne.Position) {
 		in := fyne.NewPos(5, 5)

@@ -234,10 +234,10 @@ func (g *importDialog) submit() {
 		var err error
 		var done string
 		if g.into != nil {
-			acct, ierr := g.u.be.ReimportClaude(g.u.ctx, g.into.ID, s, link)
+			acct, ierr := g.u.app.ReimportClaude(g.u.ctx, g.into.ID, s, link)
 			err, done = ierr, lang.L("Imported the new sign-in into {{.Name}}.", map[string]any{"Name": acct.Name})
 		} else {
-			acct, ierr := g.u.be.ImportClaude(g.u.ctx, s, name, link)
+			acct, ierr := g.u.app.ImportClaude(g.u.ctx, s, name, link)
 			err, done = ierr, lang.L("Imported {{.Name}}. Tokentray keeps it fresh from now on.", map[string]any{"Name": acct.Name})
 		}
 		g.u.do(func() {

@@ -38,7 +38,7 @@ func TestImportClaude(t *testing.T) {
 	f := newFixture(t, Options{})
 	ctx := context.Background()
 	p, _ := auth.PresetAt("anthropic", f.srv.URL)
-	if err := f.accounts.SaveProvider(ctx, p); err != nil {
+	if err := f.app.SaveProvider(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	// Where Claude Code keeps it: ~/.claude/.credentials.json, and who is
@@ -102,7 +102,7 @@ func TestImportClaude(t *testing.T) {
 		test.Tap(findDialogButton(t, c, "Import"))
 	})
 	f.eventually("the account", func() bool { return findLabel(t, c, "Imported ada@example.com.") != nil })
-	sts, _ := f.accounts.Statuses()
+	sts, _ := f.app.Statuses()
 	if len(sts) != 1 || sts[0].Name != "ada@example.com" || accounts.LinkedFile(sts[0].Account) != file {
 		t.Fatalf("after import: %+v", sts)
 	}
@@ -139,11 +139,11 @@ func TestImportClaude(t *testing.T) {
 	f.eventually("the re-import", func() bool {
 		return findLabel(t, c, "Imported the new sign-in into ada@example.com.") != nil
 	})
-	tok, err := f.accounts.EnsureFresh(ctx, id, time.Minute)
+	tok, err := f.app.EnsureFresh(ctx, id, time.Minute)
 	if err != nil || tok.AccessToken != access {
 		t.Errorf("after Reconnect the account does not hold the new sign-in: %v", err)
 	}
-	if sts, _ := f.accounts.Statuses(); len(sts) != 2 {
+	if sts, _ := f.app.Statuses(); len(sts) != 2 {
 		t.Errorf("Reconnect made a new account: %d accounts", len(sts))
 	}
 }

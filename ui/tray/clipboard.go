@@ -32,7 +32,7 @@ func (u *UI) Copy(id string, header bool) { u.copyThen(id, header, nil) }
 func (u *UI) copyThen(id string, header bool, copied func()) {
 	u.setStatusLine(lang.L("Getting a fresh token…"))
 	u.goOwned(func() {
-		tok, err := u.be.EnsureFresh(u.ctx, id, time.Minute)
+		tok, err := u.app.EnsureFresh(u.ctx, id, time.Minute)
 		u.do(func() {
 			if err != nil {
 				u.setStatusLine(lang.L("Could not copy the token. {{.Reason}}", map[string]any{"Reason": plainError(err)}))
@@ -42,7 +42,7 @@ func (u *UI) copyThen(id string, header bool, copied func()) {
 			if header {
 				text = "Authorization: Bearer " + text
 			}
-			u.app.Clipboard().SetContent(text)
+			u.fyneApp.Clipboard().SetContent(text)
 			u.lastCopy = text
 			u.clipSeq++
 			c := copiedCard{id: id, header: header, seq: u.copied.seq + 1}
@@ -208,8 +208,8 @@ func (u *UI) clearLater(text string, seq int) {
 				if u.clipSeq != seq {
 					return // a later copy has its own time
 				}
-				if u.app.Clipboard().Content() == text {
-					u.app.Clipboard().SetContent("")
+				if u.fyneApp.Clipboard().Content() == text {
+					u.fyneApp.Clipboard().SetContent("")
 					u.setStatusLine(lang.L("The copied token was cleared from the clipboard."))
 				}
 				if u.lastCopy == text {
@@ -232,4 +232,13 @@ func (u *UI) copySelected() {
 		return
 	}
 	u.Copy(id, false)
+}
+
+// clearCopied clears the clipboard if it still holds a token Copy put
+// there. Run it on Fyne's goroutine.
+func (u *UI) clearCopied() {
+	if u.lastCopy != "" && u.fyneApp.Clipboard().Content() == u.lastCopy {
+		u.fyneApp.Clipboard().SetContent("")
+	}
+	u.lastCopy = ""
 }

@@ -47,7 +47,7 @@ func (u *UI) ShowConnect(providerID string) {
 	c.body.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("Loading providers…"))}
 	c.body.Refresh()
 	u.goOwned(func() {
-		ps, err := u.be.Providers(u.ctx)
+		ps, err := u.app.Providers(u.ctx)
 		c.u.do(func() {
 			if err != nil {
 				c.result(lang.L("Could not read the providers. {{.Why}}", map[string]any{"Why": plainError(err)}))
@@ -89,7 +89,7 @@ func (u *UI) showReconnect(s keeper.Status) {
 		u.connectUI.d.Hide()
 	}
 	u.goOwned(func() {
-		ps, err := u.be.Providers(u.ctx)
+		ps, err := u.app.Providers(u.ctx)
 		u.do(func() {
 			providers := map[string]auth.Provider{}
 			for _, p := range ps {
@@ -156,7 +156,7 @@ func (c *connectDialog) pick(ps []auth.Provider, preselect string) {
 	// Connect does not stop at a region nobody set up.
 	preferred := -1
 	for i, r := range clioRegions {
-		if c.u.be.Locked(r.PresetID()).ClientID {
+		if c.u.app.Locked(r.PresetID()).ClientID {
 			preferred = i
 			break
 		}
@@ -281,7 +281,7 @@ func (c *connectDialog) wait(providerID, name string) {
 	linkNote.Wrapping = fyne.TextWrapWord
 	link := newEntry()
 	linkBox := container.NewVBox(linkNote, link,
-		newButton(lang.L("Copy link"), func() { c.u.app.Clipboard().SetContent(link.Text) }))
+		newButton(lang.L("Copy link"), func() { c.u.fyneApp.Clipboard().SetContent(link.Text) }))
 	linkBox.Hide()
 	c.set(widget.NewLabel(lang.L("Waiting for your browser…\nApprove Tokentray in the browser window that just opened.")),
 		progress, linkBox, pasteBox, newButton(lang.L("Cancel"), c.d.Hide))
@@ -298,9 +298,9 @@ func (c *connectDialog) wait(providerID, name string) {
 		var acct store.Account
 		var err error
 		if c.reconnect != "" {
-			acct, err = c.u.be.Reconnect(ctx, c.reconnect, opts)
+			acct, err = c.u.app.Reconnect(ctx, c.reconnect, opts)
 		} else {
-			acct, err = c.u.be.Connect(ctx, providerID, name, opts)
+			acct, err = c.u.app.Connect(ctx, providerID, name, opts)
 		}
 		c.u.do(func() {
 			cancel()

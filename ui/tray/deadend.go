@@ -71,7 +71,7 @@ func (u *UI) markSetUp(n *setUpNote) {
 		return
 	}
 	u.goOwned(func() {
-		ps, err := u.be.Providers(u.ctx)
+		ps, err := u.app.Providers(u.ctx)
 		if err != nil {
 			return
 		}

@@ -23,6 +23,7 @@ import (
 // TestDeadEndClioNotSetUp's), and no account may have been connected. The
 // screenshots are kept in $TOKENTRAY_SCREENSHOTS when set.
 func TestDeadEndWindowClioNotSetUp(t *testing.T) {
+	skipShort(t)
 	storetest.RequireSession(t)
 	for _, tool := range []string{"import", "xdotool"} {
 		if _, err := exec.LookPath(tool); err != nil {

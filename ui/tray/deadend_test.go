@@ -100,7 +100,7 @@ func TestDeadEndClioNotSetUp(t *testing.T) {
 	f.eventually("the profile's confirmation", func() bool { return findDialogButton(t, c, "Add") != nil })
 	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, c, "Add")) })
 	f.eventually("the profile added", func() bool {
-		p, _ := f.accounts.Provider(context.Background(), "clio-us")
+		p, _ := f.app.Provider(context.Background(), "clio-us")
 		return p.ClientID == "firm-app"
 	})
 }
@@ -111,7 +111,7 @@ func TestDeadEndClientSecretMissing(t *testing.T) {
 	f := newFixture(t, Options{})
 	p, _ := auth.PresetAt("clientcasa", f.srv.URL)
 	p.ClientID = "firm-app"
-	if err := f.accounts.SaveProvider(context.Background(), p); err != nil {
+	if err := f.app.SaveProvider(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
 	f.connectStep("clientcasa")
@@ -165,7 +165,7 @@ func TestDeadEndStartScreenNotSetUp(t *testing.T) {
 
 	p, _ := auth.PresetAt("clio-eu", f.srv.URL)
 	p.ClientID, p.ClientSecret = "firm-app", "firm-secret"
-	if err := f.accounts.SaveProvider(context.Background(), p); err != nil {
+	if err := f.app.SaveProvider(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
 	f.ui.doAndWait(f.ui.refreshSetUp)
@@ -197,7 +197,7 @@ func TestDeadEndDeclinedConnectAgain(t *testing.T) {
 		again = findDialogButton(t, c, "Connect again")
 		return findDialogLabel(t, c, "You declined access") != "" && again != nil && findDialogButton(t, c, "Close") != nil
 	})
-	if sts, _ := f.accounts.Statuses(); len(sts) != 0 {
+	if sts, _ := f.app.Statuses(); len(sts) != 0 {
 		t.Fatalf("declined, yet connected: %+v", sts)
 	}
 	f.srv.SetDecision(authtest.Approve)
@@ -205,7 +205,7 @@ func TestDeadEndDeclinedConnectAgain(t *testing.T) {
 	f.eventually("the success step", func() bool {
 		return findDialogLabel(t, c, "Connected Demo User.") != ""
 	})
-	if sts, _ := f.accounts.Statuses(); len(sts) != 1 || sts[0].Name != "Demo User" {
+	if sts, _ := f.app.Statuses(); len(sts) != 1 || sts[0].Name != "Demo User" {
 		t.Errorf("accounts after connecting again: %+v", sts)
 	}
 }

@@ -21,7 +21,7 @@ const demoProviderID = "demo"
 // disconnect. Its sign-in shows a consent page (Approve / Deny) as a real
 // provider does. The server lives as long as the app: demo accounts from
 // an earlier run need reconnecting.
-func startDemo(ctx context.Context, be *accounts.App) (func(), error) {
+func startDemo(ctx context.Context, app *accounts.App) (func(), error) {
 	srv, err := authtest.Start(authtest.Config{AccessTokenLifespan: 2 * time.Minute, UserName: "Demo User",
 		Consent: true, AppName: "Tokentray", ProviderName: "Demo provider"})
 	if err != nil {
@@ -35,7 +35,7 @@ func startDemo(ctx context.Context, be *accounts.App) (func(), error) {
 	p.ID, p.Name = demoProviderID, "Demo provider (local test server)"
 	p.ClientID, p.ClientSecret = authtest.ClientID, authtest.ClientSecret
 	p.Scopes = []string{"openid", "profile", "email", "offline_access"}
-	if err := be.SaveProvider(ctx, p); err != nil {
+	if err := app.SaveProvider(ctx, p); err != nil {
 		srv.Close()
 		return nil, err
 	}

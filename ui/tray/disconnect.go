@@ -21,7 +21,7 @@ func (u *UI) ConfirmDisconnect(id, name string) {
 		func() {
 			u.setStatusLine(lang.L("Disconnecting {{.Name}}…", who))
 			u.goOwned(func() {
-				done, err := u.be.Disconnect(u.ctx, id, false)
+				done, err := u.app.Disconnect(u.ctx, id, false)
 				u.do(func() {
 					var re *accounts.RevokeError
 					switch {

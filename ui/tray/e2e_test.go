@@ -23,17 +23,9 @@ import (
 	"github.com/jezek/xgb/xfixes"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
 )
-
-// TestMain lets the test binary play the user's browser (a headless
-// visitor) for the app under test.
-func TestMain(m *testing.M) {
-	authtest.ActAsBrowser()
-	os.Exit(m.Run())
-}
 
 // TestDemoAppEndToEnd starts the built app (demo build, installed as
 // tokentray-app beside the tokentray command, which starts it, as a user's
@@ -45,6 +37,7 @@ func TestMain(m *testing.M) {
 // again after the user closed it (to the tray); and takes a screenshot.
 // Set TOKENTRAY_SCREENSHOT to keep it.
 func TestDemoAppEndToEnd(t *testing.T) {
+	skipShort(t)
 	storetest.RequireSession(t)
 	if _, err := exec.LookPath("import"); err != nil {
 		storetest.Missing(t, "ImageMagick's import", "make test-deps")
@@ -174,9 +167,21 @@ type demoApp struct {
 	proc     *os.Process // the app last started
 }
 
-// buildDemoApp builds the demo app and the command into a new directory.
+// skipShort skips an end-to-end test under go test -short: it builds the
+// app (go build) and runs it in real windows under Xvfb, which takes
+// minutes. Each such test calls it first, before it looks for its tools.
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: builds and runs the real app; run make test")
+	}
+}
+
+// buildDemoApp builds the demo app and the command into a new directory
+// (skipped under -short, see skipShort).
 func buildDemoApp(t *testing.T) *demoApp {
 	t.Helper()
+	skipShort(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "tokentray")
 	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()

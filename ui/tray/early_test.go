@@ -23,7 +23,7 @@ func (f *fixture) saveClio(secret string) {
 	f.t.Helper()
 	p, _ := auth.PresetAt("clio-eu", f.srv.URL)
 	p.ClientID, p.ClientSecret = authtest.ClientID, secret
-	if err := f.accounts.SaveProvider(context.Background(), p); err != nil {
+	if err := f.app.SaveProvider(context.Background(), p); err != nil {
 		f.t.Fatal(err)
 	}
 }
@@ -133,7 +133,7 @@ func TestProviderSettingsTokenURL(t *testing.T) {
 	f.eventually("the refusal", func() bool {
 		return findDialogLabel(t, c, "Could not save. The address “http://api.example.com/oauth/token” cannot be used") != ""
 	})
-	if p, _ := f.accounts.Provider(ctx, "anthropic"); p.Endpoint.TokenURL != auth.AnthropicTokenURL {
+	if p, _ := f.app.Provider(ctx, "anthropic"); p.Endpoint.TokenURL != auth.AnthropicTokenURL {
 		t.Fatalf("a refused token URL was saved: %q", p.Endpoint.TokenURL)
 	}
 	moved := f.srv.URL + authtest.PathAnthropicTokenMoved
@@ -144,7 +144,7 @@ func TestProviderSettingsTokenURL(t *testing.T) {
 	f.eventually("the saved message", func() bool {
 		return findDialogLabel(t, c, "Saved the settings of Anthropic (Claude).") != ""
 	})
-	if p, _ := f.accounts.Provider(ctx, "anthropic"); p.Endpoint.TokenURL != moved {
+	if p, _ := f.app.Provider(ctx, "anthropic"); p.Endpoint.TokenURL != moved {
 		t.Fatalf("anthropic's token URL after saving: %q, want %q", p.Endpoint.TokenURL, moved)
 	}
 
@@ -158,11 +158,11 @@ func TestProviderSettingsTokenURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acct, err := f.accounts.ImportClaude(ctx, s, "claude", false)
+	acct, err := f.app.ImportClaude(ctx, s, "claude", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := f.accounts.EnsureFresh(ctx, acct.ID, time.Minute)
+	tok, err := f.app.EnsureFresh(ctx, acct.ID, time.Minute)
 	if err != nil {
 		t.Fatalf("refresh at the token URL set in the settings: %v", err)
 	}

@@ -29,7 +29,7 @@ func (u *UI) newGatewayPanel() *gatewayPanel {
 	p.address.Truncation = fyne.TextTruncateEllipsis
 	copyAddress := newButton(lang.L("Copy address"), func() {
 		if u.gwPort != 0 {
-			u.app.Clipboard().SetContent(accounts.GatewayAddress(u.gwPort))
+			u.fyneApp.Clipboard().SetContent(accounts.GatewayAddress(u.gwPort))
 			u.setStatusLine(lang.L("Gateway address copied."))
 		}
 	})
@@ -49,7 +49,7 @@ func (u *UI) newGatewayPanel() *gatewayPanel {
 func (u *UI) startGateway() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	u.goOwned(func() {
-		u.be.RunGateway(u.ctx, u.gwWake, log, func(st accounts.GatewayState) {
+		u.app.RunGateway(u.ctx, u.gwWake, log, func(st accounts.GatewayState) {
 			u.do(func() { u.setGateway(st) })
 		})
 	})
@@ -79,9 +79,9 @@ func (u *UI) setGateway(st accounts.GatewayState) {
 // setGatewayOn turns the gateway on or off, from the Settings menu.
 func (u *UI) setGatewayOn(on bool) {
 	u.goOwned(func() {
-		err := u.be.SetGateway(u.ctx, on)
+		err := u.app.SetGateway(u.ctx, on)
 		if err == nil && on {
-			_, err = u.be.GatewayKey(u.ctx)
+			_, err = u.app.GatewayKey(u.ctx)
 		}
 		u.do(func() {
 			if err != nil {
@@ -110,13 +110,13 @@ func (u *UI) wakeGateway() {
 // is.
 func (u *UI) copyGatewayKey() {
 	u.goOwned(func() {
-		key, err := u.be.GatewayKey(u.ctx)
+		key, err := u.app.GatewayKey(u.ctx)
 		u.do(func() {
 			if err != nil {
 				u.setStatusLine(lang.L("Could not copy the gateway key. {{.Reason}}", map[string]any{"Reason": plainError(err)}))
 				return
 			}
-			u.app.Clipboard().SetContent(key)
+			u.fyneApp.Clipboard().SetContent(key)
 			u.lastCopy = key
 			u.clipSeq++
 			if u.opts.ClearAfter < 0 {
@@ -134,7 +134,7 @@ func (u *UI) copyGatewayKey() {
 func (u *UI) copyGatewayAccount(id string) {
 	for _, s := range u.statuses {
 		if s.ID == id && u.gwPort != 0 {
-			u.app.Clipboard().SetContent(accounts.GatewayAccountAddress(u.gwPort, s.Account))
+			u.fyneApp.Clipboard().SetContent(accounts.GatewayAccountAddress(u.gwPort, s.Account))
 			u.setStatusLine(lang.L("Gateway address of {{.Name}} copied.", map[string]any{"Name": s.Name}))
 		}
 	}
@@ -176,7 +176,7 @@ func (u *UI) gatewayAllowItems(id string) []*fyne.MenuItem {
 // gatewayAllow saves what the gateway may do for an account.
 func (u *UI) gatewayAllow(id string, changes, wrapper bool) {
 	u.goOwned(func() {
-		if err := u.be.GatewayAllow(u.ctx, id, changes, wrapper); err != nil {
+		if err := u.app.GatewayAllow(u.ctx, id, changes, wrapper); err != nil {
 			u.do(func() {
 				u.setStatusLine(lang.L("Could not change the gateway: {{.Reason}}", map[string]any{"Reason": plainError(err)}))
 			})
@@ -190,7 +190,7 @@ func (u *UI) gatewayAllow(id string, changes, wrapper bool) {
 // its next request) and says so.
 func (u *UI) newGatewayKey() {
 	u.goOwned(func() {
-		_, err := u.be.NewGatewayKey(u.ctx)
+		_, err := u.app.NewGatewayKey(u.ctx)
 		u.do(func() {
 			if err != nil {
 				u.setStatusLine(lang.L("Could not make a new gateway key. {{.Reason}}", map[string]any{"Reason": plainError(err)}))

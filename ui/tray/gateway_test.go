@@ -23,12 +23,12 @@ import (
 func TestGatewayInTheWindow(t *testing.T) {
 	f := newFixture(t, Options{})
 	ctx := context.Background()
-	p, err := f.accounts.Provider(ctx, "demo")
+	p, err := f.app.Provider(ctx, "demo")
 	if err == nil {
 		p, err = p.WithAPIBase(f.srv.URL + "/oauth2")
 	}
 	if err == nil {
-		err = f.accounts.SaveProvider(ctx, p)
+		err = f.app.SaveProvider(ctx, p)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -68,14 +68,14 @@ func TestGatewayInTheWindow(t *testing.T) {
 		copyKey = findButton(t, f.ui.win.Canvas(), "Copy key")
 	})
 	f.ui.doAndWait(func() { test.Tap(copyAddress) })
-	if got := f.app.Clipboard().Content(); got != address {
+	if got := f.fyneApp.Clipboard().Content(); got != address {
 		t.Errorf("Copy address copied %q, want %s", got, address)
 	}
 	f.ui.doAndWait(func() { test.Tap(copyKey) })
 	var key string
-	f.eventually("the key on the clipboard", func() bool { key = f.app.Clipboard().Content(); return key != address })
+	f.eventually("the key on the clipboard", func() bool { key = f.fyneApp.Clipboard().Content(); return key != address })
 	storetest.Secret(t, key)
-	if want, err := f.accounts.GatewayKey(ctx); err != nil || key != want {
+	if want, err := f.app.GatewayKey(ctx); err != nil || key != want {
 		t.Errorf("Copy key copied another text than the gateway key (%v)", err)
 	}
 
@@ -85,12 +85,12 @@ func TestGatewayInTheWindow(t *testing.T) {
 	f.ui.doAndWait(func() { test.Tap(newKey) })
 	f.ui.doAndWait(func() { test.Tap(findDialogButton(t, f.ui.win.Canvas(), "Make a new key")) })
 	f.eventually("a new key", func() bool {
-		k, err := f.accounts.GatewayKey(ctx)
+		k, err := f.app.GatewayKey(ctx)
 		return err == nil && k != key
 	})
 	old := key
 	f.ui.doAndWait(func() { test.Tap(copyKey) })
-	f.eventually("the new key on the clipboard", func() bool { key = f.app.Clipboard().Content(); return key != old && key != address })
+	f.eventually("the new key on the clipboard", func() bool { key = f.fyneApp.Clipboard().Content(); return key != old && key != address })
 	storetest.Secret(t, key)
 
 	var copyAccount func()
@@ -105,7 +105,7 @@ func TestGatewayInTheWindow(t *testing.T) {
 		t.Fatal("the card's menu has no Copy gateway address")
 	}
 	f.ui.doAndWait(copyAccount)
-	if got := f.app.Clipboard().Content(); got != address+"/Work/" {
+	if got := f.fyneApp.Clipboard().Content(); got != address+"/Work/" {
 		t.Errorf("Copy gateway address copied %q, want %s/Work/", got, address)
 	}
 

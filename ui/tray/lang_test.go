@@ -42,7 +42,8 @@ func inLocale(t *testing.T, test, loc string) string {
 
 // TestDisconnectInFrench: under LANG=fr_FR.UTF-8 the disconnect
 // confirmation is French — Tokentray's words (lang.L), Fyne's buttons —
-// and so is what the account core says once it is done (words.L).
+// and so is what the accounts app (accounts.App) says once it is done
+// (words.L).
 func TestDisconnectInFrench(t *testing.T) {
 	if os.Getenv(localeChild) == "" {
 		storetest.RequireSession(t)

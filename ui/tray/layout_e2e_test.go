@@ -40,6 +40,7 @@ import (
 // by asking Fyne where it put things. The pointer is first moved off the
 // window, so that no hover colours a button.
 func TestLayoutProviderSettingsOnScreen(t *testing.T) {
+	skipShort(t)
 	storetest.RequireSession(t)
 	for _, tool := range []string{"import", "xdotool"} {
 		if _, err := exec.LookPath(tool); err != nil {

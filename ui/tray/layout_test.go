@@ -188,7 +188,7 @@ func TestLayoutPreferencesSaveCloses(t *testing.T) {
 			t.Errorf("the status line says %q after saving", got)
 		}
 	})
-	if s, err := f.accounts.Settings(); err != nil || !s.NotificationsOff {
+	if s, err := f.app.Settings(); err != nil || !s.NotificationsOff {
 		t.Fatalf("after Save: notifications off %v, %v", s.NotificationsOff, err)
 	}
 
@@ -209,7 +209,7 @@ func TestLayoutPreferencesSaveCloses(t *testing.T) {
 			t.Errorf("the status line says %q after changing the refresh timing", got)
 		}
 	})
-	if s, _ := f.accounts.Settings(); s.RefreshMarginMinutes != 10 {
+	if s, _ := f.app.Settings(); s.RefreshMarginMinutes != 10 {
 		t.Errorf("refresh margin saved: %d, want 10", s.RefreshMarginMinutes)
 	}
 }
@@ -260,7 +260,7 @@ func TestLayoutPreferencesCloseAsks(t *testing.T) {
 	if n := open(); n != 0 {
 		t.Fatalf("Discard left %d dialogs open", n)
 	}
-	if s, err := f.accounts.Settings(); err != nil || s.NotificationsOff {
+	if s, err := f.app.Settings(); err != nil || s.NotificationsOff {
 		t.Errorf("Discard saved the change: notifications off %v, %v", s.NotificationsOff, err)
 	}
 }

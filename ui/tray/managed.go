@@ -14,11 +14,11 @@ import (
 // and each value that could not be used is said once in the events list.
 func (u *UI) applyManaged(reread bool) {
 	u.goOwned(func() {
-		changed := reread && u.be.ReloadPolicy()
-		pol := u.be.Policy()
+		changed := reread && u.app.ReloadPolicy()
+		pol := u.app.Policy()
 		if as := u.opts.Autostart; as != nil {
 			// Mandatory: always; recommended: at the first start only.
-			if want, set, mandatory := u.be.StartAtLogin(); set && (mandatory || u.be.FirstStartAtLogin(u.ctx)) {
+			if want, set, mandatory := u.app.StartAtLogin(); set && (mandatory || u.app.FirstStartAtLogin(u.ctx)) {
 				if on, err := as.Enabled(); err == nil && on != want {
 					if err := as.Set(want); err != nil {
 						u.do(func() {
@@ -28,8 +28,8 @@ func (u *UI) applyManaged(reread bool) {
 				}
 			}
 		}
-		s, serr := u.be.Settings()
-		lock := u.be.SettingsLock()
+		s, serr := u.app.Settings()
+		lock := u.app.SettingsLock()
 		var problems []string
 		for _, pr := range pol.Problems {
 			problems = append(problems, pr.Message())

@@ -25,6 +25,7 @@ import (
 // one region offered, is chosen), Enter: the browser opens at once, no
 // client ID asked, and the account is connected.
 func TestManagedWindow(t *testing.T) {
+	skipShort(t)
 	storetest.RequireSession(t)
 	for _, tool := range []string{"import", "xdotool"} {
 		if _, err := exec.LookPath(tool); err != nil {

@@ -30,7 +30,7 @@ func TestManagedClio(t *testing.T) {
 	// Clio (Europe) at the test server, set up by nobody yet.
 	p, _ := auth.PresetAt("clio-eu", f.srv.URL)
 	p.Redirect = auth.RedirectLoopback
-	if err := f.accounts.SaveProvider(ctx, p); err != nil {
+	if err := f.app.SaveProvider(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	policyJSON := fmt.Sprintf(`{"ManagedBy": "Example LLP IT", "ClioRegion": "eu", "ClioClientID": %q, "ClioClientSecret": %q,

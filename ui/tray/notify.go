@@ -124,11 +124,11 @@ func (u *UI) notifyFor(body string, k noticeKind) {
 	}
 	t := toasts
 	if t.send == nil {
-		if ownNotifications(u.app) {
+		if ownNotifications(u.fyneApp) {
 			u.desktopNotify(body, k)
 			return
 		}
-		u.app.SendNotification(fyne.NewNotification("Tokentray", body))
+		u.fyneApp.SendNotification(fyne.NewNotification("Tokentray", body))
 		return
 	}
 	if t.off.Load() {
@@ -259,7 +259,7 @@ func plainError(err error) string {
 // inside do); a failure is logged once: the line is in the window anyway.
 func (u *UI) keepEvent(e accounts.Event) {
 	u.goOwned(func() {
-		if err := u.be.AddEvent(e); err != nil && !keptFailed.Swap(true) {
+		if err := u.app.AddEvent(e); err != nil && !keptFailed.Swap(true) {
 			slog.Warn("the recent events could not be kept for the next start", "err", err)
 		}
 	})
@@ -272,7 +272,7 @@ var keptFailed atomic.Bool
 // once (a small file, as Start reads the statuses), and only into an empty
 // list: a second call changes nothing.
 func (u *UI) loadEvents() {
-	kept, err := u.be.Events()
+	kept, err := u.app.Events()
 	if err != nil {
 		slog.Warn("the recent events of the last run could not be read", "err", err)
 		return

@@ -72,6 +72,7 @@ func startPanelDesktop(t *testing.T) *panelDesktop {
 // screen, not only in the D-Bus layout. The screenshot of the open menu is
 // kept as tray-menu.png in $TOKENTRAY_SCREENSHOTS when that is set.
 func TestTrayMenuInPanel(t *testing.T) {
+	skipShort(t)
 	d := startPanelDesktop(t)
 	a, x, bus, signals, menus, plug := d.a, d.x, d.bus, d.signals, d.menus, d.plug
 
@@ -746,6 +747,7 @@ func colours(t *testing.T, x *xDisplay, r rect) int {
 // and both separators. (Fyne rebuilds the menu item by item, and the
 // panel could keep a layout read halfway, without Quit: settleTrayMenu.)
 func TestTrayMenuInPanelAfterFirstConnect(t *testing.T) {
+	skipShort(t)
 	d := startPanelDesktop(t)
 	a, x, bus, signals, menus, plug := d.a, d.x, d.bus, d.signals, d.menus, d.plug
 

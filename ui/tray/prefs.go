@@ -39,14 +39,14 @@ func marginChoices() []marginChoice {
 // or Escape with changes not saved asks before dropping them.
 func (u *UI) ShowPreferences() {
 	u.loadingDialog(lang.L("Preferences"), fyne.NewSize(560, 360), func(d *formDialog) (func() fyne.CanvasObject, error) {
-		s, err := u.be.Settings()
+		s, err := u.app.Settings()
 		return func() fyne.CanvasObject { return u.preferencesForm(s, d) }, err
 	})
 }
 
 func (u *UI) preferencesForm(s accounts.Settings, d *formDialog) fyne.CanvasObject {
 	clearChoices, marginChoices := clearChoices(), marginChoices()
-	lock := u.be.SettingsLock()
+	lock := u.app.SettingsLock()
 	if most := lock.ClipboardMost; most > 0 {
 		// Only as long as the firm allows, never "Never"; its own limit
 		// when it is none of the usual ones.
@@ -127,9 +127,9 @@ func (u *UI) preferencesForm(s accounts.Settings, d *formDialog) fyne.CanvasObje
 		save.Disable() // once
 		result.SetText(lang.L("Saving…"))
 		u.goOwned(func() {
-			err := u.be.SaveSettings(u.ctx, next)
+			err := u.app.SaveSettings(u.ctx, next)
 			if err == nil && next.Gateway.On {
-				_, err = u.be.GatewayKey(u.ctx) // made now, so that it can be copied at once
+				_, err = u.app.GatewayKey(u.ctx) // made now, so that it can be copied at once
 			}
 			u.wakeGateway()
 			u.do(func() {

@@ -36,7 +36,7 @@ func (u *UI) ImportProfile(path string) {
 			}
 			u.confirm(lang.L("Add this connection profile?"), pr.Summary(), lang.L("Add"), func() {
 				u.goOwned(func() {
-					p, err := u.be.ApplyProfile(u.ctx, pr)
+					p, err := u.app.ApplyProfile(u.ctx, pr)
 					u.do(func() {
 						if err != nil {
 							u.setStatusLine(lang.L("Could not add the profile. {{.Why}}", map[string]any{"Why": plainError(err)}))

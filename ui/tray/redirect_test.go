@@ -60,7 +60,7 @@ func TestProviderSettingsRedirect(t *testing.T) {
 	f.eventually("the refusal", func() bool {
 		return strings.Contains(findDialogLabel(t, c, "Could not save. The redirect"), "plain http is allowed only to this computer")
 	})
-	if p, _ := f.accounts.Provider(context.Background(), "clio-eu"); p.RedirectValue() != "approval" {
+	if p, _ := f.app.Provider(context.Background(), "clio-eu"); p.RedirectValue() != "approval" {
 		t.Fatalf("a refused redirect was saved: %q", p.RedirectValue())
 	}
 	f.ui.doAndWait(func() {
@@ -71,7 +71,7 @@ func TestProviderSettingsRedirect(t *testing.T) {
 	f.eventually("the saved message", func() bool {
 		return findDialogLabel(t, c, "Saved the settings of Clio (Europe).") != ""
 	})
-	if p, _ := f.accounts.Provider(context.Background(), "clio-eu"); p.RedirectValue() != "http://127.0.0.1/callback" {
+	if p, _ := f.app.Provider(context.Background(), "clio-eu"); p.RedirectValue() != "http://127.0.0.1/callback" {
 		t.Errorf("clio-eu's redirect after saving loopback: %q", p.RedirectValue())
 	}
 	f.ui.doAndWait(func() {
@@ -89,7 +89,7 @@ func TestProviderSettingsRedirect(t *testing.T) {
 	f.eventually("the saved message", func() bool {
 		return findDialogLabel(t, c, "Saved the settings of ClientCasa.") != ""
 	})
-	if p, _ := f.accounts.Provider(context.Background(), "clientcasa"); p.Redirect != auth.RedirectPage || p.PageURL != "https://crm.firm.example/oauth/tokentray" {
+	if p, _ := f.app.Provider(context.Background(), "clientcasa"); p.Redirect != auth.RedirectPage || p.PageURL != "https://crm.firm.example/oauth/tokentray" {
 		t.Errorf("clientcasa after saving an https page: %q", p.RedirectValue())
 	}
 	f.ui.doAndWait(func() {
@@ -116,7 +116,7 @@ func TestConnectDialogRedirectPage(t *testing.T) {
 		}()
 		return nil
 	}})
-	if _, err := f.accounts.SaveClient(context.Background(), "demo", accounts.ClientSettings{ClientID: authtest.ClientID,
+	if _, err := f.app.SaveClient(context.Background(), "demo", accounts.ClientSettings{ClientID: authtest.ClientID,
 		Redirect: authtest.LandingPage}); err != nil {
 		t.Fatal(err)
 	}

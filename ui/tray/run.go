@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"os"
 
-	"fyne.io/fyne/v2/app"
+	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -22,12 +22,12 @@ import (
 // second launch shows the running instance's window and returns at once.
 func Run(open func() (*accounts.App, error), files ...string) error {
 	useWords()
-	be, err := open()
+	app, err := open()
 	if err != nil {
 		return showFatal(err)
 	}
-	defer be.Close()
-	inst, err := instance.Claim(instance.Dir(be.ConfigDir()))
+	defer app.Close()
+	inst, err := instance.Claim(instance.Dir(app.ConfigDir()))
 	if errors.Is(err, instance.ErrRunning) {
 		return nil
 	}
@@ -42,7 +42,7 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 
 	// `tokentray token` asks this instance first (ui/accounts's token
 	// endpoint); without it the command line gets tokens itself.
-	if tokens, err := be.ListenTokens(); err != nil {
+	if tokens, err := app.ListenTokens(); err != nil {
 		fmt.Fprintln(os.Stderr, "tokentray:", err)
 	} else {
 		ctx, stop := context.WithCancel(context.Background())
@@ -56,7 +56,7 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 		defer func() { stop(); <-served }()
 	}
 
-	stopDemo, err := startDemo(context.Background(), be)
+	stopDemo, err := startDemo(context.Background(), app)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tokentray:", lang.L("demo provider:"), err)
 	} else {
@@ -68,25 +68,25 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 	if err := system.RegisterAppID(); err != nil {
 		slog.Warn("Windows notifications: the app ID could not be registered", "err", err)
 	}
-	a := app.NewWithID(AppID)
-	a.Settings().SetTheme(newAppTheme(a.Settings().Theme())) // the focus ring's colour (theme.go)
-	a.SetIcon(Icon)
+	fyneApp := fyneapp.NewWithID(AppID)
+	fyneApp.Settings().SetTheme(newAppTheme(fyneApp.Settings().Theme())) // the focus ring's colour (theme.go)
+	fyneApp.SetIcon(Icon)
 	var tray Tray
-	desk, isDesktop := a.(desktop.App)
+	desk, isDesktop := fyneApp.(desktop.App)
 	if isDesktop {
 		tray = desk
 	}
 	browser := system.NewBrowser()
 	defer browser.Close() // after u.Close: no flow opens a page any more
-	opts := Options{NoTrayHost: !system.TrayHostPresent(context.Background()), CheckKeyring: be.CheckKeyring,
+	opts := Options{NoTrayHost: !system.TrayHostPresent(context.Background()), CheckKeyring: app.CheckKeyring,
 		OpenURL: browser.Open}
-	if s, err := be.Settings(); err == nil {
+	if s, err := app.Settings(); err == nil {
 		opts.ClearAfter, opts.NotificationsOff = s.ClearAfter(), s.NotificationsOff
 	}
 	if as, err := system.NewAutostart(); err == nil {
 		opts.Autostart = as
 	}
-	u := New(a, be, tray, opts)
+	u := New(fyneApp, app, tray, opts)
 	if isDesktop {
 		desk.SetSystemTrayWindow(u.Window()) // left-click shows the window
 		// That makes closing the window only hide it, replacing ours, which
@@ -94,27 +94,27 @@ func Run(open func() (*accounts.App, error), files ...string) error {
 		u.Window().SetCloseIntercept(u.closeWindow)
 	}
 	inst.Start(func() { u.do(u.ShowWindow) })
-	be.StartKeeper()
+	app.StartKeeper()
 	u.Start()
 	for _, f := range files {
 		u.ImportProfile(f)
 	}
-	a.Lifecycle().SetOnStopped(u.Stopped)
+	fyneApp.Lifecycle().SetOnStopped(u.Stopped)
 	// The window is made once the app runs: then it goes back where it was.
 	// From then on the session's end quits as the tray's Quit does.
-	a.Lifecycle().SetOnStarted(func() {
+	fyneApp.Lifecycle().SetOnStarted(func() {
 		u.placeWindow()
 		u.takeSignals()
 	})
 	u.ShowWindow() // the window is the way in where there is no tray host
-	a.Run()
+	fyneApp.Run()
 	u.Close()
 	return nil
 }
 
 // showFatal says why the app cannot start, in a small window.
 func showFatal(err error) error {
-	a := app.NewWithID(AppID)
+	a := fyneapp.NewWithID(AppID)
 	w := a.NewWindow("Tokentray")
 	w.SetContent(widget.NewLabel(plainError(err)))
 	w.ShowAndRun()

@@ -25,7 +25,7 @@ func (u *UI) ShowSettings() { u.showSettings("") }
 // showSettings is ShowSettings with provider id chosen (none: "").
 func (u *UI) showSettings(id string) {
 	u.loadingDialog(lang.L("Provider settings"), settingsSize, func(d *formDialog) (func() fyne.CanvasObject, error) {
-		ps, err := u.be.Providers(u.ctx)
+		ps, err := u.app.Providers(u.ctx)
 		return func() fyne.CanvasObject { return u.settingsForm(ps, d, id) }, err
 	})
 }
@@ -186,7 +186,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d *formDialog, preselect string) f
 	managedNote.Hide()
 	var fields *widget.Form // the client settings' fields, made below
 	lockFields := func(p auth.Provider) {
-		l := u.be.Locked(p.ID)
+		l := u.app.Locked(p.ID)
 		for _, f := range []struct {
 			locked bool
 			w      fyne.Disableable
@@ -266,7 +266,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d *formDialog, preselect string) f
 		}
 		result.SetText(lang.L("Saving…"))
 		u.goOwned(func() {
-			saved, err := u.be.SaveClient(u.ctx, p.ID, next)
+			saved, err := u.app.SaveClient(u.ctx, p.ID, next)
 			u.do(func() {
 				if err != nil {
 					result.SetText(lang.L("Could not save. {{.Why}}", map[string]any{"Why": plainError(err)}))
@@ -301,7 +301,7 @@ func (u *UI) settingsForm(ps []auth.Provider, d *formDialog, preselect string) f
 		result.SetText(lang.L("Looking up {{.Address}}…", map[string]any{"Address": iss}))
 		client, sec := strings.TrimSpace(customClient.Text), customSecret.Text
 		u.goOwned(func() {
-			p, err := u.be.AddProvider(u.ctx, id, id, iss, client, sec)
+			p, err := u.app.AddProvider(u.ctx, id, id, iss, client, sec)
 			u.do(func() {
 				if err != nil {
 					result.SetText(lang.L("Could not add the provider. {{.Why}} Check the address: it is the one whose "+
@@ -329,10 +329,10 @@ func (u *UI) settingsForm(ps []auth.Provider, d *formDialog, preselect string) f
 		fields,
 		redirectNote,
 	)
-	if !u.be.CustomProvidersAllowed() {
+	if !u.app.CustomProvidersAllowed() {
 		// Adding providers is turned off by policy: say so instead.
 		client.Add(widget.NewSeparator())
-		note := widget.NewLabel(lang.L("Adding providers is turned off by {{.By}}.", map[string]any{"By": accounts.ManagedBy(u.be.Policy())}))
+		note := widget.NewLabel(lang.L("Adding providers is turned off by {{.By}}.", map[string]any{"By": accounts.ManagedBy(u.app.Policy())}))
 		note.Wrapping = fyne.TextWrapWord
 		client.Add(note)
 	} else {

@@ -41,6 +41,7 @@ import (
 // the keeper records them (a refresh that cannot reach Clio, a refresh
 // token the provider ended), which is what the window shows.
 func TestWindowScreenshots(t *testing.T) {
+	skipShort(t)
 	storetest.RequireSession(t)
 	for _, tool := range []string{"import", "xdotool", "gsettings", "/usr/libexec/xdg-desktop-portal", "/usr/libexec/xdg-desktop-portal-gtk"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -231,6 +232,7 @@ func waitAccount(t *testing.T, a *demoApp, x *xDisplay, what string, match func(
 // window manager, and under openbox, which frames the window (so that the
 // place does not creep by the frame's size at each start).
 func TestWindowComesBackWhereItWas(t *testing.T) {
+	skipShort(t)
 	storetest.RequireSession(t)
 	if _, err := exec.LookPath("xdotool"); err != nil {
 		storetest.Missing(t, "xdotool", "make test-deps")

@@ -23,6 +23,7 @@ import (
 // stopped the app first: the app then panicked reaching for its gone
 // window, and the token stayed for any clipboard manager to keep.)
 func TestSessionEndQuitsLikeQuit(t *testing.T) {
+	skipShort(t)
 	storetest.RequireSession(t)
 	for _, tool := range []string{"xdotool", "xclip"} {
 		if _, err := exec.LookPath(tool); err != nil {

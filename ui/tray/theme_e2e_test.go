@@ -23,6 +23,7 @@ import (
 // that shows the answer was read), and its open window turns dark when the
 // user switches the desktop to dark.
 func TestWindowFollowsDesktopTheme(t *testing.T) {
+	skipShort(t)
 	storetest.RequireSession(t)
 	for _, tool := range []string{"import", "gsettings", "/usr/libexec/xdg-desktop-portal", "/usr/libexec/xdg-desktop-portal-gtk"} {
 		if _, err := exec.LookPath(tool); err != nil {

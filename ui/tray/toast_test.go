@@ -88,8 +88,8 @@ func TestToastBlocked(t *testing.T) {
 			t.Errorf("the events list says %d times that notifications are not shown, want once:\n%s", n, strings.Join(f.ui.log, "\n"))
 		}
 	})
-	if f.app.count("") != 0 {
-		t.Errorf("Fyne's SendNotification was used %d times", f.app.count(""))
+	if f.fyneApp.count("") != 0 {
+		t.Errorf("Fyne's SendNotification was used %d times", f.fyneApp.count(""))
 	}
 }
 

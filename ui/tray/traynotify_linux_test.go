@@ -138,13 +138,13 @@ func TestTrayNotificationsExpire(t *testing.T) {
 	if err := f.st.Update(ctx, func(tx *store.Tx) error { return tx.SaveToken(id, tok) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.accounts.EnsureFresh(ctx, id, time.Minute); !errors.Is(err, auth.ErrReconnectNeeded) {
+	if _, err := f.app.EnsureFresh(ctx, id, time.Minute); !errors.Is(err, auth.ErrReconnectNeeded) {
 		t.Fatalf("a refresh of an ended grant: %v", err)
 	}
 	if n := srv.next(t, "Work needs to be reconnected"); n.expire != 0 {
 		t.Errorf("the reconnect-needed notification's expire_timeout is %d, want 0 (stays until dismissed)", n.expire)
 	}
-	if c := f.app.count(""); c != 0 {
+	if c := f.fyneApp.count(""); c != 0 {
 		t.Errorf("Fyne's SendNotification was used %d times", c)
 	}
 }
@@ -179,7 +179,7 @@ func TestTrayCopyNotifies(t *testing.T) {
 	if n.expire <= 0 || n.expire > int32(routineShown/time.Millisecond) {
 		t.Errorf("the copy's notification stays %d ms, want a short while", n.expire)
 	}
-	if got := f.app.Clipboard().Content(); got == "" || strings.HasPrefix(got, "Authorization") {
+	if got := f.fyneApp.Clipboard().Content(); got == "" || strings.HasPrefix(got, "Authorization") {
 		t.Errorf("the clipboard holds %q, want the token", got)
 	}
 

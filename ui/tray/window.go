@@ -73,7 +73,7 @@ func (u *UI) content() fyne.CanvasObject {
 		showMenuUnder(u.settingsMenu(), u.win.Canvas(), more)
 	})
 	actions := container.NewHBox(connect)
-	if u.be.Allowed("anthropic") { // the firm's managed settings may not offer it
+	if u.app.Allowed("anthropic") { // the firm's managed settings may not offer it
 		actions.Add(importClaude)
 	}
 	bar := container.NewBorder(nil, nil, actions, more)
@@ -113,8 +113,8 @@ func (u *UI) settingsMenu() *fyne.Menu {
 		fyne.NewMenuItem(lang.L("Preferences…"), u.ShowPreferences),
 	}
 	items = append(items, fyne.NewMenuItemSeparator())
-	lock := u.be.SettingsLock()
-	if s, err := u.be.Settings(); err == nil {
+	lock := u.app.SettingsLock()
+	if s, err := u.app.Settings(); err == nil {
 		on := s.Gateway.On
 		gw := fyne.NewMenuItem(lang.L("Gateway for Excel, Power BI and scripts"), func() { u.setGatewayOn(!on) })
 		gw.Checked, gw.Disabled = on, lock.Gateway
@@ -180,22 +180,22 @@ func (u *UI) emptyState() *fyne.Container {
 	// The providers the firm's managed settings offer (all, unless it
 	// says); in the demo build, the demo provider first.
 	choices := container.NewGridWithColumns(2)
-	if demoProviderID != "" && u.be.Allowed(demoProviderID) {
+	if demoProviderID != "" && u.app.Allowed(demoProviderID) {
 		choices.Add(cell(big(lang.L("Demo provider"), theme.AccountIcon(), func() { u.ShowConnect(demoProviderID) }), demoProviderID))
 	}
 	var clio []string
 	for _, r := range auth.ClioRegions() {
-		if u.be.Allowed(r.PresetID()) {
+		if u.app.Allowed(r.PresetID()) {
 			clio = append(clio, r.PresetID())
 		}
 	}
 	if len(clio) > 0 {
 		choices.Add(cell(big(lang.L("Clio"), theme.AccountIcon(), func() { u.ShowConnect("clio") }), clio...))
 	}
-	if u.be.Allowed("clientcasa") {
+	if u.app.Allowed("clientcasa") {
 		choices.Add(cell(big(lang.L("ClientCasa"), theme.AccountIcon(), func() { u.ShowConnect("clientcasa") }), "clientcasa"))
 	}
-	if u.be.Allowed("anthropic") {
+	if u.app.Allowed("anthropic") {
 		choices.Add(cell(big(lang.L("Anthropic (import Claude sign-in)"), theme.DownloadIcon(), u.ShowImportClaude)))
 	}
 	choices.Add(cell(big(lang.L("Other…"), theme.MoreHorizontalIcon(), func() { u.ShowConnect("") })))

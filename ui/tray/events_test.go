@@ -2,13 +2,17 @@ package tray
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keeper"
 	"github.com/tokentray/tokentray/ui/accounts"
 )
 
@@ -32,7 +36,7 @@ func TestEventsKeptAcrossRestart(t *testing.T) {
 	f.ui.doAndWait(func() { before = append(before, f.ui.log...) })
 	f.ui.Close() // quitting: the lines are written before it returns
 
-	kept, err := f.accounts.Events()
+	kept, err := f.app.Events()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +47,7 @@ func TestEventsKeptAcrossRestart(t *testing.T) {
 	}
 
 	// The next start, on the same accounts.
-	u := New(f.app, f.accounts, &recordingTray{}, Options{})
+	u := New(f.fyneApp, f.app, &recordingTray{}, Options{})
 	u.Start()
 	t.Cleanup(u.Close)
 	u.loadEvents() // Start's first step (ui.go), until it is there: a second call changes nothing
@@ -96,4 +100,30 @@ func TestEventLines(t *testing.T) {
 			t.Errorf("%v: %q, want no event", err, got)
 		}
 	}
+}
+
+// TestRecentEventsKeepTheWindowsSize: the recent events are a list of fixed
+// height, newest first: sixty events later the window's content asks for
+// no more room than with none, and the first line is the latest event.
+func TestRecentEventsKeepTheWindowsSize(t *testing.T) {
+	f := newFixture(t, Options{})
+	var before fyne.Size
+	f.ui.doAndWait(func() { before = f.ui.win.Content().MinSize() })
+	f.ui.doAndWait(func() {
+		for i := range 60 {
+			f.ui.note(keeper.Event{Account: fmt.Sprint("acct-", i), Kind: keeper.EventRefreshed})
+		}
+	})
+	f.ui.doAndWait(func() {
+		if after := f.ui.win.Content().MinSize(); after.Height != before.Height {
+			t.Errorf("the window's content grew from %v to %v with the events", before, after)
+		}
+		if n := f.ui.events.Length(); n != keptEvents {
+			t.Errorf("%d events kept, want %d", n, keptEvents)
+		}
+		first := findIn(t, f.ui.events, func(l *widget.Label) bool { return l.Text != "" })
+		if first == nil || !strings.Contains(first.Text, "acct-59: token refreshed.") {
+			t.Errorf("the first line is not the newest event: %v", first)
+		}
+	})
 }
