@@ -18,10 +18,10 @@ import (
 	"github.com/godbus/dbus/v5"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
 	"github.com/tokentray/tokentray/ui/accounts"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // The first minutes in the real window (the demo app under Xvfb, driven

@@ -23,8 +23,8 @@ import (
 	"github.com/jezek/xgb/xfixes"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // TestDemoAppEndToEnd starts the built app (demo build, installed as

@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // TestLayoutProviderSettingsOnScreen opens Provider settings in the demo

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/tokentray/tokentray/auth/authtest"
-	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
 	"github.com/tokentray/tokentray/ui/policy"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // TestManagedWindow: the demo app in a real window under Xvfb, on a

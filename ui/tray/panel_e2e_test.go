@@ -20,8 +20,8 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // panelDesktop is the desktop the panel tests run on: Xvfb, xfce4-panel

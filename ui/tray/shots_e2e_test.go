@@ -20,9 +20,9 @@ import (
 	"github.com/godbus/dbus/v5"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // TestWindowScreenshots runs the demo app in a real window under Xvfb with

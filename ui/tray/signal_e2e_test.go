@@ -12,8 +12,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/tokentray/tokentray/auth/title/titletest"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
 // TestSessionEndQuitsLikeQuit: the session ending sends the app SIGTERM
