@@ -38,6 +38,11 @@ type ProviderChange struct {
 	ClientID *string
 	// Secret, when not empty, replaces the sealed client secret.
 	Secret string
+	// SecretFrom, when not nil, gives the secret instead of Secret, asked
+	// only once every other setting of the change has been checked (the
+	// command line reads standard input there, so that a mistyped option
+	// is said before anything waits for input).
+	SecretFrom func() (string, error)
 }
 
 // ChangeProvider makes the change in one update and returns the provider
@@ -83,8 +88,14 @@ func (a *App) ChangeProvider(ctx context.Context, ch ProviderChange) (auth.Provi
 	if ch.ClientID != nil {
 		p.ClientID = *ch.ClientID
 	}
-	if ch.Secret != "" {
-		p.ClientSecret = ch.Secret
+	secret := ch.Secret
+	if ch.SecretFrom != nil {
+		if secret, err = ch.SecretFrom(); err != nil {
+			return auth.Provider{}, err
+		}
+	}
+	if secret != "" {
+		p.ClientSecret = secret
 	}
 	if err := a.SaveProvider(ctx, p); err != nil {
 		return auth.Provider{}, err

@@ -260,9 +260,7 @@ func providerSet(ctx context.Context, e *env, args []string) error {
 		ch.ClientID = clientID
 	}
 	if *secretStdin {
-		if ch.Secret, err = e.readSecret(); err != nil {
-			return err
-		}
+		ch.SecretFrom = e.readSecret
 	}
 	p, err = app.ChangeProvider(ctx, ch)
 	var se *accounts.SettingError
