@@ -8,7 +8,8 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Clio regional hosts (design.md; Clio's "Authorization" documentation).
+// Clio's regional hosts, one per region, as Clio's "Authorization"
+// documentation lists them.
 const (
 	ClioHostUS = "https://app.clio.com"
 	ClioHostCA = "https://ca.app.clio.com"

@@ -8,7 +8,7 @@
 // spend the same rotating refresh token, while other accounts refresh at
 // the same time. Writes of accounts.json and of secrets that belong to no
 // account, and the making of the sealing key, hold the store-wide lock
-// (Update, the file lock) for as long as the write. Reads take neither
+// (Update, the file named lock) for as long as the write. Reads take neither
 // lock: every file is replaced by an atomic rename.
 //
 // Sealing with a keyring-held key, rather than putting tokens in the keyring

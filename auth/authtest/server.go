@@ -133,8 +133,9 @@ type Server struct {
 	srv      *http.Server
 	ln       net.Listener
 
-	// mu serialises every call into fosite: its MemoryStore races on
-	// revocation (design.md, pitfall 2). It also guards the fields below.
+	// mu serialises every call into fosite: its MemoryStore races when a
+	// token is revoked while other calls run. It also guards the fields
+	// below.
 	mu            sync.Mutex
 	decision      Decision
 	lastAuthorize url.Values

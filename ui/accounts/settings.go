@@ -188,7 +188,7 @@ func (a *App) SaveWindow(ctx context.Context, size WindowSize) error {
 }
 
 // updateSettings changes the stored preferences with change, under the
-// store's lock.
+// store-wide lock.
 func (a *App) updateSettings(ctx context.Context, change func(*Settings)) error {
 	return a.store.Update(ctx, func(tx *store.Tx) error {
 		cur, err := loadSettings(a.store)

@@ -4,8 +4,8 @@
 // desktop app (the module's main package: tokentray-app, Tokentray.exe on
 // Windows, where tokentray.com from ui/cli/wincon runs it in the console),
 // given a subcommand. It works with or without the desktop app running, on
-// the same store, and never spends a rotating refresh token twice (the
-// keeper's lock). It never imports Fyne.
+// the same store, and never spends a rotating refresh token twice (a
+// refresh holds its account's lock in the store). It never imports Fyne.
 //
 // Conventions: data on stdout, messages on stderr, --json where it lists,
 // secrets only through stdin, the exit codes in exit.go. The commands get

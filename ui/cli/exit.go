@@ -55,9 +55,9 @@ func (e *env) fail(err error) int {
 	return ExitError
 }
 
-// message is the plain sentence for err (words.Explain: auth.Explain in
-// the user's language), else the error itself (which names what failed;
-// it never carries a token).
+// message is the plain sentence for err in the user's language
+// (words.Explain), else the error itself (which names what failed; it
+// never carries a token).
 func message(err error) string {
 	if msg, ok := words.Explain(err); ok {
 		// A name that picks nothing: where the right one is found.

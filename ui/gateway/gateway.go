@@ -86,7 +86,7 @@ type Route struct {
 	Writes bool
 }
 
-// Accounts is what the gateway needs of the application core
+// Accounts is what the gateway needs of the accounts app
 // (*accounts.App satisfies it). Route errors that match ErrUnknownAccount
 // or ErrNoUpstream are said as such; EnsureFresh and Renew are the
 // keeper's.

@@ -6,14 +6,13 @@ import (
 	"context"
 	"time"
 
-	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/ui/accounts"
 )
 
 // demoProviderID is the demo provider's ID: the start screen offers it
 // with the real providers (a newcomer has no client ID for those).
-const demoProviderID = "demo"
+const demoProviderID = accounts.DemoProviderID
 
 // startDemo runs the local test authorization server and registers a "Demo
 // provider" on it with 2-minute tokens, so that a newcomer with no account
@@ -27,14 +26,12 @@ func startDemo(ctx context.Context, app *accounts.App) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.Discover(ctx, nil, srv.URL)
+	p, err := accounts.DemoProvider(ctx, srv.URL, authtest.ClientID, authtest.ClientSecret)
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
-	p.ID, p.Name = demoProviderID, "Demo provider (local test server)"
-	p.ClientID, p.ClientSecret = authtest.ClientID, authtest.ClientSecret
-	p.Scopes = []string{"openid", "profile", "email", "offline_access"}
+	p.Name = "Demo provider (local test server)"
 	if err := app.SaveProvider(ctx, p); err != nil {
 		srv.Close()
 		return nil, err

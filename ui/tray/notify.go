@@ -245,7 +245,7 @@ func (t *toaster) failed(err error) (first bool) {
 
 // plainError words an error for a person; never a Go error string alone.
 func plainError(err error) string {
-	if msg, ok := words.Explain(err); ok { // auth.Explain, in the user's language
+	if msg, ok := words.Explain(err); ok { // in the user's language
 		return msg
 	}
 	return lang.L("Something went wrong. Please try again; if it keeps happening, run “tokentray doctor” in a terminal.")
