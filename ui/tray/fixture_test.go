@@ -102,11 +102,10 @@ func newFixture(t *testing.T, opts Options) *fixture {
 	if f.st, err = store.Open(store.Options{Dir: f.app.ConfigDir()}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := auth.Discover(context.Background(), nil, f.srv.URL)
+	p, err := accounts.DemoProvider(context.Background(), f.srv.URL, authtest.ClientID, authtest.ClientSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.ID, p.Name, p.ClientID, p.ClientSecret = "demo", "Demo provider", authtest.ClientID, authtest.ClientSecret
 	if err := f.app.SaveProvider(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
