@@ -28,9 +28,25 @@ func Service(t testing.TB) string {
 	return serviceName(testBinary(), t.Name())
 }
 
+// PackageService is the keyring service name of the running test
+// package, for the programs its tests run (given to them in
+// accounts.KeyringServiceEnv) and the stores those tests open on the same
+// folders: "tokentray-test-PKG", PKG as in Service. It differs from every
+// other package's and, having no ".TEST", from every test's Service.
+func PackageService() string {
+	return safeName(servicePrefix + testBinary())
+}
+
 // serviceName is Service's name for test test of package pkg.
 func serviceName(pkg, test string) string {
-	name := []byte(servicePrefix + pkg + "." + test)
+	return safeName(servicePrefix + pkg + "." + test)
+}
+
+// safeName is s with any character but a letter, a digit, '.', '_' or '-'
+// made '-', cut to maxService characters (with a hash of the whole) if
+// longer.
+func safeName(s string) string {
+	name := []byte(s)
 	for i, c := range name {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
 			name[i] = '-'

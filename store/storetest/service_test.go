@@ -25,4 +25,7 @@ func TestServiceName(t *testing.T) {
 	if got := Service(t); got != "tokentray-test-storetest.TestServiceName" {
 		t.Errorf("Service = %q (os.Args[0] names the test binary)", got)
 	}
+	if got := PackageService(); got != "tokentray-test-storetest" {
+		t.Errorf("PackageService = %q (os.Args[0] names the test binary)", got)
+	}
 }

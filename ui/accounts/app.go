@@ -20,6 +20,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/tokentray/tokentray/auth"
@@ -31,11 +32,33 @@ import (
 // Options configures Open. The zero value is usable.
 type Options struct {
 	// Dir is the store's directory; default store.DefaultDir().
-	Dir        string
+	Dir string
+	// Service is the keyring service name the store's sealing key is kept
+	// under; default KeyringServiceEnv's in a test session, else the
+	// store's ("tokentray").
+	Service    string
 	HTTPClient *http.Client
 	Logger     *slog.Logger
 	// ReadPolicy reads the managed settings; default policy.Load.
 	ReadPolicy func() *policy.Policy
+}
+
+// KeyringServiceEnv names the environment variable that tells a program
+// under test (the tokentray command, the desktop app) the keyring service
+// of its store, so that each test package keeps its sealing key apart from
+// every other package's and from the user's. Open honours it only in the
+// private test session (testdata/session.sh sets TOKENTRAY_TEST_SESSION):
+// a user's environment never moves their tokens to another service.
+const KeyringServiceEnv = "TOKENTRAY_KEYRING_SERVICE"
+
+// keyringService is the keyring service Open gives the store: opts',
+// else KeyringServiceEnv's in a test session, else "" (the store's
+// default).
+func keyringService(opts Options) string {
+	if opts.Service == "" && os.Getenv("TOKENTRAY_TEST_SESSION") != "" {
+		return os.Getenv(KeyringServiceEnv)
+	}
+	return opts.Service
 }
 
 // App is an open store with its keeper. Close it when done.
@@ -52,7 +75,7 @@ type App struct {
 // Open opens the store and makes a keeper (not started: the tray starts
 // it, the CLI only asks it for tokens).
 func Open(opts Options) (*App, error) {
-	st, err := store.Open(store.Options{Dir: opts.Dir})
+	st, err := store.Open(store.Options{Dir: opts.Dir, Service: keyringService(opts)})
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ import (
 func BenchmarkConnectFlow(b *testing.B) {
 	storetest.RequireSession(b)
 	srv := authtest.NewServer(b, authtest.Config{})
-	app, err := Open(Options{Dir: b.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	app, err := Open(Options{Dir: b.TempDir(), Service: storetest.Service(b), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}

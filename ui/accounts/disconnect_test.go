@@ -21,7 +21,7 @@ func clioAccount(t *testing.T, base string, expire bool) (*App, string, string) 
 	t.Helper()
 	storetest.RequireSession(t)
 	ctx := context.Background()
-	a, err := Open(Options{Dir: t.TempDir()})
+	a, err := Open(Options{Dir: t.TempDir(), Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 func openApp(t *testing.T) *App {
 	t.Helper()
 	storetest.RequireSession(t)
-	a, err := Open(Options{Dir: t.TempDir()})
+	a, err := Open(Options{Dir: t.TempDir(), Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/store/storetest"
 )
 
 // TestEventsKept: the recent events are kept in a file of their own, the
@@ -15,7 +17,7 @@ import (
 // start) reads them back; a file that is not events is none.
 func TestEventsKept(t *testing.T) {
 	dir := t.TempDir()
-	a, err := Open(Options{Dir: dir})
+	a, err := Open(Options{Dir: dir, Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +43,7 @@ func TestEventsKept(t *testing.T) {
 	}
 	a.Close()
 
-	b, err := Open(Options{Dir: dir})
+	b, err := Open(Options{Dir: dir, Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

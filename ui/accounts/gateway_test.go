@@ -26,7 +26,7 @@ func TestProfileAPIBase(t *testing.T) {
 		t.Errorf("plain http api_base: %v, want refused", err)
 	}
 	storetest.RequireSession(t)
-	a, err := Open(Options{Dir: t.TempDir()})
+	a, err := Open(Options{Dir: t.TempDir(), Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestProfileAPIBase(t *testing.T) {
 func TestGatewayPortMovesWhenTaken(t *testing.T) {
 	storetest.RequireSession(t)
 	ctx := context.Background()
-	a, err := Open(Options{Dir: t.TempDir()})
+	a, err := Open(Options{Dir: t.TempDir(), Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

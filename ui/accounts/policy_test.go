@@ -21,7 +21,7 @@ func managedApp(t *testing.T) (*App, string) {
 	t.Helper()
 	storetest.RequireSession(t)
 	file := filepath.Join(t.TempDir(), "policy.json")
-	a, err := Open(Options{Dir: t.TempDir(), ReadPolicy: func() *policy.Policy { return policy.LoadFile(file) }})
+	a, err := Open(Options{Dir: t.TempDir(), Service: storetest.Service(t), ReadPolicy: func() *policy.Policy { return policy.LoadFile(file) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func lockedKeyringChild(role, dir string) {
 		out, _ := json.Marshal(r)
 		fmt.Println(string(out))
 	}()
-	a, err := Open(Options{Dir: dir})
+	a, err := Open(Options{Dir: dir, Service: storetest.PackageService()})
 	if err != nil {
 		r.Err = err.Error()
 		return

@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/store/storetest"
 )
 
 // TestTokenEndpointPerConfigFolder: two apps for two config folders, in
@@ -23,7 +25,7 @@ func TestTokenEndpointPerConfigFolder(t *testing.T) {
 	t.Setenv("XDG_RUNTIME_DIR", run)
 	dirs := []string{t.TempDir(), t.TempDir()}
 	for _, dir := range dirs {
-		a, err := Open(Options{Dir: dir})
+		a, err := Open(Options{Dir: dir, Service: storetest.Service(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

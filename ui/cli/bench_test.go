@@ -106,7 +106,7 @@ func BenchmarkTokenVsProcessStart(b *testing.B) {
 // ends.
 func serveTokens(tb testing.TB, configDir string) (stop func()) {
 	tb.Helper()
-	app, err := accounts.Open(accounts.Options{Dir: configDir})
+	app, err := accounts.Open(accounts.Options{Dir: configDir, Service: storetest.PackageService()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/authtest"
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/cli"
 )
 
@@ -82,6 +83,15 @@ func TestMain(m *testing.M) {
 			f.Close()
 		}
 		os.Exit(0)
+	}
+	// Every tokentray this package's tests run, as a process (which
+	// inherits it) or in this one (through the factory), keeps its sealing
+	// key under the package's keyring service, not the user's "tokentray";
+	// the tests' own stores on those folders use storetest.PackageService
+	// too.
+	if err := os.Setenv(accounts.KeyringServiceEnv, storetest.PackageService()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 	os.Exit(m.Run())
 }

@@ -183,7 +183,7 @@ func TestDisconnectClioExpiredToken(t *testing.T) {
 func expireStoredToken(t *testing.T, srv *authtest.Server, dir, name string) *auth.Token {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(store.Options{Dir: dir})
+	st, err := store.Open(store.Options{Dir: dir, Service: storetest.PackageService()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func appGateway(b *testing.B, upstream string) (srv *gateway.Server, account, ke
 	storetest.RequireSession(b)
 	as := authtest.NewServer(b, authtest.Config{AccessTokenLifespan: 8 * time.Hour})
 	discard := slog.New(slog.DiscardHandler)
-	app, err := accounts.Open(accounts.Options{Dir: b.TempDir(), Logger: discard})
+	app, err := accounts.Open(accounts.Options{Dir: b.TempDir(), Service: storetest.Service(b), Logger: discard})
 	if err != nil {
 		b.Fatal(err)
 	}

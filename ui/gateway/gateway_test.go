@@ -41,7 +41,7 @@ func newFixture(t *testing.T, cfg authtest.Config) *fixture {
 	storetest.RequireSession(t)
 	f := &fixture{t: t, srv: authtest.NewServer(t, cfg), logs: &storetest.LogBuffer{}}
 	f.dir = t.TempDir()
-	app, err := accounts.Open(accounts.Options{Dir: f.dir})
+	app, err := accounts.Open(accounts.Options{Dir: f.dir, Service: storetest.Service(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func (f *fixture) expire(id string) {
 	f.t.Helper()
 	tok := *f.token(id)
 	tok.Expiry = time.Now().Add(-time.Hour)
-	st, err := store.Open(store.Options{Dir: f.dir})
+	st, err := store.Open(store.Options{Dir: f.dir, Service: storetest.Service(f.t)})
 	if err == nil {
 		err = st.Update(context.Background(), func(tx *store.Tx) error { return tx.SaveToken(id, &tok) })
 	}

@@ -210,7 +210,7 @@ func TestCardE2ECopyTokenStays(t *testing.T) {
 	a, x, win := startE2E(t, func(a *demoApp) {
 		// The clipboard cleared after 11 s: the countdown gets to one
 		// digit in 2 s.
-		app, err := accounts.Open(accounts.Options{Dir: filepath.Join(a.dir, "config")})
+		app, err := accounts.Open(accounts.Options{Dir: filepath.Join(a.dir, "config"), Service: storetest.PackageService()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,7 +340,7 @@ func TestCardE2EReconnectFromTheCard(t *testing.T) {
 	a, x, win := startE2E(t, nil)
 	empty := settledShot(t, x, win, a.dir, "empty.png")
 	a.run(t, "connect", "demo", "--name", "Assistant")
-	st, err := store.Open(store.Options{Dir: filepath.Join(a.dir, "config")})
+	st, err := store.Open(store.Options{Dir: filepath.Join(a.dir, "config"), Service: storetest.PackageService()})
 	if err != nil {
 		t.Fatal(err)
 	}

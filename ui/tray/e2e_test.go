@@ -24,6 +24,7 @@ import (
 	"github.com/jezek/xgb/xproto"
 
 	"github.com/tokentray/tokentray/store/storetest"
+	"github.com/tokentray/tokentray/ui/accounts"
 	"github.com/tokentray/tokentray/ui/system/title/titletest"
 )
 
@@ -159,8 +160,9 @@ func TestDemoAppEndToEnd(t *testing.T) {
 
 // demoApp is the demo build of the app, installed as tokentray-app beside
 // the tokentray command in a test's directory, with the environment that
-// runs both: LANG=C.UTF-8, a private config directory, and the test binary
-// as the user's browser.
+// runs both: LANG=C.UTF-8, a private config directory, the package's
+// keyring service (storetest.PackageService: the tests' own stores on that
+// directory use it too), and the test binary as the user's browser.
 type demoApp struct {
 	dir, bin string
 	env      []string
@@ -205,7 +207,8 @@ func buildDemoApp(t *testing.T) *demoApp {
 			env = append(env, kv)
 		}
 	}
-	env = append(env, "LANG=C.UTF-8", "TOKENTRAY_CONFIG_DIR="+filepath.Join(dir, "config"), "TOKENTRAY_BROWSER="+browser)
+	env = append(env, "LANG=C.UTF-8", "TOKENTRAY_CONFIG_DIR="+filepath.Join(dir, "config"), "TOKENTRAY_BROWSER="+browser,
+		accounts.KeyringServiceEnv+"="+storetest.PackageService())
 	return &demoApp{dir: dir, bin: bin, env: env}
 }
 

@@ -93,13 +93,13 @@ func newFixture(t *testing.T, opts Options) *fixture {
 	storetest.RequireSession(t)
 	f := &fixture{t: t, srv: authtest.NewServer(t, authtest.Config{UserName: "Demo User"}), tray: &recordingTray{}}
 	var err error
-	if f.app, err = accounts.Open(accounts.Options{Dir: t.TempDir()}); err != nil {
+	if f.app, err = accounts.Open(accounts.Options{Dir: t.TempDir(), Service: storetest.Service(t)}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.app.Close() })
 	// The store itself, as another process sees it (tests seed and inspect
 	// tokens there; the app has no way to hand them out but EnsureFresh).
-	if f.st, err = store.Open(store.Options{Dir: f.app.ConfigDir()}); err != nil {
+	if f.st, err = store.Open(store.Options{Dir: f.app.ConfigDir(), Service: storetest.Service(t)}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := accounts.DemoProvider(context.Background(), f.srv.URL, authtest.ClientID, authtest.ClientSecret)

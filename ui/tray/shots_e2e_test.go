@@ -89,7 +89,7 @@ func TestWindowScreenshots(t *testing.T) {
 			for _, name := range []string{"Demo User", "Firm", "Assistant"} {
 				a.run(t, "connect", "demo", "--name", name)
 			}
-			st, err := store.Open(store.Options{Dir: filepath.Join(a.dir, "config")})
+			st, err := store.Open(store.Options{Dir: filepath.Join(a.dir, "config"), Service: storetest.PackageService()})
 			if err != nil {
 				t.Fatal(err)
 			}
