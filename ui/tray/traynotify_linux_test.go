@@ -3,6 +3,7 @@ package tray
 import (
 	"context"
 	"errors"
+	"github.com/tokentray/tokentray/store/storetest"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +55,7 @@ func (f *fakeNotifications) GetServerInformation() (string, string, string, stri
 // itself, as the app does on a Linux desktop.
 func startFakeNotifications(t *testing.T) *fakeNotifications {
 	t.Helper()
+	storetest.RequireSession(t) // the session's own bus, not the user's
 	conn, err := dbus.SessionBusPrivate()
 	if err != nil {
 		t.Fatal(err)
