@@ -171,6 +171,11 @@ func (a *App) SaveClient(ctx context.Context, id string, s ClientSettings) (auth
 // AddProvider makes a custom provider from an issuer URL (OIDC or RFC 8414
 // discovery) and stores it under id (ChangeProvider with New).
 func (a *App) AddProvider(ctx context.Context, id, name, issuer, clientID, secret string) (auth.Provider, error) {
+	if !a.CustomProvidersAllowed() {
+		// The window's Add makes a new provider, even over a stored ID:
+		// turned off by the managed settings, it makes none.
+		return auth.Provider{}, &ManagedError{What: ManagedNoCustom, By: ManagedBy(a.Policy())}
+	}
 	return a.ChangeProvider(ctx, ProviderChange{ID: id,
 		New: &auth.Custom{Name: name, Issuer: issuer, ClientID: clientID, ClientSecret: secret}})
 }
